@@ -1,0 +1,28 @@
+// Where Chromium is and how to launch it headless on a locked-down machine. Shared by playwright.config.ts and
+// every test that opens a real browser (login pages, consent pages).
+import { existsSync } from 'node:fs';
+import { chromium, type LaunchOptions } from 'playwright-core';
+
+/** Flags that keep Chromium quiet and offline: no sandbox (root in CI), no GPU, no background traffic. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A Playwright-downloaded browser if present, else `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`. */
+export function chromiumExecutablePath(): string | undefined {
+  const bundled = chromium.executablePath();
+  if (bundled && existsSync(bundled)) return undefined; // Playwright finds its own
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  return '/usr/bin/chromium';
+}
+
+export function chromiumLaunchOptions(): LaunchOptions {
+  const executablePath = chromiumExecutablePath();
+  return { headless: true, args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) };
+}

@@ -2,7 +2,7 @@
 // a config file; embedders pass them to createOAuthProxy() directly. Every duration is in seconds.
 import type { Logger } from 'pino';
 import type { Store } from './storage/store.ts';
-import type { UpstreamProvider } from './upstream/types.ts';
+import type { UpstreamProvider, UpstreamTokens } from './upstream/types.ts';
 
 export type ConsentMode = 'always' | 'remember' | 'off';
 
@@ -101,7 +101,7 @@ export interface AuthInfo {
    * The upstream tokens of this grant, decrypted from storage and refreshed upstream when expired or near expiry.
    * Costs storage and possibly network round trips: call only when a tool needs the upstream API.
    */
-  upstreamTokens(): Promise<import('./upstream/types.ts').UpstreamTokens>;
+  upstreamTokens(): Promise<UpstreamTokens>;
 }
 
 /** Serves an authenticated MCP request (the built-in demo server, or the gateway to a backend MCP server). */

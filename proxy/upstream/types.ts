@@ -21,7 +21,17 @@ export interface UpstreamConfig {
   audience?: string;
   /** Per-request timeout for upstream calls, in milliseconds. Default 10000. */
   timeoutMs?: number;
+  /**
+   * How the proxy authenticates at the token (and revocation) endpoint. Default per provider: `client_secret_basic`
+   * for 'oauth2', 'oidc' and 'google' (RFC 6749 §2.3.1: every server MUST support it), `client_secret_post` for
+   * 'azure' and 'auth0' (their documented default). GitHub always sends the credentials in the body.
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+   */
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
 }
+
+/** Client authentication methods the proxy can use upstream (RFC 7591 §2 names). */
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post';
 
 /** Tokens the upstream issued to the proxy. Stored server-side only, encrypted; never sent to MCP clients. */
 export interface UpstreamTokens {

@@ -1,0 +1,2 @@
+export { createDemoMcpHandler, type DemoMcpServerOptions } from './demo-mcp-server.ts';
+export { createGatewayHandler, IDENTITY_HEADER_PREFIX, type GatewayOptions } from './gateway.ts';

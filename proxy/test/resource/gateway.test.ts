@@ -1,0 +1,113 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthInfo } from '../../options.ts';
+import { createGatewayHandler } from '../../resource/gateway.ts';
+
+const auth: AuthInfo = {
+  token: 'proxy-jwt-must-not-travel',
+  sub: 'user-alice-0001',
+  clientId: 'client-123',
+  scopes: ['read', 'write'],
+  grantId: 'grant-1',
+  expiresAt: 2_000_000_000,
+  user: { sub: 'user-alice-0001', name: 'Alice Ünïcode', email: 'alice@example.com', login: 'alice' },
+  upstreamTokens: () => Promise.reject(new Error('the gateway must not read upstream tokens')),
+};
+
+describe('gateway to a backend MCP server', () => {
+  let backend: Server;
+  let backendUrl: string;
+  let seen: { method?: string; headers?: IncomingHttpHeaders; body?: string; url?: string } = {};
+  let releaseStream: () => void = () => {};
+
+  beforeAll(async () => {
+    backend = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen = { method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString(), url: req.url };
+        if (req.url?.startsWith('/mcp?stream')) {
+          res.writeHead(200, { 'content-type': 'text/event-stream', 'set-cookie': 'backend=1' });
+          res.write('event: message\ndata: {"first":true}\n\n');
+          // The second event is only sent once the test has received the first through the gateway.
+          releaseStream = () => res.end('event: message\ndata: {"second":true}\n\n');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': 'abc' });
+        res.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { ok: true } }));
+      });
+    });
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/mcp`;
+  });
+  afterAll(() => new Promise<void>((resolve) => backend.close(() => resolve())));
+
+  it('forwards the JSON-RPC body and answers with the backend response and its MCP headers', async () => {
+    const gateway = createGatewayHandler({ backendUrl });
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    const response = await gateway(
+      new Request('http://proxy.test/mcp', { method: 'POST', body, headers: { 'content-type': 'application/json' } }),
+      auth,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('mcp-session-id')).toBe('abc');
+    expect(await response.json()).toEqual({ jsonrpc: '2.0', id: 1, result: { ok: true } });
+    expect(seen.method).toBe('POST');
+    expect(seen.body).toBe(body);
+  });
+
+  it('never forwards the client credentials and sets identity headers only the proxy controls', async () => {
+    const gateway = createGatewayHandler({ backendUrl });
+    await gateway(
+      new Request('http://proxy.test/mcp', {
+        method: 'POST',
+        body: '{}',
+        headers: {
+          authorization: `Bearer ${auth.token}`,
+          cookie: 'session=secret',
+          'x-mcp-user-sub': 'mallory',
+          'x-mcp-admin': 'true',
+        },
+      }),
+      auth,
+    );
+    expect(seen.headers?.authorization).toBeUndefined();
+    expect(seen.headers?.cookie).toBeUndefined();
+    expect(seen.headers?.['x-mcp-admin']).toBeUndefined();
+    expect(seen.headers?.['x-mcp-user-sub']).toBe('user-alice-0001');
+    expect(seen.headers?.['x-mcp-client-id']).toBe('client-123');
+    expect(seen.headers?.['x-mcp-scopes']).toBe('read write');
+    expect(decodeURIComponent(String(seen.headers?.['x-mcp-user-name']))).toBe('Alice Ünïcode');
+  });
+
+  it('streams server-sent events through without waiting for the backend to finish', async () => {
+    const gateway = createGatewayHandler({ backendUrl });
+    const response = await gateway(new Request('http://proxy.test/mcp?stream=1', { method: 'GET' }), auth);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(response.headers.get('set-cookie')).toBeNull();
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    while (!received.includes('"first":true')) {
+      const { value, done } = await reader.read();
+      expect(done).toBe(false);
+      received += decoder.decode(value);
+    }
+    expect(received).not.toContain('second');
+    releaseStream();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      received += decoder.decode(value);
+    }
+    expect(received).toContain('"second":true');
+  });
+
+  it('answers 502 with a JSON-RPC error when the backend is unreachable', async () => {
+    const gateway = createGatewayHandler({ backendUrl: 'http://127.0.0.1:1/mcp' });
+    const response = await gateway(new Request('http://proxy.test/mcp', { method: 'POST', body: '{}' }), auth);
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32603 } });
+  });
+});

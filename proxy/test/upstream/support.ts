@@ -1,10 +1,10 @@
 // Shared test scaffolding for the upstream adapters: an msw server that fails on any unmocked request (no real
 // network), a recorder for what reached the mocked IdP, and the proxy-side PKCE values used in every flow.
-import { setupServer, type SetupServerApi } from 'msw/node';
+import { setupServer, type SetupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 /** Starts msw for this file; every request must hit a handler, and an unhandled one fails the test. */
-export function useHermeticServer(): SetupServerApi {
+export function useHermeticServer(): SetupServer {
   const server = setupServer();
   const unhandled: string[] = [];
   server.events.on('request:unhandled', ({ request }) => {

@@ -58,6 +58,17 @@ describe('FileStore', () => {
     await store.close();
   });
 
+  it('removes an expired record from disk when it is read', async () => {
+    const directory = tempDir();
+    let now = Date.now();
+    const store = new FileStore({ directory, now: () => now, sweepIntervalMs: 0 });
+    await store.set('k', 1, 10);
+    now += 10_000;
+    expect(await store.get('k')).toBeUndefined();
+    expect(readdirSync(directory)).toEqual([]);
+    await store.close();
+  });
+
   it('sweeps expired records and stale leftovers of interrupted writes, but keeps live records', async () => {
     const directory = tempDir();
     let now = Date.now();

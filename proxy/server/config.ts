@@ -150,6 +150,11 @@ export function loadServerConfig(flags: Record<string, string>, env: Record<stri
   if (signingKey !== undefined && signingKey.length < 32) {
     throw new ConfigError(`${raw('signingKey').source} must be at least 32 characters`);
   }
+  for (const key of ['encryptionKey', 'cookieSecret'] as const) {
+    const value = str(key);
+    if (value !== undefined && value.length < 32)
+      throw new ConfigError(`${raw(key).source} must be at least 32 characters`);
+  }
   const mcpUpstream = str('mcpUpstream');
   if (mcpUpstream !== undefined && !URL.canParse(mcpUpstream)) {
     throw new ConfigError(`${raw('mcpUpstream').source} must be an absolute URL, got "${mcpUpstream}"`);

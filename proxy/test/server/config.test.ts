@@ -50,6 +50,8 @@ describe('server configuration', () => {
     [{ PROXY_BASE_URL: 'http://mcp.example.com' }, /PROXY_BASE_URL must use https/],
     [{ PROXY_BASE_URL: 'https://mcp.example.com/?x=1' }, /must not have a query or fragment/],
     [{ PROXY_SIGNING_KEY: 'short' }, /PROXY_SIGNING_KEY must be at least 32 characters/],
+    [{ PROXY_ENCRYPTION_KEY: 'short' }, /PROXY_ENCRYPTION_KEY must be at least 32 characters/],
+    [{ PROXY_COOKIE_SECRET: 'short' }, /PROXY_COOKIE_SECRET must be at least 32 characters/],
     [{ PROXY_MCP_UPSTREAM: 'not a url' }, /PROXY_MCP_UPSTREAM must be an absolute URL/],
     [{ PROXY_MCP_PATH: 'mcp' }, /PROXY_MCP_PATH must be a path/],
   ])('rejects %o with a message naming the variable', (env, message) => {

@@ -1,4 +1,4 @@
-// The conformance suite runs on Playwright Test. The CLI (conformance/bin) passes the target through environment
+// The conformance suite runs on Playwright Test. The CLI (conformance/cli.ts) passes the target through environment
 // variables; this file only says where the checks are, how Chromium is launched and where reports go.
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './conformance/lib/chromium.ts';
@@ -8,14 +8,17 @@ const reportDir = process.env.CONFORMANCE_REPORT_DIR ?? 'conformance-report';
 export default defineConfig({
   testDir: './conformance/checks',
   testMatch: /.*\.check\.ts$/,
+  // Checks within a file run in order (shared read-only flows are memoised per worker); one worker by default
+  // keeps the mock IdP's request log unambiguous for the upstream-tier checks.
   fullyParallel: false,
   workers: Number(process.env.CONFORMANCE_WORKERS ?? 1),
-  timeout: 60_000,
+  timeout: Number(process.env.CONFORMANCE_CHECK_TIMEOUT_MS ?? 45_000),
   retries: 0,
   outputDir: `${reportDir}/artifacts`,
-  reporter: [['list'], ['html', { outputFolder: `${reportDir}/html`, open: 'never' }]],
+  reporter: [['./conformance/lib/reporter.ts'], ['html', { outputFolder: `${reportDir}/html`, open: 'never' }]],
   use: {
     launchOptions: chromiumLaunchOptions(),
-    trace: 'on',
+    // Browser traces would hold unredacted codes and cookies; each check attaches its redacted http-trace.txt.
+    trace: process.env.CONFORMANCE_BROWSER_TRACE === 'on' ? 'on' : 'off',
   },
 });

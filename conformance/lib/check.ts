@@ -1,0 +1,75 @@
+// Declares a conformance check as a Playwright test titled "<ID> <title>": the metadata travels as annotations,
+// the body's result is resolved into an outcome (see outcome.ts) and recorded for the reporter, and a redacted HTTP
+// trace is attached. MUST failures show as (expected) failures in the HTML report; warnings and infos pass with an
+// annotation. report.json, not Playwright's status, is the source of truth.
+import { test as base } from '@playwright/test';
+import { CheckContext } from './check-context.ts';
+import { chromiumLaunchOptions } from './chromium.ts';
+import type { CheckDefinition } from './model.ts';
+import { describeFinding, resolveOutcome } from './outcome.ts';
+import { registerCheck } from './registry.ts';
+import { settingsFromEnv } from './settings.ts';
+import { Suite } from './suite.ts';
+import { setCurrentTrace, TraceRecorder } from './trace.ts';
+
+export const CHECK_ANNOTATION = 'conformance:check';
+export const RESULT_ANNOTATION = 'conformance:result';
+
+export const test = base.extend<object, { suite: Suite }>({
+  suite: [
+    async ({ playwright }, use) => {
+      const suite = new Suite(settingsFromEnv(), () => playwright.chromium.launch(chromiumLaunchOptions()));
+      await use(suite);
+      await suite.close();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+export type CheckBody = (args: { suite: Suite; ck: CheckContext }) => Promise<void>;
+
+export function defineCheck(def: CheckDefinition, body: CheckBody): void {
+  registerCheck(def);
+  const annotation = [
+    { type: CHECK_ANNOTATION, description: JSON.stringify(def) },
+    { type: 'level', description: def.level },
+    ...def.refs.map((r) => ({ type: 'spec', description: `${r.label}: ${r.url}` })),
+  ];
+  test(`${def.id} ${def.title}`, { annotation }, async ({ suite }, testInfo) => {
+    const ck = new CheckContext(def);
+    const trace = new TraceRecorder();
+    setCurrentTrace(trace);
+    let error: unknown;
+    try {
+      if (!def.revisions.includes(suite.settings.revision)) {
+        ck.notApplicable(`applies to MCP ${def.revisions.join(', ')}, not ${suite.settings.revision}`);
+      }
+      if (def.needsHarness) suite.requireHarness();
+      await body({ suite, ck });
+    } catch (err) {
+      error = err;
+    } finally {
+      setCurrentTrace(undefined);
+    }
+    const resolved = resolveOutcome(def.level, error, ck.soft);
+    testInfo.annotations.push({
+      type: RESULT_ANNOTATION,
+      description: JSON.stringify({ ...resolved, notes: ck.notes }),
+    });
+    if (resolved.outcome !== 'pass')
+      testInfo.annotations.push({
+        type: resolved.outcome,
+        description: describeFinding({ message: resolved.message ?? '', ...resolved }),
+      });
+    for (const note of ck.notes) testInfo.annotations.push({ type: 'note', description: note });
+    await testInfo.attach('http-trace.txt', { body: trace.format() || '(no requests)', contentType: 'text/plain' });
+    if (resolved.outcome === 'fail' || (resolved.outcome === 'not_testable' && def.level === 'MUST')) {
+      // Marked as an expected failure: the HTML report shows the error and a "fail" badge, while Playwright keeps
+      // the worker (and its memoised metadata and flows) alive instead of restarting it after an unexpected failure.
+      testInfo.fail();
+      throw new Error(
+        `${def.id} ${resolved.outcome}: ${describeFinding({ message: resolved.message ?? '', ...resolved })}`,
+      );
+    }
+  });
+}

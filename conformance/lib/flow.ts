@@ -1,0 +1,290 @@
+// The authorization flow as a user agent lives it: open /authorize in Chromium, decide on the proxy's consent page
+// (buttons found by accessible role and name, or the target description's selectors), sign in upstream (the mock's
+// "Sign in" button or a user-supplied login script) and wait for the client's callback. Every navigation is recorded.
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { CallbackHit } from './callback-server.ts';
+import { endpoint } from './discovery.ts';
+import { NotTestable } from './outcome.ts';
+import {
+  clientAuth,
+  postToken,
+  publicClientMetadata,
+  registerClient,
+  requireTokens,
+  scopeToRequest,
+  type RegisteredClient,
+  type TokenSet,
+} from './oauth.ts';
+import { newVerifier, randomToken, s256 } from './pkce.ts';
+import type { Suite } from './suite.ts';
+import { currentTrace } from './trace.ts';
+
+export interface Navigation {
+  method: string;
+  url: string;
+  status: number;
+  location?: string;
+  setCookies: string[];
+  headers: Record<string, string>;
+}
+
+export interface FlowOptions {
+  client?: RegisteredClient;
+  state?: string;
+  redirectUri?: string;
+  /** `null` leaves the resource parameter out. */
+  resource?: string | null;
+  scope?: string | null;
+  verifier?: string;
+  /** Overrides or additions to the authorization request; `undefined` values remove a parameter. */
+  params?: Record<string, string | undefined>;
+  /** approve/deny on the consent page, or stop there (the page stays open in the result). */
+  decision?: 'approve' | 'deny' | 'stop';
+  context?: BrowserContext;
+}
+
+export interface FlowResult {
+  client: RegisteredClient;
+  verifier: string;
+  challenge: string;
+  state: string;
+  redirectUri: string;
+  authorizeUrl: string;
+  /** The client's callback hit, if the flow reached it. */
+  hit?: CallbackHit;
+  navigations: Navigation[];
+  /** Whether the proxy's consent page was shown (a decision was needed). */
+  consentShown: boolean;
+  /** Upstream request log length before the consent decision (instrumented mode). */
+  page?: Page;
+  context: BrowserContext;
+  /** The response to the consent decision (the form POST). */
+  decisionResponse?: Navigation;
+}
+
+const APPROVE = /^\s*(approve|allow|authori[sz]e|accept|grant|consent|yes|continue)\b/i;
+const DENY = /^\s*(deny|reject|decline|cancel|refuse|no)\b/i;
+const LOGIN = /^\s*(sign in|log ?in|continue|authori[sz]e|allow|approve|submit)\b/i;
+const FLOW_TIMEOUT_MS = 15_000;
+
+export async function newClient(suite: Suite, extra: Record<string, unknown> = {}): Promise<RegisteredClient> {
+  const callback = await suite.callback();
+  return registerClient(suite, publicClientMetadata([callback.uri()], extra));
+}
+
+export async function buildAuthorizeUrl(suite: Suite, params: Record<string, string | undefined>): Promise<string> {
+  const url = new URL(await endpoint(suite, 'authorization_endpoint'));
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.append(k, v);
+  return url.toString();
+}
+
+/** Runs /authorize in the browser up to the client's callback (or the consent page with decision 'stop'). */
+export async function authorize(suite: Suite, opts: FlowOptions = {}): Promise<FlowResult> {
+  const callback = await suite.callback();
+  const client = opts.client ?? (await newClient(suite));
+  const verifier = opts.verifier ?? newVerifier();
+  const challenge = s256(verifier);
+  const state = opts.state ?? randomToken();
+  const redirectUri = opts.redirectUri ?? client.redirect_uris[0] ?? callback.uri();
+  const scope = opts.scope === null ? undefined : (opts.scope ?? (await scopeToRequest(suite)));
+  const params: Record<string, string | undefined> = {
+    response_type: 'code',
+    client_id: client.client_id,
+    redirect_uri: redirectUri,
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    scope,
+    resource: opts.resource === null ? undefined : (opts.resource ?? suite.settings.mcp),
+  };
+  for (const [k, v] of Object.entries(opts.params ?? {})) params[k] = v;
+  const authorizeUrl = await buildAuthorizeUrl(suite, params);
+  const context = opts.context ?? (await (await suite.browser()).newContext());
+  const page = await context.newPage();
+  const navigations: Navigation[] = [];
+  const pending: Promise<void>[] = [];
+  page.on('response', (response) => {
+    const request = response.request();
+    if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
+    pending.push(
+      response.headersArray().then((headers) => {
+        const nav: Navigation = {
+          method: request.method(),
+          url: response.url(),
+          status: response.status(),
+          setCookies: headers.filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value),
+          headers: Object.fromEntries(headers.map((h) => [h.name.toLowerCase(), h.value])),
+        };
+        const location = nav.headers.location;
+        if (location) nav.location = new URL(location, nav.url).toString();
+        navigations.push(nav);
+        currentTrace()?.browser(`${nav.method} ${nav.url} → ${nav.status}${nav.location ? ` → ${nav.location}` : ''}`);
+      }),
+    );
+  });
+  const result: FlowResult = {
+    client,
+    verifier,
+    challenge,
+    state,
+    redirectUri,
+    authorizeUrl,
+    navigations,
+    consentShown: false,
+    context,
+  };
+  const from = callback.hits.length;
+  const deadline = Date.now() + FLOW_TIMEOUT_MS;
+  try {
+    await page.goto(authorizeUrl, { timeout: FLOW_TIMEOUT_MS }).catch((err: unknown) => {
+      if (callback.hits.length <= from) throw err;
+    });
+    for (let step = 0; step < 10 && Date.now() < deadline; step++) {
+      result.hit = callback.hits[from];
+      if (result.hit) break;
+      await page.waitForLoadState('domcontentloaded').catch(() => undefined);
+      const origin = safeOrigin(page.url());
+      if (origin === `http://127.0.0.1:${callback.port}`) {
+        result.hit = await callback.waitForHit(from, 2000);
+        break;
+      }
+      if (origin === suite.targetOrigin) {
+        const decision = opts.decision ?? 'approve';
+        const button = await findButton(page, decision === 'deny' ? 'deny' : 'approve', suite);
+        if (!button) {
+          await page.waitForTimeout(200);
+          if (callback.hits.length > from || safeOrigin(page.url()) !== origin) continue;
+          throw new NotTestable(
+            `no consent button on ${page.url()} (status page: "${(await pageText(page)).slice(0, 200)}")`,
+          );
+        }
+        result.consentShown = true;
+        if (decision === 'stop') {
+          result.page = page;
+          return result;
+        }
+        const before = navigations.length;
+        await clickAndWait(page, button, () => callback.hits.length > from);
+        await Promise.all(pending);
+        result.decisionResponse = navigations.slice(before).find((n) => n.method === 'POST') ?? navigations[before];
+        continue;
+      }
+      await signInUpstream(page, suite, () => callback.hits.length > from);
+    }
+    result.hit ??= await callback.waitForHit(from, Math.max(0, Math.min(3000, deadline - Date.now())));
+  } finally {
+    await Promise.all(pending);
+    if (!result.page) await page.close().catch(() => undefined);
+  }
+  return result;
+}
+
+/** A completed flow: authorization approved and the code exchanged; anything short of that is not testable. */
+export interface CompletedFlow extends FlowResult {
+  code: string;
+  tokens: TokenSet;
+  tokenResponse: Awaited<ReturnType<typeof postToken>>;
+}
+
+export async function authorizationCode(suite: Suite, opts: FlowOptions = {}): Promise<FlowResult & { code: string }> {
+  const flow = await authorize(suite, opts);
+  if (!opts.context) await flow.context.close().catch(() => undefined);
+  const code = flow.hit?.params.get('code');
+  if (!code) {
+    const got = flow.hit
+      ? `callback ${flow.hit.params.toString().slice(0, 200)}`
+      : `no callback (last page ${flow.navigations.at(-1)?.url ?? 'none'})`;
+    throw new NotTestable(`authorization did not return a code: ${got}`);
+  }
+  return { ...flow, code };
+}
+
+export async function exchangeCode(
+  suite: Suite,
+  flow: FlowResult & { code: string },
+  overrides: Record<string, string | undefined> = {},
+): Promise<Awaited<ReturnType<typeof postToken>>> {
+  const auth = clientAuth(flow.client);
+  return postToken(
+    suite,
+    {
+      grant_type: 'authorization_code',
+      code: flow.code,
+      redirect_uri: flow.redirectUri,
+      code_verifier: flow.verifier,
+      resource: suite.settings.mcp,
+      ...auth.form,
+      ...overrides,
+    },
+    auth.headers,
+  );
+}
+
+export async function completedFlow(suite: Suite, opts: FlowOptions = {}): Promise<CompletedFlow> {
+  const flow = await authorizationCode(suite, opts);
+  const tokenResponse = await exchangeCode(suite, flow);
+  return { ...flow, tokenResponse, tokens: requireTokens(tokenResponse, 'code exchange') };
+}
+
+/** The worker's shared, read-only happy flow. Checks that mutate grants run their own flow. */
+export function sharedFlow(suite: Suite): Promise<CompletedFlow> {
+  return suite.memo('shared-flow', () => completedFlow(suite));
+}
+
+async function findButton(page: Page, kind: 'approve' | 'deny', suite: Suite): Promise<Locator | undefined> {
+  const consent = suite.settings.targetDescription.consent;
+  const selector = kind === 'approve' ? consent?.approveSelector : consent?.denySelector;
+  const candidates = selector
+    ? [page.locator(selector)]
+    : [page.getByRole('button', { name: kind === 'approve' ? APPROVE : DENY })];
+  for (const c of candidates) if ((await c.count()) > 0) return c.first();
+  return undefined;
+}
+
+export async function findApproveButton(page: Page, suite: Suite): Promise<Locator | undefined> {
+  return findButton(page, 'approve', suite);
+}
+
+async function signInUpstream(page: Page, suite: Suite, done: () => boolean): Promise<void> {
+  const script = suite.settings.targetDescription.loginScript;
+  if (script) {
+    const mod = (await import(script)) as { default: (page: Page, ctx: { target: string }) => Promise<void> };
+    await mod.default(page, { target: suite.settings.target });
+    await page.waitForLoadState('domcontentloaded').catch(() => undefined);
+    return;
+  }
+  const button = page.getByRole('button', { name: LOGIN });
+  if ((await button.count()) === 0) {
+    await page.waitForTimeout(200);
+    if (done() || safeOrigin(page.url()) === suite.targetOrigin) return;
+    throw new NotTestable(
+      `stuck at ${new URL(page.url()).origin}${new URL(page.url()).pathname}: no sign-in button (configure loginScript)`,
+    );
+  }
+  await clickAndWait(page, button.first(), done);
+}
+
+async function clickAndWait(page: Page, button: Locator, done: () => boolean): Promise<void> {
+  const before = page.url();
+  const navigated = page.waitForEvent('framenavigated', { timeout: 5000 }).catch(() => undefined);
+  await button.click({ timeout: 5000 });
+  await Promise.race([navigated, until(done, 5000)]);
+  if (page.url() !== before) await page.waitForLoadState('domcontentloaded').catch(() => undefined);
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+async function pageText(page: Page): Promise<string> {
+  return (await page.textContent('body').catch(() => '')) ?? '';
+}
+
+export function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,95 @@
+// The suite's Playwright reporter: prints one live progress line per check and writes report.json and junit.xml
+// into CONFORMANCE_REPORT_DIR. Outcomes come from the annotations check.ts records; a test that died before
+// recording one (timeout, crash) counts as a violation at the check's level.
+import { basename } from 'node:path';
+import type { FullConfig, Reporter, Suite as PwSuite, TestCase, TestResult } from '@playwright/test/reporter';
+import { violationOutcome, type CheckDefinition, type CheckResult } from './model.ts';
+import type { ResolvedOutcome } from './outcome.ts';
+import { REPORT_SCHEMA_VERSION, sortChecks, summarise, writeReportJson, type Report } from './report.ts';
+import { writeJunit } from './junit.ts';
+import { settingsFromEnv } from './settings.ts';
+import { progressLine } from './summary.ts';
+
+const CHECK_ANNOTATION = 'conformance:check';
+const RESULT_ANNOTATION = 'conformance:result';
+
+export default class ConformanceReporter implements Reporter {
+  private readonly results: CheckResult[] = [];
+  private total = 0;
+  private started = Date.now();
+
+  printsToStdio(): boolean {
+    return true;
+  }
+
+  onBegin(_config: FullConfig, suite: PwSuite): void {
+    this.total = suite.allTests().length;
+    this.started = Date.now();
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const check = checkResultOf(test, result);
+    if (!check) return;
+    this.results.push(check);
+    process.stdout.write(`${progressLine(check, this.results.length, this.total)}\n`);
+  }
+
+  onEnd(): void {
+    const dir = process.env.CONFORMANCE_REPORT_DIR ?? 'conformance-report';
+    let target: Report['target'];
+    try {
+      const s = settingsFromEnv();
+      target = { url: s.target, issuer: s.issuer, mcp: s.mcp, upstream: s.upstream, revision: s.revision };
+    } catch {
+      target = { url: '', issuer: '', mcp: '', upstream: 'external', revision: '2026-07-28' };
+    }
+    const checks = sortChecks(this.results);
+    const report: Report = {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: 'oauth-proxy-conformance', version: '0.1.0' },
+      target,
+      startedAt: new Date(this.started).toISOString(),
+      durationMs: Date.now() - this.started,
+      summary: summarise(checks),
+      checks,
+    };
+    writeReportJson(dir, report);
+    writeJunit(dir, report);
+  }
+}
+
+/** Builds a CheckResult from a finished Playwright test, or undefined for tests that are not checks. */
+export function checkResultOf(test: TestCase, result: TestResult): CheckResult | undefined {
+  const defAnnotation = test.annotations.find((a) => a.type === CHECK_ANNOTATION);
+  if (!defAnnotation?.description) return undefined;
+  const def = JSON.parse(defAnnotation.description) as CheckDefinition;
+  const recorded = [...result.annotations, ...test.annotations].find((a) => a.type === RESULT_ANNOTATION);
+  let resolved: ResolvedOutcome & { notes?: string[] };
+  if (recorded?.description) {
+    resolved = JSON.parse(recorded.description) as ResolvedOutcome & { notes?: string[] };
+  } else if (result.status === 'passed') {
+    resolved = { outcome: 'pass' };
+  } else {
+    const why = result.status === 'timedOut' ? 'the check timed out' : (result.error?.message ?? result.status);
+    resolved = { outcome: violationOutcome(def.level), message: `unexpected: ${stripAnsi(why).slice(0, 500)}` };
+  }
+  return {
+    id: def.id,
+    title: def.title,
+    level: def.level,
+    file: basename(test.location.file),
+    refs: def.refs,
+    revisions: def.revisions,
+    outcome: resolved.outcome,
+    ...(resolved.message !== undefined ? { message: resolved.message } : {}),
+    ...(resolved.expected !== undefined ? { expected: resolved.expected } : {}),
+    ...(resolved.actual !== undefined ? { actual: resolved.actual } : {}),
+    notes: resolved.notes ?? [],
+    durationMs: Math.round(result.duration),
+  };
+}
+
+function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*m/g, '');
+}

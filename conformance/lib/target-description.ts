@@ -1,0 +1,50 @@
+// The optional target description file (`--target-file target.json`): what the suite cannot discover by itself
+// about a proxy (consent selectors, an upstream login script, allowlist expectations, declared lifetimes).
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+export interface TargetDescription {
+  /** CSS/Playwright selectors overriding the accessible-name search for the consent buttons. */
+  consent?: { approveSelector?: string; denySelector?: string; csrfField?: string };
+  /** Path (relative to the file) of an ES module whose default export `async (page, ctx) => void` signs in upstream. */
+  loginScript?: string;
+  /** Scope the test client requests; default: the protected resource metadata `scopes_supported`. */
+  scope?: string;
+  /** Redirect URIs the proxy's registration allowlist must refuse (DCR-13). */
+  refusedRedirectUris?: string[];
+  /** Seconds of refresh-token reuse grace the proxy is configured with (RT-08); default 0. */
+  rtGraceSeconds?: number;
+  /** Declared authorization code lifetime in seconds; CODE-04 waits it out when it is at most 60. */
+  codeTtlSeconds?: number;
+  /** The upstream client credentials the proxy uses, so the suite can prove they never leak (external mode). */
+  upstreamClient?: { clientId?: string; clientSecret?: string };
+}
+
+const KNOWN_KEYS = new Set([
+  'consent',
+  'loginScript',
+  'scope',
+  'refusedRedirectUris',
+  'rtGraceSeconds',
+  'codeTtlSeconds',
+  'upstreamClient',
+]);
+
+/** Reads and validates the file; the login script path becomes absolute. */
+export function loadTargetDescription(path: string): TargetDescription {
+  const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  return parseTargetDescription(raw, dirname(resolve(path)));
+}
+
+export function parseTargetDescription(raw: unknown, baseDir: string): TargetDescription {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('target description must be an object');
+  const obj = raw as Record<string, unknown>;
+  const unknown = Object.keys(obj).filter((k) => !KNOWN_KEYS.has(k) && !k.startsWith('$'));
+  if (unknown.length) throw new Error(`target description: unknown keys ${unknown.join(', ')}`);
+  const desc = obj as TargetDescription;
+  if (desc.rtGraceSeconds !== undefined && !(desc.rtGraceSeconds >= 0)) throw new Error('rtGraceSeconds must be >= 0');
+  if (desc.refusedRedirectUris && !Array.isArray(desc.refusedRedirectUris)) {
+    throw new Error('refusedRedirectUris must be an array of URLs');
+  }
+  return desc.loginScript ? { ...desc, loginScript: resolve(baseDir, desc.loginScript) } : desc;
+}

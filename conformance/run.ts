@@ -1,0 +1,215 @@
+// The programmatic entry point (the CLI is a thin wrapper): start the harness and the target if asked, run the
+// Playwright checks in a child process, then gate, summarise and write report.json and junit.xml.
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { computeGate, loadExpectedFailures } from './lib/gate.ts';
+import { startHarness, type RunningHarness } from './lib/harness.ts';
+import { writeJunit } from './lib/junit.ts';
+import type { Revision } from './lib/model.ts';
+import {
+  readReportJson,
+  summarise,
+  writeReportJson,
+  REPORT_SCHEMA_VERSION,
+  type Gate,
+  type Report,
+} from './lib/report.ts';
+import { normaliseSettings, type SuiteSettings, type UpstreamMode } from './lib/settings.ts';
+import { summaryTable } from './lib/summary.ts';
+import { loadTargetDescription } from './lib/target-description.ts';
+import { startTargetCommand, waitForHttp, type RunningTarget } from './lib/target-process.ts';
+
+export interface ConformanceOptions {
+  /** Base URL of the proxy under test. */
+  target: string;
+  /** MCP endpoint; default `<target>/mcp`. */
+  mcp?: string;
+  /** Expected issuer identifier; default the target without a trailing slash. */
+  issuer?: string;
+  /** Default `external`. */
+  upstream?: UpstreamMode;
+  /** Shell command that starts the target; it gets UPSTREAM_*, TARGET_URL, PORT and PROXY_BASE_URL. */
+  targetCommand?: string;
+  /** Default `2026-07-28`. */
+  revision?: Revision;
+  /** Default `conformance-report` (relative to the working directory). */
+  reportDir?: string;
+  /** Ids expected to fail, or the path of a JSON file holding them. */
+  expectedFailures?: string[] | string;
+  strict?: boolean;
+  /** Path of the target description JSON file. */
+  targetFile?: string;
+  /** Port for the mock IdP (instrumented mode); default a free one. */
+  idpPort?: number;
+  /** Seconds to wait for the target to answer HTTP; default 30. */
+  waitSeconds?: number;
+  /** Only checks whose title matches (Playwright --grep), e.g. `^(DISC|PRM)-`. */
+  grep?: string;
+  /** Per-request timeout in milliseconds; default 5000. */
+  requestTimeoutMs?: number;
+  /** Where progress and the summary go; default stdout. */
+  log?: (text: string) => void;
+  /** Hard limit for the whole Playwright run in milliseconds; default 10 minutes. */
+  runTimeoutMs?: number;
+}
+
+export interface ConformanceRun {
+  report: Report;
+  gate: Gate;
+  exitCode: number;
+  reportDir: string;
+}
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceRun> {
+  const log = options.log ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const reportDir = resolve(options.reportDir ?? 'conformance-report');
+  const upstream = options.upstream ?? 'external';
+  const expectedFailures =
+    typeof options.expectedFailures === 'string'
+      ? loadExpectedFailures(options.expectedFailures)
+      : (options.expectedFailures ?? []);
+  const targetDescription = options.targetFile ? loadTargetDescription(options.targetFile) : {};
+  let harness: RunningHarness | undefined;
+  let target: RunningTarget | undefined;
+  const started = Date.now();
+  try {
+    if (upstream !== 'external') {
+      harness = await startHarness(upstream === 'harness-github' ? 'github' : 'oidc', options.idpPort);
+      if (!options.targetCommand) {
+        log(`Mock IdP (${upstream}) at ${harness.idp.url}. Configure the target with:`);
+        for (const [k, v] of Object.entries(harness.idp.proxyEnv)) log(`  ${k}=${v}`);
+      }
+    }
+    const settings: SuiteSettings = normaliseSettings({
+      target: options.target,
+      ...(options.issuer ? { issuer: options.issuer } : {}),
+      ...(options.mcp ? { mcp: options.mcp } : {}),
+      upstream,
+      ...(options.revision ? { revision: options.revision } : {}),
+      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      targetDescription,
+      ...(harness ? { harness: harness.info } : {}),
+    });
+    let runError: string | undefined;
+    if (options.targetCommand) {
+      const port = new URL(settings.target).port || (settings.target.startsWith('https') ? '443' : '80');
+      target = startTargetCommand(options.targetCommand, {
+        ...(harness?.idp.proxyEnv ?? {}),
+        TARGET_URL: settings.target,
+        PROXY_BASE_URL: settings.issuer,
+        PORT: port,
+      });
+    }
+    if (target || harness) {
+      runError = await waitForHttp(settings.target, (options.waitSeconds ?? 30) * 1000, target);
+      if (runError) log(`Target not ready: ${runError}`);
+    }
+    rmSync(join(reportDir, 'report.json'), { force: true });
+    const status = await runPlaywright(settings, reportDir, options, log);
+    let report: Report;
+    if (existsSync(join(reportDir, 'report.json')) && status.ok) {
+      report = readReportJson(reportDir);
+    } else {
+      report = emptyReport(settings, started, status.error ?? 'the Playwright run produced no report');
+    }
+    if (runError && !report.runError) report.runError = runError;
+    const gate = computeGate(report.checks, { strict: options.strict ?? false, expectedFailures });
+    if (report.checks.length === 0) gate.exitCode = Math.max(gate.exitCode, 2);
+    report.gate = gate;
+    writeReportJson(reportDir, report);
+    writeJunit(reportDir, report, options.strict ?? false);
+    log(summaryTable(report, gate));
+    log(
+      `Reports: ${join(reportDir, 'report.json')}, ${join(reportDir, 'junit.xml')}, ${join(reportDir, 'html', 'index.html')}`,
+    );
+    return { report, gate, exitCode: gate.exitCode, reportDir };
+  } finally {
+    await target?.stop();
+    await harness?.close();
+  }
+}
+
+function emptyReport(settings: SuiteSettings, started: number, runError: string): Report {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'oauth-proxy-conformance', version: '0.1.0' },
+    target: {
+      url: settings.target,
+      issuer: settings.issuer,
+      mcp: settings.mcp,
+      upstream: settings.upstream,
+      revision: settings.revision,
+    },
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    summary: summarise([]),
+    checks: [],
+    runError,
+  };
+}
+
+/** Runs `playwright test` as a child process; its stdout (our reporter's progress lines) is streamed to `log`. */
+async function runPlaywright(
+  settings: SuiteSettings,
+  reportDir: string,
+  options: ConformanceOptions,
+  log: (text: string) => void,
+): Promise<{ ok: boolean; error?: string }> {
+  const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
+  const args = [
+    cli,
+    'test',
+    '-c',
+    join(ROOT, 'playwright.config.ts'),
+    ...(options.grep ? ['--grep', options.grep] : []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    detached: true,
+    env: {
+      ...process.env,
+      CONFORMANCE_SETTINGS: JSON.stringify(settings),
+      CONFORMANCE_REPORT_DIR: reportDir,
+      FORCE_COLOR: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let buffered = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) log(line);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  const limit = options.runTimeoutMs ?? 600_000;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }, limit);
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  if (buffered.trim()) log(buffered);
+  if (timedOut) return { ok: false, error: `the check run exceeded ${limit} ms and was stopped` };
+  // Playwright exits 1 when a test failed; that is a normal outcome. Anything else without a report is a crash.
+  if (code !== 0 && code !== 1)
+    return { ok: false, error: `playwright exited with ${code}: ${stderr.trim().slice(-1500)}` };
+  if (code === 1 && stderr.trim() && !existsSync(join(reportDir, 'report.json')))
+    return { ok: false, error: stderr.trim().slice(-1500) };
+  return { ok: true };
+}

@@ -30,6 +30,7 @@ export interface UpstreamResponse {
  * - network error, timeout, 5xx → `unavailable`
  * - body over the cap, or neither a JSON object nor form fields → `bad_response`
  * - 2xx, 3xx and 4xx are returned with their parsed body: callers read OAuth errors from it (RFC 6749 §5.2).
+ * Redirects are not followed: a request carrying client credentials or a token must not be replayed elsewhere.
  */
 export async function upstreamFetch(
   url: string | URL,

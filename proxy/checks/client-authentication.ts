@@ -1,0 +1,110 @@
+// Client authentication at the token and revocation endpoints: public clients (`none`) identify themselves with
+// client_id; confidential clients prove their secret in the body or with HTTP Basic. Secrets are compared as hashes
+// in constant time.
+import { OAuthError } from '../errors.ts';
+import { constantTimeEqual, sha256 } from '../crypto/digest.ts';
+import type { Params } from '../http/params.ts';
+import { keys, type ClientRecord, type Records } from '../records.ts';
+
+interface PresentedCredentials {
+  clientId: string;
+  clientSecret: string | undefined;
+  usedBasic: boolean;
+}
+
+/**
+ * Authenticates the client of a token or revocation request and returns its record.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export async function authenticateClient(
+  request: Request,
+  params: Params,
+  store: Records,
+  realm: string,
+): Promise<ClientRecord> {
+  const credentials = presentedCredentials(request, params, realm);
+  const client = await store.get<ClientRecord>(keys.client(credentials.clientId));
+  if (!client) throw invalidClient('Unknown client', realm);
+  assertSecretMatchesMethod(client, credentials, realm);
+  return client;
+}
+
+/**
+ * Reads client_id/client_secret from the Authorization header or the body, never both (RFC 6749 §2.3: "The client
+ * MUST NOT use more than one authentication method in each request").
+ */
+function presentedCredentials(request: Request, params: Params, realm: string): PresentedCredentials {
+  const header = request.headers.get('authorization');
+  const bodyId = params.get('client_id');
+  const bodySecret = params.get('client_secret');
+  if (header !== null && /^basic\s/i.test(header)) {
+    if (bodySecret !== undefined) {
+      throw new OAuthError('invalid_request', 'Use one client authentication method, not both Basic and the body');
+    }
+    const basic = decodeBasic(header, realm);
+    if (bodyId !== undefined && bodyId !== basic.clientId) {
+      throw new OAuthError('invalid_request', 'client_id in the body differs from the Authorization header');
+    }
+    return { ...basic, usedBasic: true };
+  }
+  if (bodyId === undefined) throw invalidClient('Client authentication is required (client_id)', realm);
+  return { clientId: bodyId, clientSecret: bodySecret, usedBasic: false };
+}
+
+/**
+ * HTTP Basic with the RFC 6749 §2.3.1 twist: client_id and client_secret are form-urlencoded before being joined.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+function decodeBasic(header: string, realm: string): { clientId: string; clientSecret: string } {
+  const encoded = header.replace(/^basic\s+/i, '').trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw invalidClient('Malformed Basic credentials', realm);
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw invalidClient('Malformed Basic credentials', realm);
+  try {
+    const clientId = formDecode(decoded.slice(0, colon));
+    const clientSecret = formDecode(decoded.slice(colon + 1));
+    if (clientId === '') throw invalidClient('Malformed Basic credentials', realm);
+    return { clientId, clientSecret };
+  } catch (error) {
+    if (error instanceof OAuthError) throw error;
+    throw invalidClient('Malformed Basic credentials', realm);
+  }
+}
+
+function formDecode(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, ' '));
+}
+
+/**
+ * A public client must not present a secret; a confidential client must present the right one (by either method:
+ * OAuth 2.1 §2.4.1 requires the body, RFC 6749 §2.3.1 requires Basic, so both are accepted).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2.1
+ */
+function assertSecretMatchesMethod(client: ClientRecord, presented: PresentedCredentials, realm: string): void {
+  if (client.token_endpoint_auth_method === 'none') {
+    if (presented.clientSecret !== undefined || client.client_secret_hash !== undefined) {
+      throw invalidClient('This client is registered without a secret (token_endpoint_auth_method none)', realm);
+    }
+    return;
+  }
+  if (presented.clientSecret === undefined || client.client_secret_hash === undefined) {
+    throw invalidClient('Client authentication failed', realm);
+  }
+  if (!constantTimeEqual(sha256(presented.clientSecret), client.client_secret_hash)) {
+    throw invalidClient('Client authentication failed', realm);
+  }
+}
+
+/**
+ * invalid_client is a 401 with a Basic challenge: "If the client attempted to authenticate via the Authorization
+ * request header field, the authorization server MUST respond with an HTTP 401 … and include the WWW-Authenticate
+ * response header field"; sending the challenge always also tells other clients which scheme works.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+function invalidClient(description: string, realm: string): OAuthError {
+  return new OAuthError('invalid_client', description, {
+    status: 401,
+    headers: { 'WWW-Authenticate': `Basic realm="${realm}", charset="UTF-8"` },
+  });
+}

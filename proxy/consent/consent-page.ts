@@ -1,0 +1,73 @@
+// Step 6: the consent page. MCP SBP "Consent UI Requirements": it names the client, shows where the tokens will be
+// sent (the redirect URI's host prominently, then the full URI), the scopes, and the upstream IdP; CSRF-protected,
+// never framed. hono/html escapes every value, so a hostile client_name renders as text.
+import { html } from 'hono/html';
+import type { ProxyContext } from '../context.ts';
+import type { ClientRecord, PendingAuthorization } from '../records.ts';
+import { csrfToken } from './csrf.ts';
+import { renderPage } from './layout.ts';
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export interface ConsentView {
+  pendingId: string;
+  client: ClientRecord;
+  authorization: PendingAuthorization;
+}
+
+/** Display names of the upstream providers. */
+const PROVIDER_NAMES: Record<string, string> = {
+  github: 'GitHub',
+  google: 'Google',
+  azure: 'Microsoft',
+  auth0: 'Auth0',
+  oidc: 'your identity provider',
+  oauth2: 'your identity provider',
+};
+
+export function renderConsentPage(ctx: ProxyContext, view: ConsentView): Promise<Response> {
+  const { client, authorization } = view;
+  const redirect = new URL(authorization.redirectUri);
+  const host = redirect.host || redirect.protocol;
+  const clientName = client.client_name ?? 'An unnamed application';
+  const idp = PROVIDER_NAMES[ctx.settings.upstream.name] ?? ctx.settings.upstream.name;
+  const remember = ctx.settings.consent === 'remember';
+  return renderPage(
+    `Authorize ${clientName}`,
+    html`<h1>Allow <span>${clientName}</span> to access this MCP server?</h1>
+      <p>After you sign in with ${idp}, access will be sent to</p>
+      <p class="host">${host}</p>
+      <p class="uri">${authorization.redirectUri}</p>
+      ${
+        LOOPBACK.has(redirect.hostname)
+          ? html`<p class="note">
+              This address is on your own computer. Approve only if you just started this sign-in from an application
+              you trust.
+            </p>`
+          : ''
+      }
+      ${
+        authorization.scopes.length > 0
+          ? html`<p>Requested permissions:</p>
+              <ul>
+                ${authorization.scopes.map((s) => html`<li><code>${s}</code></li>`)}
+              </ul>`
+          : html`<p>No specific permissions were requested.</p>`
+      }
+      ${
+        ctx.upstreamScopes.length > 0
+          ? html`<p class="note">At ${idp} the server asks for: <code>${ctx.upstreamScopes.join(' ')}</code></p>`
+          : ''
+      }
+      <p class="note">Client id: <code>${client.client_id}</code></p>
+      <form method="post" action="${ctx.settings.urls.consent}">
+        <input type="hidden" name="authorization_id" value="${view.pendingId}" />
+        <input type="hidden" name="csrf_token" value="${csrfToken(ctx.csrfKey, view.pendingId)}" />
+        <div class="actions">
+          <button type="submit" name="decision" value="deny">Deny</button>
+          <button type="submit" name="decision" value="approve" class="primary">Approve</button>
+        </div>
+      </form>
+      ${remember ? html`<p class="note">Your approval is remembered for this application in this browser.</p>` : ''}`,
+  );
+}

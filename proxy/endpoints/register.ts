@@ -1,0 +1,85 @@
+// Step 4: Dynamic Client Registration (RFC 7591). Open registration (no initial access token, RFC 7591 §3.1 SHOULD),
+// bounded by a per-address rate limit, a body limit and an expiry for clients that never complete a grant.
+import type { Context } from 'hono';
+import { OAuthError } from '../errors.ts';
+import type { ProxyContext } from '../context.ts';
+import { sha256 } from '../crypto/digest.ts';
+import { randomToken } from '../crypto/random.ts';
+import { clientAddress } from '../http/client-address.ts';
+import { jsonResponse } from '../http/json.ts';
+import { mediaType, readBodyText } from '../http/params.ts';
+import type { RateLimiter } from '../http/rate-limit.ts';
+import { validateClientMetadata } from '../clients/client-metadata.ts';
+import { keys, nowSeconds, type ClientRecord } from '../records.ts';
+
+export function registerEndpoint(ctx: ProxyContext, limiter: RateLimiter) {
+  const ownCallback = new URL(ctx.settings.urls.callback);
+  return async (c: Context): Promise<Response> => {
+    assertWithinRateLimit(limiter, clientAddress(c, ctx.settings.trustProxyHeaders));
+    const body = await readJsonObject(c.req.raw);
+    const metadata = validateClientMetadata(body, {
+      allowlist: ctx.settings.allowedRedirectUris,
+      ownCallback,
+      scopesSupported: ctx.settings.scopesSupported,
+    });
+    const clientSecret = metadata.token_endpoint_auth_method === 'none' ? undefined : randomToken();
+    const client: ClientRecord = {
+      client_id: randomToken(),
+      client_id_issued_at: nowSeconds(),
+      ...(clientSecret !== undefined ? { client_secret_hash: sha256(clientSecret) } : {}),
+      ...metadata,
+    };
+    await ctx.records.set(keys.client(client.client_id), client, ctx.settings.unusedClientTtlSeconds);
+    ctx.settings.logger.info({ event: 'client-registered', clientId: client.client_id }, 'client registered');
+    return jsonResponse(registrationResponse(client, clientSecret), 201);
+  };
+}
+
+/**
+ * "The authorization server MUST return all registered metadata about this client, including any fields provisioned
+ * by the authorization server itself." The secret appears only here, once; `client_secret_expires_at: 0` = never.
+ * @see https://www.rfc-editor.org/rfc/rfc7591#section-3.2.1
+ */
+function registrationResponse(client: ClientRecord, clientSecret: string | undefined): Record<string, unknown> {
+  const { client_secret_hash: _hash, used: _used, ...metadata } = client;
+  return clientSecret === undefined
+    ? metadata
+    : { ...metadata, client_secret: clientSecret, client_secret_expires_at: 0 };
+}
+
+/**
+ * "These requests MAY be rate-limited" (RFC 7591 §3.1). Answered 429 with Retry-After and an OAuth-shaped body using
+ * `temporarily_unavailable`, the closest registered code, so every client can parse it.
+ * @see https://www.rfc-editor.org/rfc/rfc6585#section-4
+ */
+function assertWithinRateLimit(limiter: RateLimiter, address: string): void {
+  const retryAfter = limiter.hit(address);
+  if (retryAfter > 0) {
+    throw new OAuthError('temporarily_unavailable', 'Too many registrations from this address; retry later', {
+      status: 429,
+      headers: { 'Retry-After': String(retryAfter) },
+    });
+  }
+}
+
+/**
+ * "The client registration endpoint MUST accept HTTP POST messages with request parameters encoded in the entity body
+ * using the application/json format." Other types → 415; malformed JSON or a non-object → invalid_client_metadata.
+ * @see https://www.rfc-editor.org/rfc/rfc7591#section-3.1
+ */
+async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+  if (mediaType(request.headers.get('content-type')) !== 'application/json') {
+    throw new OAuthError('invalid_request', 'The registration request must be application/json', { status: 415 });
+  }
+  const text = await readBodyText(request);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new OAuthError('invalid_client_metadata', 'The request body is not valid JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new OAuthError('invalid_client_metadata', 'The request body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}

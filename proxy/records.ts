@@ -1,0 +1,149 @@
+// Every record the proxy keeps, its key prefix and its shape: the code form of the "Schema" table in
+// proxy/storage/README.md. Secrets are stored as SHA-256 hashes in the key (codes, refresh tokens) or the record
+// (client secrets); upstream tokens sit in grant records, which the encryption wrapper encrypts at rest.
+import type { JsonValue, Store } from './storage/store.ts';
+import type { UpstreamTokens } from './upstream/types.ts';
+
+/** A dynamically registered client (RFC 7591 §3.2.1 metadata in wire names, plus server-side fields). */
+export interface ClientRecord {
+  client_id: string;
+  client_id_issued_at: number;
+  /** SHA-256 of the client secret (base64url); absent for public clients. */
+  client_secret_hash?: string;
+  token_endpoint_auth_method: 'none' | 'client_secret_post' | 'client_secret_basic';
+  redirect_uris: string[];
+  grant_types: string[];
+  response_types: string[];
+  client_name?: string;
+  client_uri?: string;
+  logo_uri?: string;
+  scope?: string;
+  contacts?: string[];
+  tos_uri?: string;
+  policy_uri?: string;
+  software_id?: string;
+  software_version?: string;
+  application_type?: string;
+  /** Set at the first successful token grant: the record then lives clientTtlSeconds instead of unusedClientTtlSeconds. */
+  used?: boolean;
+}
+
+/** An /authorize request that passed every check and waits for the user's consent. */
+export interface PendingAuthorization {
+  clientId: string;
+  /** The redirect URI the code goes to (as requested, or the only registered one). */
+  redirectUri: string;
+  /** Whether the client sent redirect_uri; then the token request may repeat it and it must match. */
+  redirectUriSent: boolean;
+  codeChallenge: string;
+  /** The client's state, byte-exact; absent when the client sent none. */
+  state?: string;
+  scopes: string[];
+  /** The resource the client named (RFC 8707), or absent. */
+  resource?: string;
+  createdAt: number;
+}
+
+/** The upstream leg of one authorization: created only after consent (MCP SBP, CONSENT-05). */
+export interface UpstreamTransaction {
+  authorization: PendingAuthorization;
+  /** The proxy's own PKCE verifier for the upstream token request. */
+  codeVerifier: string;
+}
+
+/** The user's grant to one client: what access tokens and refresh tokens stand for. Deleting it revokes both. */
+export interface GrantRecord {
+  clientId: string;
+  user: { sub: string; name?: string; email?: string; login?: string };
+  scopes: string[];
+  resource: string;
+  upstreamTokens: UpstreamTokens;
+  createdAt: number;
+}
+
+/** A proxy authorization code, stored under the hash of the code. */
+export interface CodeRecord {
+  clientId: string;
+  redirectUri: string;
+  redirectUriSent: boolean;
+  codeChallenge: string;
+  grantId: string;
+  scopes: string[];
+  resource: string;
+}
+
+/** Left behind when a code is redeemed, so that a replay can be recognised (RFC 6749 §10.5). */
+export interface UsedCodeRecord {
+  clientId: string;
+  codeChallenge: string;
+  grantId: string;
+}
+
+/** A live refresh token, stored under the hash of the token. */
+export interface RefreshRecord {
+  grantId: string;
+  clientId: string;
+  scopes: string[];
+  /** 1 for the token issued with the code, +1 per rotation. */
+  generation: number;
+}
+
+/** A rotated-out refresh token: presenting it again revokes the grant (RFC 9700 §4.14.2). */
+export interface UsedRefreshRecord {
+  grantId: string;
+  clientId: string;
+  rotatedAt: number;
+}
+
+/**
+ * Only with refreshGraceSeconds > 0, and only for that long: the response a rotation produced, so that an honest
+ * retry of the same refresh (a lost response) gets the same successor pair instead of revoking the grant.
+ */
+export interface RefreshGraceRecord {
+  clientId: string;
+  response: TokenResponseBody;
+}
+
+/** The token endpoint's success body (RFC 6749 §5.1). */
+export interface TokenResponseBody {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+  scope?: string;
+}
+
+export const keys = {
+  client: (clientId: string) => `client:${clientId}`,
+  pending: (id: string) => `authz:${id}`,
+  transaction: (state: string) => `txn:${state}`,
+  grant: (grantId: string) => `grant:${grantId}`,
+  code: (codeHash: string) => `code:${codeHash}`,
+  usedCode: (codeHash: string) => `code-used:${codeHash}`,
+  refresh: (tokenHash: string) => `refresh:${tokenHash}`,
+  usedRefresh: (tokenHash: string) => `refresh-used:${tokenHash}`,
+  refreshGrace: (tokenHash: string) => `refresh-grace:${tokenHash}`,
+} as const;
+
+/** Typed views over the untyped store: the records above are plain JSON. */
+export function records(store: Store) {
+  return {
+    get: <T>(key: string) => store.get<JsonValue>(key) as Promise<T | undefined>,
+    take: <T>(key: string) => store.take<JsonValue>(key) as Promise<T | undefined>,
+    set: <T>(key: string, value: T, ttlSeconds: number) => store.set(key, toJson(value), ttlSeconds),
+    add: <T>(key: string, value: T, ttlSeconds: number) => store.add(key, toJson(value), ttlSeconds),
+    delete: (key: string) => store.delete(key),
+  };
+}
+
+export type Records = ReturnType<typeof records>;
+
+/** Drops undefined fields so the value is plain JSON. */
+function toJson(value: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(value)) as JsonValue;
+}
+
+/** Epoch seconds. */
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,63 @@
+// The access-token signing keys, imported once at startup (never per request): HS256 from a secret via HKDF, or
+// ES256/EdDSA from private JWKs whose public halves are published at jwks_uri.
+import { importJWK, type CryptoKey, type JWK } from 'jose';
+import type { JsonWebKeyWithKid, SigningOptions } from '../options.ts';
+import { deriveKey } from '../crypto/hmac.ts';
+
+export type SigningAlgorithm = 'HS256' | 'ES256' | 'EdDSA';
+
+export interface SigningKeys {
+  /** The key that signs new tokens. */
+  signer: { alg: SigningAlgorithm; kid?: string; key: CryptoKey | Uint8Array };
+  /** Verification keys by kid (the HS256 key has no kid and is stored under ''). */
+  verifiers: Map<string, { alg: SigningAlgorithm; key: CryptoKey | Uint8Array }>;
+  algorithms: SigningAlgorithm[];
+  /** Public JWKs for jwks_uri; undefined for HS256, which must never be published. */
+  publicJwks: { keys: JWK[] } | undefined;
+}
+
+/** Private JWK members that must never reach jwks_uri. */
+const PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
+
+export async function loadSigningKeys(signing: SigningOptions): Promise<SigningKeys> {
+  if (signing.kind === 'secret') {
+    const key = new Uint8Array(deriveKey(signing.secret, 'access-token-hs256'));
+    return {
+      signer: { alg: 'HS256', key },
+      verifiers: new Map([['', { alg: 'HS256', key }]]),
+      algorithms: ['HS256'],
+      publicJwks: undefined,
+    };
+  }
+  const verifiers = new Map<string, { alg: SigningAlgorithm; key: CryptoKey }>();
+  const published: JWK[] = [];
+  let signer: SigningKeys['signer'] | undefined;
+  for (const jwk of signing.keys) {
+    const alg = algorithmOf(jwk);
+    if (!jwk.kid) throw new Error('signing.keys: every key needs a "kid"');
+    if (verifiers.has(jwk.kid)) throw new Error(`signing.keys: duplicate kid ${JSON.stringify(jwk.kid)}`);
+    const publicJwk = Object.fromEntries(Object.entries(jwk).filter(([name]) => !PRIVATE_MEMBERS.has(name))) as JWK;
+    const verifyKey = (await importJWK({ ...publicJwk, alg }, alg)) as CryptoKey;
+    verifiers.set(jwk.kid, { alg, key: verifyKey });
+    published.push({ ...publicJwk, alg, use: 'sig' });
+    if (!signer) {
+      if (typeof jwk.d !== 'string') throw new Error('signing.keys: the first key signs and must be a private JWK');
+      signer = { alg, kid: jwk.kid, key: (await importJWK({ ...jwk, alg } as JWK, alg)) as CryptoKey };
+    }
+  }
+  if (!signer) throw new Error('signing.keys must hold at least one private JWK');
+  return {
+    signer,
+    verifiers,
+    algorithms: [...new Set([...verifiers.values()].map((v) => v.alg))],
+    publicJwks: { keys: published },
+  };
+}
+
+function algorithmOf(jwk: JsonWebKeyWithKid): SigningAlgorithm {
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256' && (jwk.alg === undefined || jwk.alg === 'ES256')) return 'ES256';
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && (jwk.alg === undefined || jwk.alg === 'EdDSA')) return 'EdDSA';
+  throw new Error(
+    `signing.keys: key ${JSON.stringify(jwk.kid)} must be EC P-256 (ES256) or OKP Ed25519 (EdDSA); got kty=${jwk.kty} crv=${String(jwk.crv)} alg=${String(jwk.alg)}`,
+  );
+}

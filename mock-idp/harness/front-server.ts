@@ -98,11 +98,17 @@ async function applyFault(fault: FaultSpec, opts: FrontOptions, url: URL, res: S
   }
 }
 
+/** Parses a request target as a path, so that `//host/x` stays a path and never becomes another origin. */
+export function requestUrl(req: IncomingMessage): URL {
+  const target = req.url ?? '/';
+  return new URL(`http://mock-idp.invalid${target.startsWith('/') ? target : `/${target}`}`);
+}
+
 /** The request listener for the mock IdP's HTTP server. */
 export function createFrontListener(opts: FrontOptions): NodeHandler {
   return (req, res) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', 'http://mock-idp.invalid');
+      const url = requestUrl(req);
       const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
       if (url.pathname.startsWith(HARNESS_PREFIX)) {
         handleHarness(opts, req.method ?? 'GET', url.pathname, body, res);

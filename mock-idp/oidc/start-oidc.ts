@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 import type { KoaContext, TokenInstance } from 'oidc-provider';
 import { findUser, fixtureUsers, upstreamClient } from '../fixtures.ts';
-import type { NodeHandler } from '../harness/front-server.ts';
+import { requestUrl, type NodeHandler } from '../harness/front-server.ts';
 import type { RedirectPolicy } from '../harness/redirect-policy.ts';
 import type { TokenLedger } from '../harness/token-ledger.ts';
 import type { MockIdpEndpoints } from '../types.ts';
@@ -73,7 +73,7 @@ export async function createOidcFlavor(input: OidcFlavorInput): Promise<OidcFlav
 
   const callback = provider.callback();
   const handler: NodeHandler = (req, res) => {
-    const url = new URL(req.url ?? '/', input.issuer);
+    const url = requestUrl(req);
     if (url.pathname.startsWith(INTERACTION_PREFIX)) {
       void handleInteraction(provider, req, res);
       return;

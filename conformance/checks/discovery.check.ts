@@ -317,7 +317,7 @@ defineCheck(
   async ({ suite, ck }) => {
     const { body } = await authorizationServerMetadata(suite);
     const url = body.authorization_endpoint;
-    if (typeof url !== 'string') ck.notTestable('no authorization_endpoint');
+    if (typeof url !== 'string') return ck.notTestable('no authorization_endpoint');
     const res = await suite.http.request({ url, headers: { origin: 'https://attacker.example' } });
     const acao = res.headers.get('access-control-allow-origin');
     ck.check(acao === null, 'Cross-Origin Resource Sharing must not be supported at the authorization endpoint', {

@@ -72,6 +72,11 @@ export async function newClient(suite: Suite, extra: Record<string, unknown> = {
   return registerClient(suite, publicClientMetadata([callback.uri()], extra));
 }
 
+/** One public client per worker for flows that do not need a client of their own (registration may be rate-limited). */
+export function sharedClient(suite: Suite): Promise<RegisteredClient> {
+  return suite.memo('shared-client', () => newClient(suite));
+}
+
 export async function buildAuthorizeUrl(suite: Suite, params: Record<string, string | undefined>): Promise<string> {
   const url = new URL(await endpoint(suite, 'authorization_endpoint'));
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.append(k, v);
@@ -81,7 +86,7 @@ export async function buildAuthorizeUrl(suite: Suite, params: Record<string, str
 /** Runs /authorize in the browser up to the client's callback (or the consent page with decision 'stop'). */
 export async function authorize(suite: Suite, opts: FlowOptions = {}): Promise<FlowResult> {
   const callback = await suite.callback();
-  const client = opts.client ?? (await newClient(suite));
+  const client = opts.client ?? (await sharedClient(suite));
   const verifier = opts.verifier ?? newVerifier();
   const challenge = s256(verifier);
   const state = opts.state ?? randomToken();
@@ -102,6 +107,10 @@ export async function authorize(suite: Suite, opts: FlowOptions = {}): Promise<F
   const context = opts.context ?? (await (await suite.browser()).newContext());
   const page = await context.newPage();
   const navigations: Navigation[] = [];
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text().slice(0, 300));
+  });
   const pending: Promise<void>[] = [];
   page.on('response', (response) => {
     const request = response.request();
@@ -154,9 +163,8 @@ export async function authorize(suite: Suite, opts: FlowOptions = {}): Promise<F
         if (!button) {
           await page.waitForTimeout(200);
           if (callback.hits.length > from || safeOrigin(page.url()) !== origin) continue;
-          throw new NotTestable(
-            `no consent button on ${page.url()} (status page: "${(await pageText(page)).slice(0, 200)}")`,
-          );
+          const text = (await pageText(page)).replace(/\s+/g, ' ').trim().slice(0, 200);
+          throw new NotTestable(`no consent button on ${page.url()} ("${text}"); navigations: ${chain(navigations)}`);
         }
         result.consentShown = true;
         if (decision === 'stop') {
@@ -164,7 +172,12 @@ export async function authorize(suite: Suite, opts: FlowOptions = {}): Promise<F
           return result;
         }
         const before = navigations.length;
-        await clickAndWait(page, button, () => callback.hits.length > from);
+        const moved = await clickAndWait(page, button, () => callback.hits.length > from);
+        if (!moved) {
+          throw new NotTestable(
+            `clicking ${decision} on the consent page led nowhere (${consoleErrors.join(' | ') || 'no console error'}); navigations: ${chain(navigations)}`,
+          );
+        }
         await Promise.all(pending);
         result.decisionResponse = navigations.slice(before).find((n) => n.method === 'POST') ?? navigations[before];
         continue;
@@ -264,12 +277,17 @@ async function signInUpstream(page: Page, suite: Suite, done: () => boolean): Pr
   await clickAndWait(page, button.first(), done);
 }
 
-async function clickAndWait(page: Page, button: Locator, done: () => boolean): Promise<void> {
-  const before = page.url();
-  const navigated = page.waitForEvent('framenavigated', { timeout: 5000 }).catch(() => undefined);
+/** Clicks and waits for a navigation or the callback; false when nothing happened (e.g. blocked by CSP). */
+async function clickAndWait(page: Page, button: Locator, done: () => boolean): Promise<boolean> {
+  let navigated = false;
+  const waiting = page
+    .waitForEvent('framenavigated', { timeout: 5000 })
+    .then(() => (navigated = true))
+    .catch(() => undefined);
   await button.click({ timeout: 5000 });
-  await Promise.race([navigated, until(done, 5000)]);
-  if (page.url() !== before) await page.waitForLoadState('domcontentloaded').catch(() => undefined);
+  await Promise.race([waiting, until(done, 5000)]);
+  await page.waitForLoadState('domcontentloaded').catch(() => undefined);
+  return navigated || done();
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -279,6 +297,14 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 
 async function pageText(page: Page): Promise<string> {
   return (await page.textContent('body').catch(() => '')) ?? '';
+}
+
+/** `GET /authorize 200 → POST /consent 303 → …` for error messages (paths only: no secrets). */
+export function chain(navigations: Navigation[]): string {
+  return (
+    navigations.map((n) => `${n.method} ${safeOrigin(n.url)}${new URL(n.url).pathname} ${n.status}`).join(' → ') ||
+    '(none)'
+  );
 }
 
 export function safeOrigin(url: string): string {

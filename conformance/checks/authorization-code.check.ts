@@ -1,0 +1,151 @@
+// Authorization codes at the token endpoint: the happy exchange, single use, revocation on a valid replay, binding
+// to the client and the redirect_uri, short life (requirements.md B8, CODE-*).
+import { defineCheck } from '../lib/check.ts';
+import { callMcp } from '../lib/discovery.ts';
+import { authorizationCode, exchangeCode, newClient, sharedFlow } from '../lib/flow.ts';
+import { REVISIONS } from '../lib/model.ts';
+import {
+  errorCode,
+  publicClientMetadata,
+  refreshGrant,
+  registerClient,
+  requireTokens,
+  statusAndError,
+  tokenSet,
+} from '../lib/oauth.ts';
+import { newVerifier } from '../lib/pkce.ts';
+import { ref } from '../lib/refs.ts';
+
+const ALL = [...REVISIONS];
+
+defineCheck(
+  {
+    id: 'PKCE-01',
+    title: 'the authorization code flow with S256 PKCE yields tokens that the MCP endpoint accepts',
+    level: 'MUST',
+    refs: [ref.rfc(7636, '4.2'), ref.oauth21('Authorization Code Grant')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const flow = await sharedFlow(suite);
+    const res = await callMcp(suite, flow.tokens.access_token);
+    ck.check(res.status >= 200 && res.status < 300, 'the MCP endpoint must accept the access token', {
+      expected: '2xx',
+      actual: `${res.status} ${res.text.slice(0, 120)}`,
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'CODE-01',
+    title: 'a code can be redeemed only once',
+    level: 'MUST',
+    refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Reuse of Authorization Codes')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const flow = await authorizationCode(suite);
+    requireTokens(await exchangeCode(suite, flow), 'first redemption');
+    const replay = await exchangeCode(suite, flow);
+    ck.equal(statusAndError(replay), '400 invalid_grant', 'second redemption of the same code');
+  },
+);
+
+defineCheck(
+  {
+    id: 'CODE-02',
+    title: 'a valid replay of a code revokes the tokens issued from it',
+    level: 'SHOULD',
+    refs: [ref.rfc(6749, '10.5'), ref.rfc(6749, '4.1.2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const flow = await authorizationCode(suite);
+    const first = requireTokens(await exchangeCode(suite, flow), 'first redemption');
+    const replay = await exchangeCode(suite, flow);
+    if (tokenSet(replay))
+      ck.fail('the replay itself was answered with tokens (see CODE-01)', { level: 'MUST', actual: replay.status });
+    const mcp = await callMcp(suite, first.access_token);
+    ck.equal(mcp.status, 401, 'MCP status with the access token of a replayed code');
+    if (first.refresh_token) {
+      const refreshed = await refreshGrant(suite, flow.client, first.refresh_token);
+      ck.equal(errorCode(refreshed), 'invalid_grant', 'refresh with the refresh token of a replayed code');
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'CODE-03',
+    title: 'an invalid replay (wrong verifier) is refused and does not revoke the first tokens',
+    level: 'MUST',
+    refs: [ref.oauth21('Reuse of Authorization Codes')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const flow = await authorizationCode(suite);
+    const first = requireTokens(await exchangeCode(suite, flow), 'first redemption');
+    const replay = await exchangeCode(suite, flow, { code_verifier: newVerifier() });
+    ck.equal(statusAndError(replay), '400 invalid_grant', 'replay with a wrong verifier');
+    const mcp = await callMcp(suite, first.access_token);
+    if (mcp.status === 401)
+      ck.warn('an invalid replay SHOULD NOT revoke the issued tokens (denial of service)', {
+        expected: 'token still accepted',
+        actual: 401,
+      });
+  },
+);
+
+defineCheck(
+  {
+    id: 'CODE-05',
+    title: 'a code is bound to its client: another client cannot redeem it',
+    level: 'MUST',
+    refs: [ref.oauth21('Token Request (authorization code)')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const flow = await authorizationCode(suite);
+    const other = await newClient(suite);
+    const res = await exchangeCode(suite, flow, { client_id: other.client_id });
+    ck.equal(statusAndError(res), '400 invalid_grant', "redemption of client A's code by client B");
+  },
+);
+
+defineCheck(
+  {
+    id: 'CODE-06',
+    title: 'a code is bound to its redirect_uri: another registered URI is refused at the token endpoint',
+    level: 'MUST',
+    refs: [ref.oauth21('Differences from OAuth 2.0'), ref.rfc(6749, '4.1.3')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const callback = await suite.callback();
+    const client = await registerClient(suite, publicClientMetadata([callback.uri(), callback.uri('/other')]));
+    const flow = await authorizationCode(suite, { client, redirectUri: callback.uri() });
+    const res = await exchangeCode(suite, flow, { redirect_uri: callback.uri('/other') });
+    ck.equal(statusAndError(res), '400 invalid_grant', 'redemption with a different registered redirect_uri');
+  },
+);
+
+defineCheck(
+  {
+    id: 'CODE-04',
+    title: 'a code expires shortly after issue',
+    level: 'SHOULD',
+    refs: [ref.rfc(6749, '4.1.2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const ttl = suite.settings.targetDescription.codeTtlSeconds;
+    if (ttl === undefined || ttl > 30) {
+      return ck.notApplicable('declare codeTtlSeconds (≤ 30) in the target description to wait a code out');
+    }
+    const flow = await authorizationCode(suite);
+    await new Promise((r) => setTimeout(r, (ttl + 1) * 1000));
+    ck.equal(statusAndError(await exchangeCode(suite, flow)), '400 invalid_grant', `redemption after ${ttl + 1} s`);
+    ck.note(`declared lifetime ${ttl} s`);
+  },
+);

@@ -1,0 +1,254 @@
+// RFC 9728 protected resource metadata and the MCP endpoint's 401 challenge: how a client finds the authorization
+// server starting from the MCP URL (requirements.md B2).
+import { defineCheck } from '../lib/check.ts';
+import {
+  authorizationServerMetadata,
+  callMcp,
+  parseBearerChallenge,
+  protectedResourceMetadata,
+  unauthenticatedChallenge,
+  wellKnownUrl,
+} from '../lib/discovery.ts';
+import { isJsonContentType, jsonObject } from '../lib/http.ts';
+import { REVISIONS, since } from '../lib/model.ts';
+import { randomToken } from '../lib/pkce.ts';
+import { ref } from '../lib/refs.ts';
+
+const ALL = [...REVISIONS];
+
+defineCheck(
+  {
+    id: 'PRM-01',
+    title: 'an unauthenticated MCP request gets 401 with WWW-Authenticate resource_metadata',
+    level: 'MUST',
+    refs: [ref.mcpAuthRev('2025-06-18', 'authorization-server-location', 'AS location'), ref.rfc(9728, '5.1')],
+    revisions: ['2025-06-18'],
+  },
+  async ({ suite, ck }) => {
+    const res = await unauthenticatedChallenge(suite);
+    ck.equal(res.status, 401, 'status of an unauthenticated MCP request');
+    const params = parseBearerChallenge(res.headers.get('www-authenticate'));
+    ck.check(Boolean(params?.resource_metadata), 'the Bearer challenge must carry resource_metadata', {
+      expected: 'Bearer resource_metadata="…"',
+      actual: res.headers.get('www-authenticate') ?? '(no header)',
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'PRM-02',
+    title: 'the resource metadata is discoverable (401 challenge header, else well-known)',
+    level: 'MUST',
+    refs: [
+      ref.mcpAuth('protected-resource-metadata-discovery-requirements', 'PRM discovery requirements'),
+      ref.rfc(9728, '5.1'),
+    ],
+    revisions: since('2025-11-25'),
+  },
+  async ({ suite, ck }) => {
+    const res = await unauthenticatedChallenge(suite);
+    ck.equal(res.status, 401, 'status of an unauthenticated MCP request');
+    const params = parseBearerChallenge(res.headers.get('www-authenticate'));
+    if (params?.resource_metadata) {
+      const prm = await suite.http.request({ url: params.resource_metadata });
+      ck.check(prm.status === 200 && jsonObject(prm) !== undefined, 'resource_metadata must point at the document', {
+        expected: '200 JSON',
+        actual: `${prm.status} at ${params.resource_metadata}`,
+      });
+      return;
+    }
+    const wellKnown = await suite.http.request({ url: wellKnownUrl(suite.settings.mcp, 'oauth-protected-resource') });
+    ck.check(wellKnown.status === 200, 'neither the challenge nor the well-known location leads to the metadata', {
+      actual: `no resource_metadata in challenge, well-known ${wellKnown.status}`,
+    });
+    ck.warn('many clients rely on resource_metadata in the 401 challenge', {
+      expected: 'resource_metadata="…"',
+      actual: res.headers.get('www-authenticate'),
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'PRM-03',
+    title: 'serves protected resource metadata at the path-inserted well-known URL of the MCP endpoint',
+    level: 'MUST',
+    refs: [ref.rfc(9728, '3'), ref.rfc(9728, '3.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const url = wellKnownUrl(suite.settings.mcp, 'oauth-protected-resource');
+    const res = await suite.http.request({ url });
+    ck.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata`, {
+      expected: '200 JSON object',
+      actual: `${res.status} ${res.text.slice(0, 100)}`,
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'PRM-04',
+    title: 'resource metadata is application/json without zero-element arrays',
+    level: 'MUST',
+    refs: [ref.rfc(9728, '3.2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const { response, body } = await protectedResourceMetadata(suite);
+    ck.check(isJsonContentType(response), 'content type must be application/json', {
+      actual: response.headers.get('content-type'),
+    });
+    const empty = Object.entries(body)
+      .filter(([, v]) => Array.isArray(v) && v.length === 0)
+      .map(([k]) => k);
+    ck.check(empty.length === 0, 'parameters with zero values must be omitted', {
+      expected: 'no []',
+      actual: empty.join(', '),
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'PRM-06',
+    title: 'resource is present and byte-identical to the MCP endpoint URL',
+    level: 'MUST',
+    refs: [ref.rfc(9728, '2'), ref.rfc(9728, '3.3')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const { body } = await protectedResourceMetadata(suite);
+    ck.equal(body.resource, suite.settings.mcp, 'resource (compliant clients discard the metadata otherwise)');
+  },
+);
+
+defineCheck(
+  {
+    id: 'PRM-07',
+    title: 'authorization_servers lists the proxy issuer byte-identically',
+    level: 'MUST',
+    refs: [ref.mcpAuth('authorization-server-location', 'AS location'), ref.rfc(9728, '2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const { body } = await protectedResourceMetadata(suite);
+    const servers = body.authorization_servers;
+    ck.check(Array.isArray(servers) && servers.length > 0, 'authorization_servers must name at least one server', {
+      actual: servers ?? '(absent)',
+    });
+    const { body: as } = await authorizationServerMetadata(suite).catch(() => ({
+      body: { issuer: suite.settings.issuer },
+    }));
+    ck.check((servers as unknown[]).includes(as.issuer), 'the proxy issuer must appear byte-identically', {
+      expected: as.issuer,
+      actual: servers,
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'PRM-08',
+    title: 'resource metadata lists scopes_supported',
+    level: 'SHOULD',
+    refs: [ref.rfc(9728, '2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const { body } = await protectedResourceMetadata(suite);
+    ck.check(Array.isArray(body.scopes_supported), 'scopes_supported is RECOMMENDED', {
+      actual: body.scopes_supported ?? '(absent)',
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'PRM-09',
+    title: 'offline_access is not advertised in scopes_supported or the challenge',
+    level: 'SHOULD',
+    refs: [ref.mcpAuthRev('2026-07-28', 'refresh-tokens', 'Refresh tokens')],
+    revisions: since('2026-07-28'),
+  },
+  async ({ suite, ck }) => {
+    const { body } = await protectedResourceMetadata(suite);
+    const scopes = Array.isArray(body.scopes_supported) ? body.scopes_supported : [];
+    ck.check(!scopes.includes('offline_access'), 'servers SHOULD NOT list offline_access', { actual: scopes });
+    const challenge = parseBearerChallenge((await unauthenticatedChallenge(suite)).headers.get('www-authenticate'));
+    ck.check(
+      !(challenge?.scope ?? '').split(' ').includes('offline_access'),
+      'the challenge scope SHOULD NOT include offline_access',
+      {
+        actual: challenge?.scope,
+      },
+    );
+  },
+);
+
+defineCheck(
+  {
+    id: 'PRM-10',
+    title: 'the 401 challenge carries a scope parameter',
+    level: 'SHOULD',
+    refs: [
+      ref.mcpAuth('protected-resource-metadata-discovery-requirements', 'scope in WWW-Authenticate'),
+      ref.rfc(6750, '3'),
+    ],
+    revisions: since('2025-11-25'),
+  },
+  async ({ suite, ck }) => {
+    const res = await unauthenticatedChallenge(suite);
+    const params = parseBearerChallenge(res.headers.get('www-authenticate'));
+    ck.check(params?.scope !== undefined, 'MCP servers SHOULD include scope in the challenge', {
+      expected: 'Bearer …, scope="…"',
+      actual: res.headers.get('www-authenticate') ?? '(no header)',
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'PRM-11',
+    title: 'an unknown bearer token gets 401 with error="invalid_token"',
+    level: 'MUST',
+    refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.rfc(6750, '3.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const res = await callMcp(suite, `conformance-${randomToken(24)}`);
+    ck.equal(res.status, 401, 'status for an invalid token');
+    const params = parseBearerChallenge(res.headers.get('www-authenticate'));
+    if (params?.error !== 'invalid_token') {
+      ck.warn('RFC 6750 §3.1: the challenge should say error="invalid_token"', {
+        expected: 'invalid_token',
+        actual: params?.error ?? '(none)',
+      });
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'PRM-15',
+    title: 'every 401 from the MCP endpoint carries WWW-Authenticate',
+    level: 'MUST',
+    refs: [ref.oauth21('Error Response (resource server)'), ref.rfc(6750, '3')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const cases: [string, string | undefined][] = [
+      ['no token', undefined],
+      ['malformed token', 'not a token at all'],
+      ['unknown JWT-shaped token', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'],
+    ];
+    for (const [what, token] of cases) {
+      const res = await callMcp(suite, token);
+      ck.equal(res.status, 401, `status with ${what}`);
+      ck.check(res.headers.get('www-authenticate') !== null, `401 with ${what} must carry WWW-Authenticate`, {
+        actual: '(no header)',
+      });
+    }
+  },
+);

@@ -1,0 +1,350 @@
+// RFC 7591 dynamic client registration: the positive path, each negative, unique credentials, and the upstream
+// client secret never handed out (requirements.md B3, UP-06).
+import { defineCheck } from '../lib/check.ts';
+import type { CheckContext } from '../lib/check-context.ts';
+import { isJsonContentType, jsonObject, type HttpResponse } from '../lib/http.ts';
+import { REVISIONS, since } from '../lib/model.ts';
+import { errorCode, postRegistration, publicClientMetadata, registerClient, statusAndError } from '../lib/oauth.ts';
+import { ref } from '../lib/refs.ts';
+import type { Suite } from '../lib/suite.ts';
+
+const ALL = [...REVISIONS];
+const CB = 'http://127.0.0.1:8976/callback';
+const DCR_ERRORS = [
+  'invalid_redirect_uri',
+  'invalid_client_metadata',
+  'invalid_software_statement',
+  'unapproved_software_statement',
+];
+
+/** RFC 7591 §3.2.2: 400, JSON, a defined error code. */
+function expectRegistrationError(ck: CheckContext, res: HttpResponse, what: string, codes: string[]): void {
+  ck.check(
+    res.status === 400 && isJsonContentType(res) && codes.includes(errorCode(res) ?? ''),
+    `${what} must be refused`,
+    {
+      expected: `400 application/json ${codes.join(' or ')}`,
+      actual: `${statusAndError(res)} (${res.headers.get('content-type') ?? 'no content-type'})`,
+    },
+  );
+}
+
+async function register(suite: Suite, body: Record<string, unknown>): Promise<HttpResponse> {
+  return postRegistration(suite, body);
+}
+
+defineCheck(
+  {
+    id: 'DCR-03',
+    title: 'an unauthenticated JSON registration gets 201 Created with a client_id',
+    level: 'MUST',
+    refs: [ref.rfc(7591, '3.1'), ref.rfc(7591, '3.2.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const res = await register(suite, publicClientMetadata([CB]));
+    ck.check(res.status !== 415, 'the endpoint must accept application/json (DCR-01)', { actual: res.status });
+    ck.check(
+      res.status !== 401 && res.status !== 403,
+      'registration without an initial access token should be allowed (DCR-02)',
+      {
+        actual: res.status,
+      },
+    );
+    ck.equal(res.status, 201, 'registration status');
+    ck.check(isJsonContentType(res), 'the response must be application/json', {
+      actual: res.headers.get('content-type'),
+    });
+    ck.check(typeof jsonObject(res)?.client_id === 'string', 'client_id is REQUIRED', {
+      actual: res.text.slice(0, 200),
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'DCR-04',
+    title: 'two registrations get distinct client_ids',
+    level: 'MUST',
+    refs: [ref.rfc(7591, '3.2.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const a = await registerClient(suite, publicClientMetadata([CB]));
+    const b = await registerClient(suite, publicClientMetadata([CB]));
+    ck.check(a.client_id !== b.client_id, 'each registration must get its own client_id', {
+      actual: `${a.client_id} twice`,
+    });
+    const issued = a.raw.client_id_issued_at;
+    if (issued !== undefined) {
+      const now = Date.now() / 1000;
+      ck.check(
+        Number.isInteger(issued) && Math.abs((issued as number) - now) < 300,
+        'client_id_issued_at is seconds since the epoch (DCR-05)',
+        {
+          expected: `≈ ${Math.round(now)}`,
+          actual: issued,
+        },
+      );
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'DCR-06',
+    title: 'confidential registrations get unique secrets with client_secret_expires_at',
+    level: 'MUST',
+    refs: [ref.rfc(7591, '3.2.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const meta = (): Record<string, unknown> =>
+      publicClientMetadata([CB], { token_endpoint_auth_method: 'client_secret_post' });
+    const first = await register(suite, meta());
+    const a = jsonObject(first);
+    if (first.status !== 201 || !a)
+      return ck.notTestable(`confidential registration refused: ${statusAndError(first)}`);
+    if (typeof a.client_secret !== 'string') {
+      ck.check(
+        a.token_endpoint_auth_method === 'none',
+        'a client registered without a secret must be reported as "none" (DCR-07)',
+        {
+          actual: a.token_endpoint_auth_method,
+        },
+      );
+      ck.notApplicable('the proxy registers public clients only (no client_secret issued)');
+    }
+    const b = await registerClient(suite, meta());
+    ck.check(a.client_secret !== b.client_secret, 'client_secret must be unique per client_id', {
+      actual: 'the same secret twice',
+    });
+    ck.check(
+      typeof a.client_secret_expires_at === 'number',
+      'client_secret_expires_at is REQUIRED with a secret (0 = never)',
+      {
+        actual: a.client_secret_expires_at ?? '(absent)',
+      },
+    );
+    const upstream =
+      suite.settings.harness?.upstreamClientSecret ?? suite.settings.targetDescription.upstreamClient?.clientSecret;
+    if (upstream) {
+      ck.check(
+        a.client_secret !== upstream && b.client_secret !== upstream,
+        'the upstream client secret must never be issued',
+      );
+    }
+    if (!/no-store/i.test(first.headers.get('cache-control') ?? '')) {
+      ck.warn('a response carrying a client_secret should be Cache-Control: no-store (DCR-17)', {
+        expected: 'no-store',
+        actual: first.headers.get('cache-control') ?? '(none)',
+      });
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'DCR-07',
+    title: 'the registration response returns the metadata actually in force',
+    level: 'MUST',
+    refs: [ref.rfc(7591, '3.2.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const sent = publicClientMetadata([CB]);
+    const res = await register(suite, sent);
+    const body = jsonObject(res);
+    if (res.status !== 201 || !body) return ck.notTestable(`registration refused: ${statusAndError(res)}`);
+    ck.check(
+      Array.isArray(body.redirect_uris) && (body.redirect_uris as unknown[]).includes(CB),
+      'redirect_uris must be returned',
+      {
+        expected: [CB],
+        actual: body.redirect_uris,
+      },
+    );
+    ck.check(
+      typeof body.token_endpoint_auth_method === 'string',
+      'token_endpoint_auth_method in force must be returned',
+      {
+        actual: body.token_endpoint_auth_method ?? '(absent)',
+      },
+    );
+    if (body.token_endpoint_auth_method === 'none') {
+      ck.check(body.client_secret === undefined, 'a client registered as "none" gets no client_secret (DCR-15)', {
+        actual: 'a client_secret',
+      });
+    } else {
+      ck.check(
+        typeof body.client_secret === 'string',
+        `a ${String(body.token_endpoint_auth_method)} client needs its secret in the response`,
+      );
+    }
+    for (const field of ['grant_types', 'response_types']) {
+      ck.check(Array.isArray(body[field]), `${field} in force must be returned`, { actual: body[field] ?? '(absent)' });
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'DCR-08',
+    title: 'unknown client metadata is ignored, not refused',
+    level: 'MUST',
+    refs: [ref.rfc(7591, '2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const res = await register(
+      suite,
+      publicClientMetadata([CB], { x_conformance_unknown: 1, software_id: 'conformance' }),
+    );
+    ck.equal(statusAndError(res).split(' ')[0], '201', 'status with an unknown metadata field');
+  },
+);
+
+defineCheck(
+  {
+    id: 'DCR-09',
+    title: 'a code-grant client without redirect_uris is refused',
+    level: 'MUST',
+    refs: [ref.rfc(7591, '5'), ref.rfc(7591, '3.2.2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const body = publicClientMetadata([]);
+    delete body.redirect_uris;
+    expectRegistrationError(ck, await register(suite, body), 'registration without redirect_uris', [
+      'invalid_redirect_uri',
+      'invalid_client_metadata',
+    ]);
+  },
+);
+
+defineCheck(
+  {
+    id: 'DCR-11',
+    title: 'redirect URIs must be loopback or https (http, javascript:, data: refused)',
+    level: 'MUST',
+    refs: [ref.mcpAuth('communication-security', 'Communication security'), ref.rfc(9700, '2.6')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    for (const uri of ['http://evil.example/cb', 'javascript:alert(1)//', 'data:text/html,hi', 'file:///etc/passwd']) {
+      expectRegistrationError(
+        ck,
+        await register(suite, publicClientMetadata([uri])),
+        `redirect URI ${uri}`,
+        DCR_ERRORS.slice(0, 2),
+      );
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'DCR-12',
+    title: 'a redirect URI with a fragment is refused',
+    level: 'MUST',
+    refs: [ref.rfc(6749, '3.1.2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    expectRegistrationError(ck, await register(suite, publicClientMetadata([`${CB}#frag`])), 'a fragment', [
+      'invalid_redirect_uri',
+      'invalid_client_metadata',
+    ]);
+  },
+);
+
+defineCheck(
+  {
+    id: 'DCR-13',
+    title: 'userinfo tricks, the proxy callback and URIs outside the allowlist are refused',
+    level: 'MUST',
+    refs: [ref.rfc(9700, '4.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const uris = [
+      'http://localhost@evil.example/cb',
+      'http://127.0.0.1@evil.example/cb',
+      'https://user:pass@client.example/cb',
+      `${suite.settings.issuer}/auth/callback`,
+      ...(suite.settings.targetDescription.refusedRedirectUris ?? []),
+    ];
+    for (const uri of uris) {
+      expectRegistrationError(ck, await register(suite, publicClientMetadata([uri])), `redirect URI ${uri}`, [
+        'invalid_redirect_uri',
+        'invalid_client_metadata',
+      ]);
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'DCR-14',
+    title: 'jwks and jwks_uri together are refused',
+    level: 'MUST',
+    refs: [ref.rfc(7591, '2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const body = publicClientMetadata([CB], { jwks_uri: 'https://client.example/jwks', jwks: { keys: [] } });
+    expectRegistrationError(ck, await register(suite, body), 'jwks with jwks_uri', ['invalid_client_metadata']);
+  },
+);
+
+defineCheck(
+  {
+    id: 'DCR-16',
+    title: 'a native client with a portless loopback redirect URI can register',
+    level: 'SHOULD',
+    refs: [ref.mcpAuthRev('2026-07-28', 'client-registration', 'application_type'), ref.rfc(8252, '7.3')],
+    revisions: since('2025-11-25'),
+  },
+  async ({ suite, ck }) => {
+    const res = await register(
+      suite,
+      publicClientMetadata(['http://127.0.0.1/callback'], { application_type: 'native' }),
+    );
+    ck.equal(
+      statusAndError(res).split(' ')[0],
+      '201',
+      'status for application_type native with http://127.0.0.1/callback',
+    );
+  },
+);
+
+defineCheck(
+  {
+    id: 'UP-06',
+    title: 'the upstream client credentials never appear in registration, metadata or error responses',
+    level: 'MUST',
+    refs: [ref.mcpSbp('confused-deputy-problem', 'Confused deputy'), ref.rfc(7591, '3.2.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const secret =
+      suite.settings.harness?.upstreamClientSecret ?? suite.settings.targetDescription.upstreamClient?.clientSecret;
+    if (!secret)
+      return ck.notApplicable(
+        'upstream client secret unknown (instrumented mode or upstreamClient in the target file)',
+      );
+    const responses = [
+      await register(suite, publicClientMetadata([CB])),
+      await register(suite, publicClientMetadata([CB], { token_endpoint_auth_method: 'client_secret_basic' })),
+      await register(suite, publicClientMetadata(['http://evil.example/cb'])),
+      await register(suite, { redirect_uris: 'not-an-array' }),
+      await suite.http.request({ url: `${suite.settings.issuer}/.well-known/oauth-authorization-server` }),
+    ];
+    for (const res of responses) {
+      ck.check(!res.text.includes(secret), `the upstream client secret leaked in ${res.url} (${res.status})`, {
+        expected: 'absent',
+        actual: 'present',
+      });
+    }
+  },
+);

@@ -15,14 +15,17 @@ export function csrfTokenValid(key: Buffer, pendingId: string, token: string | u
 }
 
 /**
- * A browser always sends Origin on a cross-origin POST and modern ones send Sec-Fetch-Site; when present they must
- * say same-origin. (A non-browser caller cannot ride the user's upstream session, so their absence is tolerated.)
+ * Sec-Fetch-Site is the browser's own verdict and cannot be set by page scripts, so when present it decides: only
+ * `same-origin` (or `none`, a user-typed navigation) passes. Older browsers send only Origin, which must then be ours.
+ * Origin alone is not enough: under `Referrer-Policy: no-referrer` Chromium sends `Origin: null` on same-origin form
+ * posts. (A non-browser caller cannot ride the user's browser session, so the absence of both is tolerated; the
+ * CSRF token still applies.)
+ * @see https://www.w3.org/TR/fetch-metadata/#sec-fetch-site-header
  * @see https://fetch.spec.whatwg.org/#origin-header
  */
 export function sameOriginRequest(request: Request, ownOrigin: string): boolean {
-  const origin = request.headers.get('origin');
-  if (origin !== null && origin !== ownOrigin) return false;
   const site = request.headers.get('sec-fetch-site');
-  if (site !== null && site !== 'same-origin' && site !== 'none') return false;
-  return true;
+  if (site !== null) return site === 'same-origin' || site === 'none';
+  const origin = request.headers.get('origin');
+  return origin === null || origin === ownOrigin;
 }

@@ -1,5 +1,6 @@
 // Security headers for every HTML page the proxy renders (consent and error pages): no framing, no scripts, no
-// caching, forms only to the proxy itself.
+// caching. No `form-action`: Chromium applies it to the redirects that follow a form post, and the consent form's
+// answer is by design a redirect to the upstream IdP or to the client; with no scripts allowed it would add little.
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -19,7 +20,6 @@ export function htmlSecurityHeaders(): { headers: Record<string, string>; nonce:
       'Content-Security-Policy': [
         "default-src 'none'",
         `style-src 'nonce-${nonce}'`,
-        "form-action 'self'",
         "frame-ancestors 'none'",
         "base-uri 'none'",
       ].join('; '),

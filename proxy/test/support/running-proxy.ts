@@ -1,0 +1,37 @@
+// Starts the real stack for end-to-end tests: a mock upstream IdP on loopback and the standalone proxy server
+// configured from the mock's proxyEnv, exactly as a user would run them from the README.
+import { pino } from 'pino';
+import { startMockIdp, type MockIdp, type MockIdpFlavor } from '../../../mock-idp/index.ts';
+import { loadServerConfig } from '../../server/config.ts';
+import { startProxyServer, type RunningProxy } from '../../server/start.ts';
+
+export const TEST_SIGNING_KEY = 'e2e-signing-key-0123456789abcdef0123456789';
+
+export interface Stack {
+  idp: MockIdp;
+  proxy: RunningProxy;
+  close(): Promise<void>;
+}
+
+export async function startStack(
+  flavor: MockIdpFlavor,
+  env: Record<string, string> = {},
+  idpOptions: { expiringTokens?: boolean } = {},
+): Promise<Stack> {
+  const idp = await startMockIdp({ flavor, ...idpOptions });
+  try {
+    const config = loadServerConfig({ port: '0' }, { ...idp.proxyEnv, PROXY_SIGNING_KEY: TEST_SIGNING_KEY, ...env });
+    const proxy = await startProxyServer(config, { logger: pino({ level: 'silent' }), onWarning: () => {} });
+    return {
+      idp,
+      proxy,
+      async close() {
+        await proxy.close();
+        await idp.close();
+      },
+    };
+  } catch (error) {
+    await idp.close();
+    throw error;
+  }
+}

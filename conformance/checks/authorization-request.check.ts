@@ -1,0 +1,286 @@
+// The authorization endpoint's handling of redirect URIs and request parameters: exact matching, loopback ports,
+// userinfo tricks, no redirect on an invalid client or URI, byte-exact state, duplicates, unsupported response types
+// (requirements.md B6).
+import { defineCheck } from '../lib/check.ts';
+import type { CheckContext } from '../lib/check-context.ts';
+import { authorizeParams, probeAuthorize, type Probe } from '../lib/authorize-probe.ts';
+import { authorize, buildAuthorizeUrl, sharedClient } from '../lib/flow.ts';
+import { REVISIONS } from '../lib/model.ts';
+import { publicClientMetadata, registerClient } from '../lib/oauth.ts';
+import { trickyState } from '../lib/pkce.ts';
+import { ref } from '../lib/refs.ts';
+
+const ALL = [...REVISIONS];
+
+function expectRefused(ck: CheckContext, probe: Probe, what: string): void {
+  ck.check(probe.kind === 'error_page', `${what} must be refused with an error page, without redirecting`, {
+    expected: '4xx error page, no redirect',
+    actual: probe.summary,
+  });
+}
+
+function expectAccepted(ck: CheckContext, probe: Probe, what: string, level?: 'SHOULD'): void {
+  ck.check(probe.kind === 'accepted', `${what} must be accepted`, {
+    expected: 'consent page or onward redirect',
+    actual: probe.summary,
+    ...(level ? { level } : {}),
+  });
+}
+
+/** Redirect URI variants that differ from the registered one in one component. */
+function variants(port: number): string[] {
+  const base = `http://127.0.0.1:${port}`;
+  return [
+    `${base}/callback?extra=1`,
+    `${base}/callback/extra`,
+    `${base}/callback/`,
+    `${base}/CALLBACK`,
+    `${base}/%63allback`,
+    `https://127.0.0.1:${port}/callback`,
+    `${base}/callback#fragment`,
+  ];
+}
+
+defineCheck(
+  {
+    id: 'REDIR-01',
+    title: 'a redirect_uri differing from the registered one in any component is refused',
+    level: 'MUST',
+    refs: [ref.oauth21('Redirect URI Registration'), ref.rfc(9700, '4.1.3')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const client = await sharedClient(suite);
+    const callback = await suite.callback();
+    expectAccepted(
+      ck,
+      await probeAuthorize(suite, authorizeParams(suite, client.client_id, callback.uri())),
+      'the registered URI (control)',
+    );
+    for (const uri of variants(callback.port)) {
+      expectRefused(
+        ck,
+        await probeAuthorize(suite, authorizeParams(suite, client.client_id, uri), uri),
+        `redirect_uri ${uri}`,
+      );
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'REDIR-02',
+    title:
+      'URIs the allowlist would admit but this client did not register are refused (incl. localhost vs 127.0.0.1, userinfo)',
+    level: 'MUST',
+    refs: [ref.rfc(9700, '2.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const client = await sharedClient(suite);
+    const { port } = await suite.callback();
+    const uris = [
+      `http://127.0.0.1:${port}/other`,
+      `http://localhost:${port}/callback`,
+      `http://127.0.0.1:${port}@evil.example/callback`,
+      `http://localhost@evil.example/callback`,
+      'https://evil.example/callback',
+    ];
+    for (const uri of uris) {
+      expectRefused(
+        ck,
+        await probeAuthorize(suite, authorizeParams(suite, client.client_id, uri), uri),
+        `unregistered redirect_uri ${uri}`,
+      );
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'REDIR-04',
+    title: 'an unknown client or unregistered redirect_uri never sends the browser to that URI',
+    level: 'MUST',
+    refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const callback = await suite.callback();
+    const client = await sharedClient(suite);
+    const cases: [string, Record<string, string | undefined>][] = [
+      ['unknown client_id', authorizeParams(suite, 'conformance-unknown-client', callback.uri('/unknown-client'))],
+      ['unregistered redirect_uri', authorizeParams(suite, client.client_id, callback.uri('/unregistered'))],
+      ['missing client_id', authorizeParams(suite, undefined as unknown as string, callback.uri('/no-client'))],
+    ];
+    const context = await (await suite.browser()).newContext();
+    try {
+      for (const [what, params] of cases) {
+        const from = callback.hits.length;
+        const page = await context.newPage();
+        await page.goto(await buildAuthorizeUrl(suite, params), { timeout: 10_000 }).catch(() => undefined);
+        await page.waitForTimeout(300);
+        const hit = callback.hits.slice(from).find((h) => h.path !== '/callback');
+        ck.check(!hit, `${what}: the callback listener must receive nothing`, {
+          expected: 'no request',
+          actual: hit?.path,
+        });
+        ck.check(
+          !page.url().startsWith(`http://127.0.0.1:${callback.port}`),
+          `${what}: the browser must stay on the proxy`,
+          { actual: page.url().split('?')[0] },
+        );
+        await page.close();
+      }
+    } finally {
+      await context.close();
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'REDIR-05',
+    title: 'loopback IP redirect URIs match on any port',
+    level: 'MUST',
+    refs: [ref.rfc(8252, '7.3'), ref.oauth21('Loopback Interface Redirection')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    for (const host of ['127.0.0.1', '[::1]']) {
+      const client = await registerClient(suite, publicClientMetadata([`http://${host}/callback`]));
+      expectAccepted(
+        ck,
+        await probeAuthorize(suite, authorizeParams(suite, client.client_id, `http://${host}:54321/callback`)),
+        `http://${host}:54321/callback for http://${host}/callback`,
+      );
+      const other = `http://${host}:54321/other`;
+      expectRefused(
+        ck,
+        await probeAuthorize(suite, authorizeParams(suite, client.client_id, other), other),
+        `${other} (path differs)`,
+      );
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'REDIR-06',
+    title: 'localhost redirect URIs match on any port (interop)',
+    level: 'SHOULD',
+    refs: [ref.rfc(8252, '8.3'), ref.mcpAuth('client-id-metadata-documents', 'localhost redirect URIs')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const client = await registerClient(suite, publicClientMetadata(['http://localhost/callback']));
+    expectAccepted(
+      ck,
+      await probeAuthorize(suite, authorizeParams(suite, client.client_id, 'http://localhost:54321/callback')),
+      'http://localhost:54321/callback',
+    );
+  },
+);
+
+defineCheck(
+  {
+    id: 'REDIR-07',
+    title: 'a client with several redirect URIs that omits redirect_uri gets an error page, no redirect',
+    level: 'MUST',
+    refs: [ref.oauth21('Redirect URI in the authorization request')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const callback = await suite.callback();
+    const client = await registerClient(suite, publicClientMetadata([callback.uri(), callback.uri('/second')]));
+    expectRefused(
+      ck,
+      await probeAuthorize(suite, authorizeParams(suite, client.client_id, undefined), callback.uri('')),
+      'a request without redirect_uri',
+    );
+  },
+);
+
+defineCheck(
+  {
+    id: 'AUTHZ-01',
+    title: 'unknown parameters are ignored; duplicated parameters are refused',
+    level: 'MUST',
+    refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(6749, '3.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const client = await sharedClient(suite);
+    const cb = (await suite.callback()).uri();
+    expectAccepted(
+      ck,
+      await probeAuthorize(suite, authorizeParams(suite, client.client_id, cb, { x_conformance: '1' }), cb),
+      'an unknown parameter',
+    );
+    for (const dup of ['state', 'code_challenge', 'redirect_uri']) {
+      const pairs = Object.entries(authorizeParams(suite, client.client_id, cb)).filter(
+        (p): p is [string, string] => p[1] !== undefined,
+      );
+      const first = pairs.find(([k]) => k === dup);
+      pairs.push([dup, dup === 'redirect_uri' ? (first?.[1] ?? cb) : `${first?.[1] ?? ''}x`]);
+      const probe = await probeAuthorize(suite, pairs, cb);
+      ck.check(
+        probe.kind === 'error_page' || probe.error === 'invalid_request',
+        `a duplicated ${dup} must be refused`,
+        {
+          expected: 'invalid_request (redirect or error page)',
+          actual: probe.summary,
+        },
+      );
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'AUTHZ-02',
+    title: 'state comes back byte-exact (128 characters with URL-special characters)',
+    level: 'MUST',
+    refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Authorization Response')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const state = trickyState();
+    const flow = await authorize(suite, { state });
+    await flow.context.close();
+    if (!flow.hit) return ck.notTestable('the flow did not reach the client callback');
+    ck.equal(flow.hit.params.get('state'), state, 'state returned to the client');
+    ck.equal(flow.hit.params.getAll('state').length, 1, 'number of state parameters');
+  },
+);
+
+defineCheck(
+  {
+    id: 'AUTHZ-03',
+    title: 'response_type token or a missing response_type is refused',
+    level: 'MUST',
+    refs: [ref.oauth21('Authorization Request'), ref.oauth21('Differences from OAuth 2.0')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const client = await sharedClient(suite);
+    const cb = (await suite.callback()).uri();
+    for (const responseType of ['token', 'code token', undefined]) {
+      const probe = await probeAuthorize(
+        suite,
+        authorizeParams(suite, client.client_id, cb, { response_type: responseType }),
+        cb,
+      );
+      const ok =
+        probe.kind === 'error_page' ||
+        (probe.kind === 'error_redirect' &&
+          ['unsupported_response_type', 'invalid_request'].includes(probe.error ?? ''));
+      ck.check(ok, `response_type=${responseType ?? '(missing)'} must be refused`, {
+        expected: 'unsupported_response_type / invalid_request',
+        actual: probe.summary,
+      });
+      ck.check(!probe.location?.hash.includes('access_token'), 'no token may be issued in the fragment', {
+        actual: 'access_token in fragment',
+      });
+    }
+  },
+);

@@ -1,0 +1,235 @@
+// The token endpoint's responses: success shape, no-store, error format and codes, client authentication, and
+// invalid_client with 401 (requirements.md B8, TOKEN-*).
+import { defineCheck } from '../lib/check.ts';
+import { endpoint } from '../lib/discovery.ts';
+import { authorizationCode, sharedFlow } from '../lib/flow.ts';
+import { isJsonContentType, jsonObject } from '../lib/http.ts';
+import { REVISIONS } from '../lib/model.ts';
+import {
+  clientAuth,
+  errorCode,
+  postToken,
+  publicClientMetadata,
+  registerClient,
+  statusAndError,
+  tokenSet,
+} from '../lib/oauth.ts';
+import { randomToken } from '../lib/pkce.ts';
+import { ref } from '../lib/refs.ts';
+
+const ALL = [...REVISIONS];
+const ERROR_CODES = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'invalid_target',
+];
+
+defineCheck(
+  {
+    id: 'TOKEN-01',
+    title: 'a token response is JSON with access_token, token_type Bearer and expires_in',
+    level: 'MUST',
+    refs: [ref.oauth21('Token Response'), ref.rfc(6749, '5.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const { tokenResponse, tokens } = await sharedFlow(suite);
+    ck.check(isJsonContentType(tokenResponse), 'content type must be application/json', {
+      actual: tokenResponse.headers.get('content-type'),
+    });
+    ck.check(/^bearer$/i.test(tokens.token_type ?? ''), 'token_type is REQUIRED', {
+      expected: 'Bearer',
+      actual: tokens.token_type ?? '(absent)',
+    });
+    if (tokens.expires_in === undefined) ck.warn('expires_in is RECOMMENDED', { actual: '(absent)' });
+    else if (tokens.expires_in > 86_400)
+      ck.warn('access tokens SHOULD be short-lived (SEC-03)', { expected: '≤ 86400 s', actual: tokens.expires_in });
+  },
+);
+
+defineCheck(
+  {
+    id: 'TOKEN-02',
+    title: 'responses carrying tokens are Cache-Control: no-store',
+    level: 'MUST',
+    refs: [ref.oauth21('Token Response'), ref.rfc(6749, '5.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const { tokenResponse } = await sharedFlow(suite);
+    ck.check(
+      /no-store/i.test(tokenResponse.headers.get('cache-control') ?? ''),
+      'Cache-Control must contain no-store',
+      {
+        expected: 'no-store',
+        actual: tokenResponse.headers.get('cache-control') ?? '(none)',
+      },
+    );
+    if (!/no-cache/i.test(tokenResponse.headers.get('pragma') ?? ''))
+      ck.warn('RFC 6749 also asks for Pragma: no-cache', { level: 'MAY' });
+  },
+);
+
+defineCheck(
+  {
+    id: 'TOKEN-03',
+    title: 'errors are 400 JSON with a defined error code (invalid_grant, unsupported_grant_type, invalid_request)',
+    level: 'MUST',
+    refs: [ref.oauth21('Error Response (token endpoint)'), ref.rfc(6749, '5.2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const flow = await sharedFlow(suite);
+    const auth = clientAuth(flow.client);
+    const cases: [string, Record<string, string>, string][] = [
+      [
+        'an unknown code',
+        {
+          grant_type: 'authorization_code',
+          code: randomToken(),
+          code_verifier: flow.verifier,
+          redirect_uri: flow.redirectUri,
+          ...auth.form,
+        },
+        'invalid_grant',
+      ],
+      [
+        'grant_type=password',
+        { grant_type: 'password', username: 'alice', password: 'x', ...auth.form },
+        'unsupported_grant_type',
+      ],
+      ['an unknown grant_type', { grant_type: 'urn:conformance:unknown', ...auth.form }, 'unsupported_grant_type'],
+      ['no grant_type', { code: randomToken(), ...auth.form }, 'invalid_request'],
+    ];
+    for (const [what, form, code] of cases) {
+      const res = await postToken(suite, form, auth.headers);
+      ck.check(res.status === 400 && isJsonContentType(res) && errorCode(res) === code, `${what} must be refused`, {
+        expected: `400 JSON ${code}`,
+        actual: statusAndError(res),
+      });
+      const body = jsonObject(res) ?? {};
+      const desc = body.error_description;
+      if (typeof desc === 'string' && !/^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/.test(desc)) {
+        ck.warn('error_description must use %x20-21 / %x23-5B / %x5D-7E', { actual: desc });
+      }
+      if (!/no-store/i.test(res.headers.get('cache-control') ?? ''))
+        ck.warn(`${what}: error responses should be no-store too`, { level: 'MAY' });
+      ck.check(ERROR_CODES.includes(errorCode(res) ?? ''), 'error must be a registered code', {
+        actual: errorCode(res),
+      });
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'TOKEN-04',
+    title: 'GET is refused and a duplicated code parameter is invalid_request',
+    level: 'MUST',
+    refs: [ref.oauth21('Token Endpoint')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const url = await endpoint(suite, 'token_endpoint');
+    const get = await suite.http.request({ url: `${url}?grant_type=authorization_code&code=${randomToken()}` });
+    ck.check(get.status >= 400 && get.status < 500, 'GET on the token endpoint must be refused', {
+      expected: '4xx',
+      actual: get.status,
+    });
+    const flow = await authorizationCode(suite);
+    const auth = clientAuth(flow.client);
+    const res = await postToken(
+      suite,
+      [
+        ['grant_type', 'authorization_code'],
+        ['code', flow.code],
+        ['code', flow.code],
+        ['code_verifier', flow.verifier],
+        ['redirect_uri', flow.redirectUri],
+        ...Object.entries(auth.form),
+      ],
+      auth.headers,
+    );
+    ck.check(!tokenSet(res), 'a request with the code twice must not issue tokens', {
+      expected: '400 invalid_request',
+      actual: statusAndError(res),
+    });
+    if (errorCode(res) !== 'invalid_request')
+      ck.warn('duplicated parameters are invalid_request', { expected: 'invalid_request', actual: errorCode(res) });
+  },
+);
+
+defineCheck(
+  {
+    id: 'TOKEN-05',
+    title: 'confidential clients authenticate with client_secret_post and basic; a wrong secret is 401 invalid_client',
+    level: 'MUST',
+    refs: [ref.oauth21('Client Authentication'), ref.rfc(6749, '5.2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const callback = await suite.callback();
+    const client = await registerClient(
+      suite,
+      publicClientMetadata([callback.uri()], { token_endpoint_auth_method: 'client_secret_post' }),
+    );
+    if (!client.client_secret) return ck.notApplicable('the proxy registers public clients only');
+    for (const mode of ['post', 'basic'] as const) {
+      const flow = await authorizationCode(suite, { client });
+      const auth = clientAuth(client, mode);
+      const form = {
+        grant_type: 'authorization_code',
+        code: flow.code,
+        code_verifier: flow.verifier,
+        redirect_uri: flow.redirectUri,
+      };
+      const res = await postToken(suite, { ...form, ...auth.form }, auth.headers);
+      ck.check(Boolean(tokenSet(res)), `client_secret_${mode} must work`, {
+        expected: '200 with tokens',
+        actual: statusAndError(res),
+      });
+    }
+    const flow = await authorizationCode(suite, { client });
+    const wrong = clientAuth({ ...client, client_secret: `${client.client_secret}x` }, 'basic');
+    const res = await postToken(
+      suite,
+      {
+        grant_type: 'authorization_code',
+        code: flow.code,
+        code_verifier: flow.verifier,
+        redirect_uri: flow.redirectUri,
+      },
+      wrong.headers,
+    );
+    ck.equal(statusAndError(res), '401 invalid_client', 'a wrong secret via HTTP Basic');
+    ck.check(res.headers.get('www-authenticate') !== null, 'a 401 for Basic credentials must carry WWW-Authenticate', {
+      actual: '(no header)',
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'TOKEN-06',
+    title: 'an unknown client authenticating with HTTP Basic gets 401 invalid_client with WWW-Authenticate',
+    level: 'MUST',
+    refs: [ref.rfc(6749, '5.2'), ref.oauth21('Error Response (token endpoint)')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const basic = Buffer.from(`conformance-unknown:${randomToken()}`).toString('base64');
+    const res = await postToken(
+      suite,
+      { grant_type: 'authorization_code', code: randomToken(), code_verifier: randomToken(32) },
+      { authorization: `Basic ${basic}` },
+    );
+    ck.equal(statusAndError(res), '401 invalid_client', 'unknown client with Basic credentials');
+    ck.check(res.headers.get('www-authenticate') !== null, 'WWW-Authenticate is required with the 401', {
+      actual: '(no header)',
+    });
+  },
+);

@@ -51,7 +51,7 @@ export class OAuthError extends Error {
     super(errorDescription ? `${error}: ${errorDescription}` : error);
     this.name = 'OAuthError';
     this.error = error;
-    this.errorDescription = errorDescription;
+    this.errorDescription = errorDescription === undefined ? undefined : wireSafeDescription(errorDescription);
     this.errorUri = options.errorUri;
     this.status = options.status ?? 400;
     this.headers = options.headers ?? {};
@@ -67,4 +67,14 @@ export class OAuthError extends Error {
       ...(this.errorUri !== undefined ? { error_uri: this.errorUri } : {}),
     };
   }
+}
+
+/**
+ * `error_description` may only hold %x20-21 / %x23-5B / %x5D-7E: printable ASCII without `"` and `\`. Descriptions
+ * often quote a parameter value, so instead of trusting every call site the one error type maps the rest: quotes to
+ * apostrophes, backslashes to slashes, anything else (controls, non-ASCII) to `?`.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export function wireSafeDescription(description: string): string {
+  return description.replace(/[^\x20-\x7e]|["\\]/g, (c) => (c === '"' ? "'" : c === '\\' ? '/' : '?'));
 }

@@ -28,7 +28,7 @@ export const echoAuthHandler: McpHandler = async (_request, auth) =>
 
 export async function createTestProxy(overrides: Partial<ProxyOptions> = {}): Promise<TestProxy> {
   const upstream = createFakeUpstream();
-  const store = new MemoryStore({ sweepIntervalMs: 0 });
+  const store = (overrides.store as MemoryStore | undefined) ?? new MemoryStore({ sweepIntervalMs: 0 });
   const proxy = await createOAuthProxy({
     baseUrl: BASE,
     upstream,
@@ -37,6 +37,7 @@ export async function createTestProxy(overrides: Partial<ProxyOptions> = {}): Pr
     logger: pino({ level: 'silent' }),
     mcpHandler: echoAuthHandler,
     ...overrides,
+    store,
   });
   return { proxy, upstream, store };
 }

@@ -1,0 +1,199 @@
+// Refresh tokens for public clients: rotation, the rotated-out token refused, reuse revoking the grant, client
+// binding, no scope escalation, resource binding (requirements.md B9, RT-*).
+import { defineCheck } from '../lib/check.ts';
+import { callMcp } from '../lib/discovery.ts';
+import { completedFlow, newClient, type CompletedFlow } from '../lib/flow.ts';
+import type { HttpResponse } from '../lib/http.ts';
+import { REVISIONS } from '../lib/model.ts';
+import { errorCode, refreshGrant, statusAndError, tokenSet } from '../lib/oauth.ts';
+import { NotApplicable } from '../lib/outcome.ts';
+import { ref } from '../lib/refs.ts';
+import type { Suite } from '../lib/suite.ts';
+
+const ALL = [...REVISIONS];
+
+interface RotationScenario {
+  flow: CompletedFlow;
+  rt1: string;
+  first: HttpResponse;
+  second?: HttpResponse;
+  reuseOfRt1?: HttpResponse;
+  afterReuse?: HttpResponse;
+  accessAfterReuse?: HttpResponse;
+}
+
+/** One grant walked through rotation and reuse; each RT-0x check reads its own step. */
+function rotationScenario(suite: Suite): Promise<RotationScenario> {
+  return suite.memo('refresh-rotation', async () => {
+    const flow = await completedFlow(suite);
+    const rt1 = flow.tokens.refresh_token;
+    if (!rt1) throw new NotApplicable('no refresh token issued');
+    const first = await refreshGrant(suite, flow.client, rt1);
+    const s: RotationScenario = { flow, rt1, first };
+    const rt2 = tokenSet(first)?.refresh_token;
+    if (!rt2) return s;
+    s.second = await refreshGrant(suite, flow.client, rt2);
+    const grace = suite.settings.targetDescription.rtGraceSeconds ?? 0;
+    if (grace > 0) await new Promise((r) => setTimeout(r, (grace + 1) * 1000));
+    s.reuseOfRt1 = await refreshGrant(suite, flow.client, rt1);
+    const third = tokenSet(s.second);
+    if (third?.refresh_token) s.afterReuse = await refreshGrant(suite, flow.client, third.refresh_token);
+    if (third) s.accessAfterReuse = await callMcp(suite, third.access_token);
+    return s;
+  });
+}
+
+async function grantWithRefreshToken(suite: Suite): Promise<CompletedFlow & { rt: string }> {
+  const flow = await completedFlow(suite);
+  if (!flow.tokens.refresh_token) throw new NotApplicable('no refresh token issued');
+  return { ...flow, rt: flow.tokens.refresh_token };
+}
+
+defineCheck(
+  {
+    id: 'RT-01',
+    title: 'a refresh returns a new refresh token (rotation for public clients)',
+    level: 'MUST',
+    refs: [ref.mcpAuth('token-theft', 'Token theft'), ref.oauth21('Refresh Token Grant')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const s = await rotationScenario(suite);
+    const tokens = tokenSet(s.first);
+    ck.check(Boolean(tokens), 'the refresh must succeed', { actual: statusAndError(s.first) });
+    ck.check(Boolean(tokens?.refresh_token), 'a new refresh token must be issued', { actual: '(no refresh_token)' });
+    ck.check(tokens?.refresh_token !== s.rt1, 'the new refresh token must differ from the old one', {
+      actual: 'the same token',
+    });
+    ck.check(tokens?.access_token !== s.flow.tokens.access_token, 'a new access token must be issued', {
+      actual: 'the same access token',
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'RT-04',
+    title: 'the rotated refresh token works',
+    level: 'MUST',
+    refs: [ref.oauth21('Refresh Token Response')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const s = await rotationScenario(suite);
+    if (!s.second) return ck.notTestable(`the first refresh failed: ${statusAndError(s.first)}`);
+    ck.check(Boolean(tokenSet(s.second)), 'refresh with the new refresh token must succeed', {
+      expected: '200',
+      actual: statusAndError(s.second),
+    });
+    const mcp = await callMcp(suite, tokenSet(s.first)?.access_token);
+    ck.check(mcp.status < 300 || s.accessAfterReuse !== undefined, 'the refreshed access token must be accepted', {
+      actual: mcp.status,
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'RT-02',
+    title: 'a rotated-out refresh token is refused with invalid_grant',
+    level: 'MUST',
+    refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(9700, '4.14.2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const s = await rotationScenario(suite);
+    if (!s.reuseOfRt1) return ck.notTestable(`rotation did not complete: ${statusAndError(s.first)}`);
+    ck.equal(statusAndError(s.reuseOfRt1), '400 invalid_grant', 'reuse of the first refresh token');
+  },
+);
+
+defineCheck(
+  {
+    id: 'RT-03',
+    title: 'reuse of a rotated-out refresh token revokes the whole grant',
+    level: 'MUST',
+    refs: [ref.rfc(9700, '4.14.2'), ref.oauth21('Refresh Token Grant')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const s = await rotationScenario(suite);
+    if (!s.afterReuse) return ck.notTestable('rotation did not complete');
+    ck.equal(
+      errorCode(s.afterReuse),
+      'invalid_grant',
+      'refresh with the newest refresh token after reuse was detected',
+    );
+    if (s.accessAfterReuse && s.accessAfterReuse.status !== 401) {
+      ck.warn('access tokens of the revoked grant should stop working', {
+        expected: 401,
+        actual: s.accessAfterReuse.status,
+      });
+    }
+  },
+);
+
+defineCheck(
+  {
+    id: 'RT-05',
+    title: 'a refresh cannot add scopes; without scope it keeps the granted scope',
+    level: 'MUST',
+    refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(6749, '6')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const flow = await grantWithRefreshToken(suite);
+    const granted = flow.tokens.scope ?? '';
+    const escalated = await refreshGrant(suite, flow.client, flow.rt, {
+      scope: `${granted} conformance:escalated`.trim(),
+    });
+    ck.check(
+      !tokenSet(escalated)?.scope?.includes('conformance:escalated') &&
+        !(tokenSet(escalated) && !tokenSet(escalated)?.scope),
+      'an extra scope must not be granted',
+      {
+        expected: '400 invalid_scope',
+        actual: `${statusAndError(escalated)} scope=${tokenSet(escalated)?.scope ?? '(absent)'}`,
+      },
+    );
+    if (tokenSet(escalated))
+      ck.warn('a request for extra scope should be refused with invalid_scope', { actual: statusAndError(escalated) });
+    else ck.equal(errorCode(escalated), 'invalid_scope', 'error for an extra scope', 'SHOULD');
+  },
+);
+
+defineCheck(
+  {
+    id: 'RT-06',
+    title: "a refresh token is bound to its client: another client's id is refused",
+    level: 'MUST',
+    refs: [ref.oauth21('Refresh Token Grant')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const flow = await grantWithRefreshToken(suite);
+    const other = await newClient(suite);
+    const res = await refreshGrant(suite, other, flow.rt);
+    ck.equal(statusAndError(res), '400 invalid_grant', "refresh of client A's token by client B");
+  },
+);
+
+defineCheck(
+  {
+    id: 'RT-07',
+    title: 'a refresh for another resource is refused',
+    level: 'MUST',
+    refs: [ref.oauth21('Token Response'), ref.rfc(8707, '2.2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    const flow = await grantWithRefreshToken(suite);
+    const res = await refreshGrant(suite, flow.client, flow.rt, { resource: 'https://other-resource.example/mcp' });
+    ck.check(!tokenSet(res), 'tokens for a resource the user did not consent to must not be issued', {
+      expected: '400 invalid_target',
+      actual: statusAndError(res),
+    });
+    if (errorCode(res) !== 'invalid_target')
+      ck.warn('RFC 8707 names invalid_target for this', { expected: 'invalid_target', actual: errorCode(res) });
+  },
+);

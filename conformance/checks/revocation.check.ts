@@ -1,0 +1,120 @@
+// RFC 7009 token revocation, checked only when the metadata advertises revocation_endpoint (requirements.md B12).
+import { defineCheck } from '../lib/check.ts';
+import { advertises } from '../lib/oauth.ts';
+import { callMcp } from '../lib/discovery.ts';
+import { completedFlow, newClient } from '../lib/flow.ts';
+import { REVISIONS } from '../lib/model.ts';
+import { errorCode, refreshGrant, revokeToken, statusAndError, tokenSet } from '../lib/oauth.ts';
+import { NotApplicable } from '../lib/outcome.ts';
+import { randomToken } from '../lib/pkce.ts';
+import { ref } from '../lib/refs.ts';
+import type { Suite } from '../lib/suite.ts';
+
+const ALL = [...REVISIONS];
+
+async function requireRevocation(suite: Suite): Promise<void> {
+  if (!(await advertises(suite, 'revocation_endpoint'))) throw new NotApplicable('revocation_endpoint not advertised');
+}
+
+defineCheck(
+  {
+    id: 'REV-01',
+    title: 'a revoked refresh token can no longer be used',
+    level: 'MUST',
+    refs: [ref.rfc(7009, '2'), ref.rfc(7009, '2.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    await requireRevocation(suite);
+    const flow = await completedFlow(suite);
+    const rt = flow.tokens.refresh_token;
+    if (!rt) return ck.notApplicable('no refresh token issued');
+    const res = await revokeToken(suite, flow.client, rt, 'refresh_token');
+    ck.equal(res.status, 200, 'revocation status');
+    ck.equal(errorCode(await refreshGrant(suite, flow.client, rt)), 'invalid_grant', 'refresh with the revoked token');
+    const mcp = await callMcp(suite, flow.tokens.access_token);
+    if (mcp.status !== 401)
+      ck.warn('revoking the refresh token should also end the access tokens of the grant (REV-04)', {
+        expected: 401,
+        actual: mcp.status,
+      });
+  },
+);
+
+defineCheck(
+  {
+    id: 'REV-02',
+    title: 'revoking an unknown token answers 200',
+    level: 'MUST',
+    refs: [ref.rfc(7009, '2.2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    await requireRevocation(suite);
+    const client = await newClient(suite);
+    const res = await revokeToken(suite, client, randomToken(24));
+    ck.equal(res.status, 200, 'status for an invalid token');
+  },
+);
+
+defineCheck(
+  {
+    id: 'REV-03',
+    title: "a client cannot revoke another client's token",
+    level: 'MUST',
+    refs: [ref.rfc(7009, '2.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    await requireRevocation(suite);
+    const flow = await completedFlow(suite);
+    const rt = flow.tokens.refresh_token;
+    if (!rt) return ck.notApplicable('no refresh token issued');
+    const other = await newClient(suite);
+    await revokeToken(suite, other, rt, 'refresh_token');
+    const res = await refreshGrant(suite, flow.client, rt);
+    ck.check(Boolean(tokenSet(res)), "client A's refresh token must survive client B's revocation request", {
+      expected: '200',
+      actual: statusAndError(res),
+    });
+  },
+);
+
+defineCheck(
+  {
+    id: 'REV-05',
+    title: 'a wrong token_type_hint does not prevent revocation',
+    level: 'MUST',
+    refs: [ref.rfc(7009, '2.1')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    await requireRevocation(suite);
+    const flow = await completedFlow(suite);
+    const rt = flow.tokens.refresh_token;
+    if (!rt) return ck.notApplicable('no refresh token issued');
+    await revokeToken(suite, flow.client, rt, 'access_token');
+    ck.equal(
+      errorCode(await refreshGrant(suite, flow.client, rt)),
+      'invalid_grant',
+      'refresh after revocation with hint access_token',
+    );
+  },
+);
+
+defineCheck(
+  {
+    id: 'REV-06',
+    title: 'a revoked access token is refused at the MCP endpoint',
+    level: 'SHOULD',
+    refs: [ref.rfc(7009, '2')],
+    revisions: ALL,
+  },
+  async ({ suite, ck }) => {
+    await requireRevocation(suite);
+    const flow = await completedFlow(suite);
+    const res = await revokeToken(suite, flow.client, flow.tokens.access_token, 'access_token');
+    ck.equal(res.status, 200, 'revocation status');
+    ck.equal((await callMcp(suite, flow.tokens.access_token)).status, 401, 'MCP status with the revoked access token');
+  },
+);

@@ -32,7 +32,6 @@ export async function createTestProxy(overrides: Partial<ProxyOptions> = {}): Pr
   const proxy = await createOAuthProxy({
     baseUrl: BASE,
     upstream,
-    store,
     signing: { kind: 'secret', secret: SIGNING_SECRET },
     logger: pino({ level: 'silent' }),
     mcpHandler: echoAuthHandler,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../crypto/digest.ts';
 import { MemoryStore } from '../../storage/memory-store.ts';
+import type { JsonValue } from '../../storage/store.ts';
 import {
   BASE,
   CLIENT_REDIRECT,
@@ -51,7 +52,7 @@ describe('RFC 7591 dynamic client registration', () => {
     expect(first.body.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(first.body.client_secret).not.toBe(second.body.client_secret);
     expect(first.body.client_id).not.toBe(second.body.client_id);
-    const stored = await store.get<Record<string, unknown>>(`client:${first.body.client_id}`);
+    const stored = await store.get<{ [key: string]: JsonValue }>(`client:${first.body.client_id}`);
     expect(JSON.stringify(stored)).not.toContain(first.body.client_secret);
     expect(stored?.client_secret_hash).toBe(sha256(first.body.client_secret!));
   });

@@ -45,11 +45,12 @@ function run(flavor: (typeof flavors)[number], port: number): Promise<number> {
     join(reportRoot, flavor),
   ];
   // The suite registers many clients from one address; the demo proxy's registration rate limit is raised to fit.
-  // Everything else is the proxy's default configuration.
+  // It offers one scope, as a deployment should, so that clients can follow the MCP scope selection strategy.
   const env = {
     ...process.env,
     PROXY_REGISTRATION_RATE_LIMIT: '1000',
     PROXY_SIGNING_KEY: 'demo-signing-key-not-for-production-0123456789',
+    PROXY_SCOPES: 'mcp:tools',
     LOG_LEVEL: 'warn',
   };
   return new Promise((resolveCode) => {

@@ -148,3 +148,14 @@ describe('the token endpoint’s request rules', () => {
     expect((await t.proxy.fetch(new Request(`${BASE}/token`))).status).toBe(405);
   });
 });
+
+describe('dangerouslyPassUpstreamTokens', () => {
+  it('hands out the upstream access token instead of the proxy JWT, and only when switched on', async () => {
+    const on = await createTestProxy({ dangerouslyPassUpstreamTokens: true });
+    const passed = (await (await exchangeCode(on, await obtainCode(on))).json()) as Tokens;
+    expect(passed.access_token).toBe('gho_upstream_access_1');
+    const off = await createTestProxy();
+    const own = (await (await exchangeCode(off, await obtainCode(off))).json()) as Tokens;
+    expect(own.access_token.split('.')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,105 @@
+// Suite wall time: the conformance CLI, unattended, against the reference proxy it starts itself with the github
+// mock IdP (`--upstream harness-github --target-command`), timed from spawn to exit.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchContext } from '../lib/context.ts';
+import { NotAvailable } from '../lib/not-available.ts';
+import { figure, type Figure } from '../lib/report.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const CLI = 'conformance/bin/oauth-proxy-conformance.js';
+const PROXY = 'proxy/bin/mcp-oauth-proxy.js';
+/** The whole run is stopped after this long. */
+const TIMEOUT_MS = 240_000;
+
+interface Summary {
+  total: number;
+  pass: number;
+  fail: number;
+  [outcome: string]: number;
+}
+
+export async function runConformanceBenchmark(ctx: BenchContext): Promise<Figure[]> {
+  if (!existsSync(join(ROOT, CLI))) throw new NotAvailable(`${CLI} does not exist yet`);
+  const help = await runNode([CLI, '--help'], 30_000);
+  if (help.code !== 0) throw new NotAvailable(`${CLI} --help exited ${help.code}: ${help.output.slice(-300)}`);
+
+  const port = await freePort();
+  const reportDir = mkdtempSync(join(tmpdir(), 'bench-conformance-'));
+  try {
+    ctx.log(`conformance: the whole suite against ${PROXY} (harness-github)`);
+    const started = performance.now();
+    const run = await runNode(
+      [
+        CLI,
+        '--target',
+        `http://127.0.0.1:${port}`,
+        '--upstream',
+        'harness-github',
+        '--target-command',
+        `${JSON.stringify(process.execPath)} ${PROXY}`,
+        '--report',
+        reportDir,
+      ],
+      TIMEOUT_MS,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const reportPath = join(reportDir, 'report.json');
+    if (!existsSync(reportPath)) {
+      throw new Error(`the suite wrote no report (exit ${run.code}): ${run.output.slice(-500)}`);
+    }
+    const summary = (JSON.parse(readFileSync(reportPath, 'utf8')) as { summary: Summary }).summary;
+    const counts = Object.entries(summary)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    return [
+      figure({
+        id: 'conformance.wall',
+        benchmark: 'conformance',
+        name: 'conformance suite wall time (harness-github)',
+        unit: 's',
+        value: seconds,
+        goal: { on: 'value', op: '<=', target: 30 },
+        note: `exit code ${run.code}; ${counts}`,
+      }),
+    ];
+  } finally {
+    rmSync(reportDir, { recursive: true, force: true });
+  }
+}
+
+function runNode(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk: Buffer): void => {
+      output = (output + chunk.toString('utf8')).slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const timer = setTimeout(() => {
+      output += `\n(stopped after ${timeoutMs} ms)`;
+      child.kill('SIGTERM');
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

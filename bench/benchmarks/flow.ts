@@ -1,0 +1,134 @@
+// Proxy-added latency of a full HTTP-only authorization flow against the github mock: registration → authorize →
+// consent → upstream login → callback → token → first MCP call (initialize), N flows one after another.
+// Proxy-own time = the client-observed time of every request to the proxy − the time the proxy waited on the IdP.
+import { startMockIdp } from '../../mock-idp/index.ts';
+import { TestBrowser } from '../../proxy/test/support/http-client.ts';
+import { authorizeHttp, exchangeCodeHttp, registerHttpClient } from '../../proxy/test/support/http-flow.ts';
+import type { BenchContext } from '../lib/context.ts';
+import { startInstrumentedProxy } from '../lib/instrumented-proxy.ts';
+import { percentile } from '../lib/load.ts';
+import { INITIALIZE_BODY, mcpHeaders } from '../lib/mcp-request.ts';
+import { benchProxyEnv } from '../lib/proxy-stack.ts';
+import { figure, type Figure } from '../lib/report.ts';
+
+/** Sums the time of the requests it sends to one origin. */
+class TimedBrowser extends TestBrowser {
+  ms = 0;
+  constructor(private readonly origin: string) {
+    super();
+  }
+  override async fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    const started = performance.now();
+    try {
+      return await super.fetch(url, init);
+    } finally {
+      if (url.startsWith(this.origin)) this.ms += performance.now() - started;
+    }
+  }
+}
+
+interface FlowTiming {
+  wall: number;
+  proxyOwn: number;
+  handlerOwn: number;
+  upstream: number;
+}
+
+export async function runFlowBenchmark(ctx: BenchContext): Promise<Figure[]> {
+  const flows = ctx.quick ? 20 : 200;
+  const warmup = ctx.quick ? 3 : 10;
+  const idp = await startMockIdp({ flavor: 'github' });
+  try {
+    const proxy = await startInstrumentedProxy(benchProxyEnv(idp));
+    try {
+      const oneFlow = async (): Promise<FlowTiming> => {
+        const upstream0 = proxy.upstreamMs();
+        const handler0 = proxy.handlerMs();
+        const browser = new TimedBrowser(`${proxy.url}/`);
+        const started = performance.now();
+        const client = await registerHttpClient(proxy.url, { flavor: 'github', browser });
+        const { code, verifier } = await authorizeHttp(client, { flavor: 'github' });
+        const token = await exchangeCodeHttp(client, code, verifier);
+        if (token.status !== 200) throw new Error(`token answered ${token.status}: ${await token.text()}`);
+        const { access_token: accessToken } = (await token.json()) as { access_token: string };
+        const mcp = await browser.fetch(`${proxy.url}/mcp`, {
+          method: 'POST',
+          headers: mcpHeaders(accessToken),
+          body: INITIALIZE_BODY,
+        });
+        if (mcp.status !== 200) throw new Error(`first MCP call answered ${mcp.status}: ${await mcp.text()}`);
+        const wall = performance.now() - started;
+        const upstream = proxy.upstreamMs() - upstream0;
+        return {
+          wall,
+          upstream,
+          proxyOwn: browser.ms - upstream,
+          handlerOwn: proxy.handlerMs() - handler0 - upstream,
+        };
+      };
+      for (let i = 0; i < warmup; i += 1) await oneFlow();
+      ctx.log(`flow: ${flows} sequential flows against the github mock`);
+      const timings: FlowTiming[] = [];
+      for (let i = 0; i < flows; i += 1) timings.push(await oneFlow());
+      const p = (key: keyof FlowTiming, q: number): number =>
+        percentile(
+          timings.map((t) => t[key]),
+          q,
+        );
+      const wholeFlow = { name: 'whole flow', value: p('wall', 50) };
+      return [
+        figure({
+          id: 'flow.proxy.p50',
+          benchmark: 'flow',
+          name: 'flow: proxy-own time p50',
+          unit: 'ms',
+          value: p('proxyOwn', 50),
+          baseline: wholeFlow,
+          goal: { on: 'value', op: '<=', target: 5 },
+          note: 'client-observed time of requests to the proxy minus its upstream waits; ratio = share of the flow',
+        }),
+        figure({
+          id: 'flow.proxy.p99',
+          benchmark: 'flow',
+          name: 'flow: proxy-own time p99',
+          unit: 'ms',
+          value: p('proxyOwn', 99),
+          baseline: { name: 'whole flow', value: p('wall', 99) },
+        }),
+        figure({
+          id: 'flow.handler.p50',
+          benchmark: 'flow',
+          name: 'flow: proxy handler time p50 (no HTTP)',
+          unit: 'ms',
+          value: p('handlerOwn', 50),
+          note: 'time inside the proxy handler minus upstream waits, without HTTP parsing or transfer',
+        }),
+        figure({
+          id: 'flow.wall.p50',
+          benchmark: 'flow',
+          name: 'flow: whole flow p50',
+          unit: 'ms',
+          value: p('wall', 50),
+        }),
+        figure({
+          id: 'flow.wall.p99',
+          benchmark: 'flow',
+          name: 'flow: whole flow p99',
+          unit: 'ms',
+          value: p('wall', 99),
+        }),
+        figure({
+          id: 'flow.upstream.p50',
+          benchmark: 'flow',
+          name: 'flow: proxy waiting on the IdP p50',
+          unit: 'ms',
+          value: p('upstream', 50),
+        }),
+      ];
+    } finally {
+      await proxy.close();
+    }
+  } finally {
+    await idp.close();
+  }
+}

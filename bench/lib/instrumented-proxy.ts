@@ -1,0 +1,81 @@
+// The proxy built from its modules the way proxy/server/start.ts builds it, except that every upstream call goes
+// through a timing fetch and the handler is timed: what the flow benchmark needs to separate the proxy's own time
+// from the time it waits on the IdP.
+import { pino } from 'pino';
+import { createOAuthProxy, type OAuthProxy } from '../../proxy/app.ts';
+import { createDemoMcpHandler } from '../../proxy/resource/demo-mcp-server.ts';
+import { loadServerConfig } from '../../proxy/server/config.ts';
+import { createStore } from '../../proxy/storage/index.ts';
+import { createUpstream, upstreamConfigFromEnv } from '../../proxy/upstream/index.ts';
+import { serveFetch } from './proxy-stack.ts';
+
+export interface InstrumentedProxy {
+  url: string;
+  proxy: OAuthProxy;
+  /** Milliseconds spent so far waiting on upstream calls (headers and body). */
+  upstreamMs(): number;
+  /** Milliseconds spent so far inside the proxy's handler, upstream waits included. */
+  handlerMs(): number;
+  close(): Promise<void>;
+}
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+export async function startInstrumentedProxy(env: Record<string, string>): Promise<InstrumentedProxy> {
+  const config = loadServerConfig({ port: '0' }, env);
+  const secret = config.signingKey;
+  if (secret === undefined) throw new Error('the instrumented proxy needs PROXY_SIGNING_KEY');
+
+  let upstreamMs = 0;
+  const timingFetch: typeof fetch = async (input, init) => {
+    const started = performance.now();
+    try {
+      const response = await fetch(input, init);
+      // The body is read here so that its transfer counts as waiting on the upstream.
+      const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+      return new Response(body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    } finally {
+      upstreamMs += performance.now() - started;
+    }
+  };
+
+  const upstream = await createUpstream(upstreamConfigFromEnv(config.upstreamEnv), { fetch: timingFetch });
+  const store = await createStore(config.storage, { encryptionSecrets: [secret] });
+  let handlerMs = 0;
+  const route: { fetch?: (request: Request) => Promise<Response> } = {};
+  const listening = await serveFetch(async (request) => {
+    const started = performance.now();
+    try {
+      return route.fetch ? await route.fetch(request) : new Response('starting', { status: 503 });
+    } finally {
+      handlerMs += performance.now() - started;
+    }
+  });
+  const proxy = await createOAuthProxy({
+    baseUrl: listening.url,
+    mcpPath: config.mcpPath,
+    upstream,
+    store,
+    signing: { kind: 'secret', secret },
+    cookieSecret: secret,
+    consent: config.consent,
+    registrationRateLimitPerMinute: 0,
+    logger: pino({ level: 'silent' }),
+    mcpHandler: createDemoMcpHandler({ upstream }),
+  });
+  route.fetch = proxy.fetch;
+  return {
+    url: listening.url,
+    proxy,
+    upstreamMs: () => upstreamMs,
+    handlerMs: () => handlerMs,
+    async close() {
+      await listening.close();
+      await proxy.close();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// Load generation with autocannon, and the alternation that makes ratios trustworthy on a busy machine: the sides
+// of a comparison take turns (A B A B …) so that background noise hits both, and each side reports its median round.
+import autocannon from 'autocannon';
+
+/** One HTTP request to replay under load. */
+export interface LoadTarget {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadSettings {
+  /** Concurrent keep-alive connections. */
+  connections: number;
+  /** Seconds per measured round. */
+  roundSeconds: number;
+  /** Measured rounds per side. */
+  rounds: number;
+  /** Seconds of unmeasured warm-up per side (JIT, connection pools). */
+  warmupSeconds: number;
+}
+
+export interface RoundResult {
+  /** Completed 2xx requests per second. */
+  rps: number;
+  /** Latency percentiles in milliseconds. */
+  p50: number;
+  p99: number;
+  requests: number;
+  /** Connection errors, timeouts and non-2xx answers: any of them makes the round invalid. */
+  failures: number;
+}
+
+export interface SideResult extends RoundResult {
+  rounds: RoundResult[];
+}
+
+export async function loadRound(
+  target: LoadTarget,
+  options: { connections: number; seconds: number },
+): Promise<RoundResult> {
+  const result = await autocannon({
+    url: target.url,
+    method: target.method,
+    headers: target.headers,
+    ...(target.body !== undefined ? { body: target.body } : {}),
+    connections: options.connections,
+    duration: options.seconds,
+    timeout: 10,
+  });
+  const ok = result['2xx'];
+  return {
+    rps: ok / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+/** Warms every side up, then runs `rounds` rounds of each side in turn; each side's figures are its median round. */
+export async function alternate<K extends string>(
+  targets: Record<K, LoadTarget>,
+  settings: LoadSettings,
+  onRound?: (side: K, round: number, result: RoundResult) => void,
+): Promise<Record<K, SideResult>> {
+  const sides = Object.keys(targets) as K[];
+  for (const side of sides) {
+    if (settings.warmupSeconds > 0) {
+      await loadRound(targets[side], { connections: settings.connections, seconds: settings.warmupSeconds });
+    }
+  }
+  const rounds = Object.fromEntries(sides.map((side) => [side, [] as RoundResult[]])) as Record<K, RoundResult[]>;
+  for (let round = 0; round < settings.rounds; round += 1) {
+    for (const side of sides) {
+      const result = await loadRound(targets[side], {
+        connections: settings.connections,
+        seconds: settings.roundSeconds,
+      });
+      if (result.failures > 0) {
+        throw new Error(`${side}: ${result.failures} failed requests in round ${round + 1} (${targets[side].url})`);
+      }
+      rounds[side].push(result);
+      onRound?.(side, round, result);
+    }
+  }
+  return Object.fromEntries(
+    sides.map((side) => {
+      const list = rounds[side];
+      return [
+        side,
+        {
+          rps: median(list.map((r) => r.rps)),
+          p50: median(list.map((r) => r.p50)),
+          p99: median(list.map((r) => r.p99)),
+          requests: list.reduce((sum, r) => sum + r.requests, 0),
+          failures: 0,
+          rounds: list,
+        },
+      ];
+    }),
+  ) as Record<K, SideResult>;
+}
+
+export function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+/** Nearest-rank percentile of unsorted values. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}

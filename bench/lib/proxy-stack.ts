@@ -1,0 +1,77 @@
+// The proxies under test: the standalone server exactly as `mcp-oauth-proxy` starts it (its one structured log line
+// per request included, written to the null device), and a client that went through the whole HTTP flow for a token.
+import { devNull } from 'node:os';
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { startMockIdp, type MockIdp } from '../../mock-idp/index.ts';
+import { loadServerConfig } from '../../proxy/server/config.ts';
+import { createLogger } from '../../proxy/server/logger.ts';
+import { startProxyServer, type RunningProxy } from '../../proxy/server/start.ts';
+import { runHttpFlow } from '../../proxy/test/support/http-flow.ts';
+
+export const BENCH_SIGNING_KEY = 'bench-signing-key-0123456789abcdef0123456789';
+
+export interface ProxyStack {
+  idp: MockIdp;
+  proxy: RunningProxy;
+  /** An access token from a full HTTP-only flow against the github mock. */
+  accessToken: string;
+  close(): Promise<void>;
+}
+
+/** Environment for a benchmarked proxy: the mock's UPSTREAM_* settings, a fixed key, no registration rate limit. */
+export function benchProxyEnv(idp: MockIdp, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...idp.proxyEnv,
+    PROXY_SIGNING_KEY: BENCH_SIGNING_KEY,
+    PROXY_REGISTRATION_RATE_LIMIT: '0',
+    ...extra,
+  };
+}
+
+/** The standalone server logging at info, as deployed, to the null device (the cost of the line is kept). */
+export async function startProxyStack(extraEnv: Record<string, string> = {}): Promise<ProxyStack> {
+  const idp = await startMockIdp({ flavor: 'github' });
+  try {
+    const config = loadServerConfig({ port: '0' }, benchProxyEnv(idp, extraEnv));
+    const logger = createLogger('info', pino.destination({ dest: devNull, sync: true }));
+    const proxy = await startProxyServer(config, { logger, onWarning: () => {} });
+    const client = await runHttpFlow(proxy.url, { flavor: 'github' });
+    return {
+      idp,
+      proxy,
+      accessToken: client.tokens.access_token,
+      async close() {
+        await proxy.close();
+        await idp.close();
+      },
+    };
+  } catch (error) {
+    await idp.close();
+    throw error;
+  }
+}
+
+export interface Listening {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves a web-standard handler on a free loopback port with the same adapter the proxy server uses. */
+export function serveFetch(fetch: (request: Request) => Response | Promise<Response>): Promise<Listening> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
+      });
+    });
+    server.once('error', reject);
+  });
+}

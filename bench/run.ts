@@ -1,0 +1,106 @@
+// `npm run bench [-- --quick] [-- --only bearer,e2e,gateway,flow,conformance,rss]`: runs the benchmarks in turn,
+// prints one table and writes bench/results/<ISO timestamp>.json and latest.json. Every ratio compares two sides
+// measured alternately in this run; verdicts against goals are informational and never fail the run.
+import { parseArgs } from 'node:util';
+import { runConformanceBenchmark } from './benchmarks/conformance.ts';
+import { runFlowBenchmark } from './benchmarks/flow.ts';
+import { runGatewayBenchmark } from './benchmarks/gateway.ts';
+import { runMcpBenchmarks } from './benchmarks/mcp.ts';
+import { runRssBenchmark } from './benchmarks/rss.ts';
+import type { BenchContext } from './lib/context.ts';
+import { NotAvailable } from './lib/not-available.ts';
+import { machineInfo, renderTable, writeReport, type BenchReport, type Figure } from './lib/report.ts';
+
+export const BENCHMARKS = ['bearer', 'e2e', 'gateway', 'flow', 'conformance', 'rss'] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+
+const USAGE = `Usage: tsx bench/run.ts [--quick] [--only NAME[,NAME…]] [--results DIR]
+
+  --quick     short rounds and small counts (a smoke test; figures are rough)
+  --only      run only these: ${BENCHMARKS.join(', ')}
+  --results   where the JSON goes (default bench/results)`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean' },
+      only: { type: 'string', multiple: true },
+      results: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const only = (values.only ?? []).flatMap((v) => v.split(',')).filter(Boolean);
+  const unknown = only.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown benchmark ${unknown.join(', ')}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const selected = new Set<Benchmark>(only.length > 0 ? (only as Benchmark[]) : BENCHMARKS);
+  const quick = values.quick === true;
+  const ctx: BenchContext = {
+    quick,
+    load: quick
+      ? { connections: 10, rounds: 2, roundSeconds: 1, warmupSeconds: 1 }
+      : { connections: 10, rounds: 3, roundSeconds: 3, warmupSeconds: 1 },
+    log: (message) => process.stderr.write(`${message}\n`),
+  };
+
+  const started = new Date();
+  const figures: Figure[] = [];
+  const problems: BenchReport['problems'] = [];
+  let broken = false;
+  const run = async (benchmark: string, body: () => Promise<Figure[]>): Promise<void> => {
+    try {
+      figures.push(...(await body()));
+    } catch (error) {
+      const unavailable = error instanceof NotAvailable;
+      const message = `${unavailable ? 'not available: ' : ''}${error instanceof Error ? error.message : String(error)}`;
+      ctx.log(`${benchmark}: ${message}`);
+      problems.push({ benchmark, message });
+      broken ||= !unavailable;
+    }
+  };
+
+  if (selected.has('bearer') || selected.has('e2e')) {
+    await run('bearer/e2e', () => runMcpBenchmarks(ctx, { bearer: selected.has('bearer'), e2e: selected.has('e2e') }));
+  }
+  if (selected.has('gateway')) await run('gateway', () => runGatewayBenchmark(ctx));
+  if (selected.has('flow')) await run('flow', () => runFlowBenchmark(ctx));
+  if (selected.has('conformance')) await run('conformance', () => runConformanceBenchmark(ctx));
+  if (selected.has('rss')) await run('rss', () => runRssBenchmark(ctx));
+
+  const finished = new Date();
+  const report: BenchReport = {
+    schemaVersion: 1,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    wallSeconds: (finished.getTime() - started.getTime()) / 1000,
+    options: { quick, only: [...selected] },
+    machine: machineInfo(),
+    figures,
+    problems,
+  };
+  const directory = values.results ?? new URL('./results', import.meta.url).pathname;
+  const path = writeReport(directory, report);
+  const m = report.machine;
+  process.stdout.write(
+    `\n${renderTable(figures)}\n\n${m.cpus} × ${m.cpuModel}, node ${m.node}; ${report.wallSeconds.toFixed(0)} s` +
+      `${quick ? ' (--quick: rough figures)' : ''}\nwritten to ${path}\n`,
+  );
+  for (const p of problems) process.stdout.write(`not measured: ${p.benchmark}: ${p.message}\n`);
+  // Goals never fail the run; a benchmark that broke does (a missing prerequisite does not).
+  return broken ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(2);
+  },
+);

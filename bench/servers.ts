@@ -1,0 +1,162 @@
+// The servers under load, in their own process so that autocannon (in the parent) never shares their event loop.
+// `node --import tsx bench/servers.ts <scenario>` starts every side of one comparison, prints one JSON ready line
+// {"event":"ready","targets":{side: LoadTarget}} on stdout, and stops when stdin closes or on SIGTERM.
+//
+// Scenarios:
+// - mcp:     bare (node:http answering the tools/list bytes), off (the proxy's MCP route and demo handler with a
+//            fixed AuthInfo, no bearer check), on (the proxy app: bearer check + the same handler), full (the
+//            standalone server: on + its one structured log line per request).
+// - gateway: gateway (the standalone server with PROXY_MCP_UPSTREAM = a backend), direct (that backend).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { AuthInfo } from '../proxy/options.ts';
+import { createDemoMcpHandler } from '../proxy/resource/demo-mcp-server.ts';
+import { createUpstream, upstreamConfigFromEnv } from '../proxy/upstream/index.ts';
+import { startBackendMcpServer } from './lib/backend-mcp-server.ts';
+import type { LoadTarget } from './lib/load.ts';
+import { probe, toolsListTarget } from './lib/mcp-request.ts';
+import { serveFetch, startProxyStack, type Listening } from './lib/proxy-stack.ts';
+
+type Scenario = 'mcp' | 'gateway';
+
+interface Started {
+  targets: Record<string, LoadTarget>;
+  close(): Promise<void>;
+}
+
+async function startMcpScenario(): Promise<Started> {
+  const stack = await startProxyStack();
+  const closers: Array<() => Promise<void>> = [() => stack.close()];
+  try {
+    const full = toolsListTarget(stack.proxy.resource, stack.accessToken);
+
+    // The proxy app itself, without the standalone server's request-log wrapper.
+    const onServer = await serveFetch(stack.proxy.proxy.fetch);
+    closers.push(onServer.close);
+    const on = toolsListTarget(`${onServer.url}/mcp`, stack.accessToken);
+
+    // The same middleware chain and handler with the AuthInfo the bearer check produced once, fixed.
+    const auth = await stack.proxy.proxy.verifyBearer(
+      new Request(full.url, { method: 'POST', headers: full.headers, body: full.body ?? null }),
+    );
+    const offServer = await serveFetch(bearerOffApp(stack.proxy.proxy.resource, auth, stack.idp.proxyEnv).fetch);
+    closers.push(offServer.close);
+    const off = toolsListTarget(`${offServer.url}/mcp`);
+
+    // The exact bytes the proxy answers, from a bare node:http server.
+    const answer = await probe(on);
+    const bare = await serveBytes(answer.body, answer.contentType);
+    closers.push(bare.close);
+
+    const targets = { bare: toolsListTarget(`${bare.url}/mcp`), off, on, full };
+    for (const target of Object.values(targets)) await probe(target);
+    return { targets, close: () => closeAll(closers) };
+  } catch (error) {
+    await closeAll(closers);
+    throw error;
+  }
+}
+
+async function startGatewayScenario(): Promise<Started> {
+  const backend = await startBackendMcpServer();
+  try {
+    const stack = await startProxyStack({ PROXY_MCP_UPSTREAM: backend.url });
+    const targets = {
+      gateway: toolsListTarget(stack.proxy.resource, stack.accessToken),
+      direct: toolsListTarget(backend.url),
+    };
+    for (const target of Object.values(targets)) await probe(target);
+    return { targets, close: () => closeAll([() => stack.close(), () => backend.close()]) };
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+}
+
+/**
+ * The bearer-off side: the proxy app's MCP route (request id, the MCP CORS policy, the demo handler) with the check
+ * replaced by a fixed AuthInfo. Built here from the same modules, so production code has no switch to turn auth off.
+ */
+function bearerOffApp(resource: string, auth: AuthInfo, upstreamEnv: Record<string, string>): { fetch: Hono['fetch'] } {
+  const mcpPath = new URL(resource).pathname;
+  const upstream = createUpstream(upstreamConfigFromEnv(upstreamEnv));
+  const app = new Hono<{ Variables: { requestId: string } }>();
+  app.use('*', async (c, next) => {
+    c.set('requestId', crypto.randomUUID());
+    await next();
+  });
+  app.use(
+    mcpPath,
+    cors({
+      origin: '*',
+      allowHeaders: ['Authorization', 'Content-Type', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Last-Event-ID'],
+      exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
+      maxAge: 600,
+    }),
+  );
+  let handler: ((request: Request, auth: AuthInfo) => Promise<Response>) | undefined;
+  app.all(mcpPath, async (c) => {
+    handler ??= createDemoMcpHandler({ upstream: await upstream });
+    return handler(c.req.raw, auth);
+  });
+  return { fetch: app.fetch };
+}
+
+function serveBytes(body: string, contentType: string): Promise<Listening> {
+  const bytes = Buffer.from(body);
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length });
+      res.end(bytes);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {
+  for (const close of closers.reverse()) await close().catch(() => undefined);
+}
+
+async function main(): Promise<void> {
+  const scenario = process.argv[2] as Scenario | undefined;
+  const starters: Record<Scenario, () => Promise<Started>> = {
+    mcp: startMcpScenario,
+    gateway: startGatewayScenario,
+  };
+  if (scenario === undefined || !(scenario in starters)) {
+    process.stderr.write(`usage: servers.ts ${Object.keys(starters).join('|')}\n`);
+    process.exit(2);
+  }
+  const started = await starters[scenario]();
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    started.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.stdin.on('end', stop);
+  process.stdin.on('close', stop);
+  process.stdin.resume();
+  process.stdout.write(`${JSON.stringify({ event: 'ready', scenario, pid: process.pid, targets: started.targets })}\n`);
+}
+
+await main();

@@ -113,7 +113,21 @@ export function paramPairs(meaningful: Record<string, readonly string[]>): fc.Ar
 export const encodedParams = (pairs: [string, string][], raw: boolean): string =>
   raw
     ? pairs.map(([k, v]) => `${k}=${v}`).join('&')
-    : pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    : pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&');
+
+/** encodeURIComponent, except that a lone surrogate becomes the bytes of an (invalid) UTF-8 surrogate, `%ED%A0%80`. */
+function percentEncode(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    let encoded = '';
+    for (const char of value) {
+      const code = char.codePointAt(0) ?? 0;
+      encoded += code >= 0xd800 && code <= 0xdfff ? '%ED%A0%80' : encodeURIComponent(char);
+    }
+    return encoded;
+  }
+}
 
 /** Query strings and form bodies that URLSearchParams may decode in surprising ways. */
 export const brokenEncoding: fc.Arbitrary<string> = fc.constantFrom(

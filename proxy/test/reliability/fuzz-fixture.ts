@@ -1,6 +1,6 @@
 // One in-process proxy per fuzz file, with the state a fuzzer needs to get past the first checks: a public, a
 // confidential and a loopback client, live and used codes, refresh and access tokens, and a pending consent.
-import type fc from 'fast-check';
+import fc from 'fast-check';
 import type { OAuthProxy } from '../../app.ts';
 import { consentCookieName } from '../../consent/cookies.ts';
 import type { ProxyOptions } from '../../options.ts';
@@ -127,8 +127,21 @@ export async function send(proxy: OAuthProxy, request: FuzzRequest): Promise<Ans
   return answer(response, `${request.method} ${url.slice(0, 400)} ${JSON.stringify(request.headers ?? {})} ${body}`);
 }
 
-/** fast-check settings shared by every fuzz property. */
-export const fuzzParameters = { numRuns: FUZZ_RUNS, endOnFailure: true } satisfies fc.Parameters<unknown>;
+/**
+ * fast-check settings shared by every fuzz property. A counterexample may hold a megabyte of input, so the failure
+ * message is cut to a readable length (the seed and path in it replay the case).
+ */
+export const fuzzParameters = {
+  numRuns: FUZZ_RUNS,
+  endOnFailure: true,
+  reporter(details: fc.RunDetails<unknown>) {
+    if (!details.failed) return;
+    const message = fc.defaultReportMessage(details) ?? 'property failed';
+    throw new Error(message.length > 6000 ? `${message.slice(0, 6000)}… (cut)` : message, {
+      cause: details.errorInstance,
+    });
+  },
+} satisfies fc.Parameters<unknown>;
 
 /** The test timeout of a fuzz property: generous, and proportional to the number of runs. */
 export const fuzzTimeoutMs = Math.max(60_000, FUZZ_RUNS * 50);

@@ -153,7 +153,7 @@ export async function authorize(suite: Suite, opts: FlowOptions = {}): Promise<F
       if (result.hit) break;
       await page.waitForLoadState('domcontentloaded').catch(() => undefined);
       const origin = safeOrigin(page.url());
-      if (origin === `http://127.0.0.1:${callback.port}`) {
+      if (origin === callbackOrigin(callback.port)) {
         result.hit = await callback.waitForHit(from, 2000);
         break;
       }
@@ -297,6 +297,10 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 
 async function pageText(page: Page): Promise<string> {
   return (await page.textContent('body').catch(() => '')) ?? '';
+}
+
+function callbackOrigin(port: number): string {
+  return `http://127.0.0.1:${port}`;
 }
 
 /** `GET /authorize 200 → POST /consent 303 → …` for error messages (paths only: no secrets). */

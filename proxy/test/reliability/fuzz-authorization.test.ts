@@ -101,7 +101,7 @@ describe('the authorization endpoints under hostile input', () => {
             assertPageOrSafeRedirect(a, f.redirectTargets, { pageStatuses: [200] });
           },
         ),
-        fuzzParameters,
+        fuzzParameters(),
       );
     },
     fuzzTimeoutMs,
@@ -125,7 +125,7 @@ describe('the authorization endpoints under hostile input', () => {
             assertPageOrSafeRedirect(a, f.redirectTargets, { pageStatuses: [200] });
           },
         ),
-        fuzzParameters,
+        fuzzParameters(),
       );
     },
     fuzzTimeoutMs,
@@ -177,7 +177,7 @@ describe('the authorization endpoints under hostile input', () => {
             assertPageOrSafeRedirect(a, [...f.redirectTargets, f.upstreamAuthorize]);
           },
         ),
-        fuzzParameters,
+        fuzzParameters(),
       );
     },
     fuzzTimeoutMs,
@@ -207,7 +207,7 @@ describe('the authorization endpoints under hostile input', () => {
             assertPageOrSafeRedirect(a, f.redirectTargets);
           },
         ),
-        fuzzParameters,
+        fuzzParameters(),
       );
     },
     fuzzTimeoutMs,
@@ -226,7 +226,7 @@ describe('the authorization endpoints under hostile input', () => {
             assertNoServerError(a);
           },
         ),
-        fuzzParameters,
+        fuzzParameters(),
       );
     },
     fuzzTimeoutMs,

@@ -131,17 +131,19 @@ export async function send(proxy: OAuthProxy, request: FuzzRequest): Promise<Ans
  * fast-check settings shared by every fuzz property. A counterexample may hold a megabyte of input, so the failure
  * message is cut to a readable length (the seed and path in it replay the case).
  */
-export const fuzzParameters = {
-  numRuns: FUZZ_RUNS,
-  endOnFailure: true,
-  reporter(details: fc.RunDetails<unknown>) {
-    if (!details.failed) return;
-    const message = fc.defaultReportMessage(details) ?? 'property failed';
-    throw new Error(message.length > 6000 ? `${message.slice(0, 6000)}… (cut)` : message, {
-      cause: details.errorInstance,
-    });
-  },
-} satisfies fc.Parameters<unknown>;
+export function fuzzParameters<T>(): fc.Parameters<T> {
+  return {
+    numRuns: FUZZ_RUNS,
+    endOnFailure: true,
+    reporter(details) {
+      if (!details.failed) return;
+      const message = fc.defaultReportMessage(details) ?? 'property failed';
+      throw new Error(message.length > 6000 ? `${message.slice(0, 6000)}… (cut)` : message, {
+        cause: details.errorInstance,
+      });
+    },
+  };
+}
 
 /** The test timeout of a fuzz property: generous, and proportional to the number of runs. */
 export const fuzzTimeoutMs = Math.max(60_000, FUZZ_RUNS * 50);

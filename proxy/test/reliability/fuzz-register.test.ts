@@ -58,7 +58,7 @@ describe('RFC 7591 registration under hostile input', () => {
             }
           },
         ),
-        fuzzParameters,
+        fuzzParameters(),
       );
     },
     fuzzTimeoutMs,
@@ -80,7 +80,7 @@ describe('RFC 7591 registration under hostile input', () => {
             assertJsonApiAnswer(a, []);
           },
         ),
-        fuzzParameters,
+        fuzzParameters(),
       );
     },
     fuzzTimeoutMs,

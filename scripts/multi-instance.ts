@@ -1,0 +1,53 @@
+// `npm run test:multi-instance`: the whole conformance suite through a round-robin front over two proxy instances
+// sharing one Redis (scripts/multi-instance-target.ts), against the GitHub-style mock. Exit code of the suite.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const port = await new Promise<number>((resolve, reject) => {
+  const server = createServer();
+  server.once('error', reject);
+  server.listen(0, '127.0.0.1', () => {
+    const { port: p } = server.address() as { port: number };
+    server.close(() => resolve(p));
+  });
+});
+const countsFile = join(tmpdir(), `multi-instance-counts-${process.pid}.json`);
+const flavor = process.env.MULTI_INSTANCE_UPSTREAM ?? 'github';
+const child = spawn(
+  process.execPath,
+  [
+    'conformance/bin/oauth-proxy-conformance.js',
+    '--target',
+    `http://127.0.0.1:${port}`,
+    '--upstream',
+    `harness-${flavor}`,
+    '--target-command',
+    'node --import tsx scripts/multi-instance-target.ts',
+    '--report',
+    process.env.MULTI_INSTANCE_REPORT ?? 'conformance-report/multi-instance',
+    ...process.argv.slice(2),
+  ],
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      // The suite registers many clients from one address; each instance counts its own, so raise the limit.
+      PROXY_REGISTRATION_RATE_LIMIT: '1000',
+      PROXY_SCOPES: 'mcp:tools',
+      LOG_LEVEL: 'warn',
+      MULTI_INSTANCE_COUNTS_FILE: countsFile,
+    },
+  },
+);
+child.on('exit', (code) => {
+  // One line the multi-instance test reads: how many requests each instance served.
+  if (existsSync(countsFile)) {
+    const { counts } = JSON.parse(readFileSync(countsFile, 'utf8')) as { counts: number[] };
+    process.stdout.write(`${JSON.stringify({ event: 'instance-request-counts', counts })}\n`);
+    rmSync(countsFile, { force: true });
+  }
+  process.exit(code ?? 1);
+});

@@ -3,6 +3,7 @@
 // the client holds only the proxy's JWT, yet the server can still act upstream on the user's behalf.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { AuthInfo, McpHandler } from '../options.ts';
 import type { UpstreamProvider } from '../upstream/types.ts';
 
@@ -19,8 +20,10 @@ export interface DemoMcpServerOptions {
  */
 export function createDemoMcpHandler(options: DemoMcpServerOptions): McpHandler {
   const name = options.name ?? 'mcp-oauth-proxy-demo';
+  // Built once: each McpServer would otherwise construct its own Ajv instance, most of a request's cost.
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
   return async (request: Request, auth: AuthInfo): Promise<Response> => {
-    const server = buildServer(name, options.upstream, auth);
+    const server = buildServer(name, options.upstream, auth, jsonSchemaValidator);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
@@ -37,8 +40,13 @@ export function createDemoMcpHandler(options: DemoMcpServerOptions): McpHandler 
   };
 }
 
-function buildServer(name: string, upstream: UpstreamProvider, auth: AuthInfo): McpServer {
-  const server = new McpServer({ name, version: '1.0.0' });
+function buildServer(
+  name: string,
+  upstream: UpstreamProvider,
+  auth: AuthInfo,
+  jsonSchemaValidator: AjvJsonSchemaValidator,
+): McpServer {
+  const server = new McpServer({ name, version: '1.0.0' }, { jsonSchemaValidator });
   server.registerTool(
     'whoami',
     {

@@ -3,6 +3,7 @@
 import { serve } from '@hono/node-server';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 
@@ -13,12 +14,16 @@ export interface BackendMcpServer {
 }
 
 export async function startBackendMcpServer(): Promise<BackendMcpServer> {
+  // Built once, as a tuned MCP server would: a fresh McpServer per request is what stateless mode requires, but its
+  // default validator (a new Ajv instance) and the tool's schema need not be.
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  const inputSchema = { text: z.string() };
   const handle = async (request: Request): Promise<Response> => {
     if (new URL(request.url).pathname !== '/mcp') return new Response('not found', { status: 404 });
-    const server = new McpServer({ name: 'backend', version: '1.0.0' });
+    const server = new McpServer({ name: 'backend', version: '1.0.0' }, { jsonSchemaValidator });
     server.registerTool(
       'echo',
-      { description: 'Echoes its input and the caller identity headers', inputSchema: { text: z.string() } },
+      { description: 'Echoes its input and the caller identity headers', inputSchema },
       ({ text }) => ({
         content: [{ type: 'text', text: JSON.stringify({ text, user: request.headers.get('x-mcp-user-sub') }) }],
       }),

@@ -16,6 +16,8 @@ export interface InstrumentedProxy {
   upstreamMs(): number;
   /** Milliseconds spent so far inside the proxy's handler, upstream waits included. */
   handlerMs(): number;
+  /** Per `METHOD /path`: each request's handler time minus its upstream waits (valid for sequential requests). */
+  ownMsByRoute(): Map<string, number[]>;
   close(): Promise<void>;
 }
 
@@ -46,13 +48,20 @@ export async function startInstrumentedProxy(env: Record<string, string>): Promi
   const upstream = await createUpstream(upstreamConfigFromEnv(config.upstreamEnv), { fetch: timingFetch });
   const store = await createStore(config.storage, { encryptionSecrets: [secret] });
   let handlerMs = 0;
+  const byRoute = new Map<string, number[]>();
   const route: { fetch?: (request: Request) => Promise<Response> } = {};
   const listening = await serveFetch(async (request) => {
     const started = performance.now();
+    const upstreamBefore = upstreamMs;
     try {
       return route.fetch ? await route.fetch(request) : new Response('starting', { status: 503 });
     } finally {
-      handlerMs += performance.now() - started;
+      const elapsed = performance.now() - started;
+      handlerMs += elapsed;
+      const key = `${request.method} ${new URL(request.url).pathname}`;
+      const list = byRoute.get(key) ?? [];
+      list.push(elapsed - (upstreamMs - upstreamBefore));
+      byRoute.set(key, list);
     }
   });
   const proxy = await createOAuthProxy({
@@ -73,6 +82,7 @@ export async function startInstrumentedProxy(env: Record<string, string>): Promi
     proxy,
     upstreamMs: () => upstreamMs,
     handlerMs: () => handlerMs,
+    ownMsByRoute: () => byRoute,
     async close() {
       await listening.close();
       await proxy.close();

@@ -38,6 +38,7 @@ export interface FuzzFixture {
   /** A redeemed code (its replay must not crash anything) and a code nobody redeemed. */
   usedCode: string;
   liveCode: string;
+  liveVerifier: string;
   refreshToken: string;
   accessToken: string;
   /** An access token whose grant was revoked. */
@@ -90,6 +91,7 @@ export async function createFuzzFixture(overrides: Partial<ProxyOptions> = {}): 
     verifier,
     usedCode: used.flow.code,
     liveCode: live.code,
+    liveVerifier: live.verifier,
     refreshToken: used.tokens.refresh_token,
     accessToken: used.tokens.access_token,
     revokedAccessToken: revoked.tokens.access_token,

@@ -2,7 +2,7 @@
 // to the client and the redirect_uri, short life (requirements.md B8, CODE-*).
 import { defineCheck } from '../lib/check.ts';
 import { callMcp } from '../lib/discovery.ts';
-import { authorizationCode, exchangeCode, newClient, sharedFlow } from '../lib/flow.ts';
+import { authorizationCode, exchangeCode, otherClient, sharedFlow } from '../lib/flow.ts';
 import { REVISIONS } from '../lib/model.ts';
 import {
   errorCode,
@@ -107,7 +107,7 @@ defineCheck(
   },
   async ({ suite, ck }) => {
     const flow = await authorizationCode(suite);
-    const other = await newClient(suite);
+    const other = await otherClient(suite);
     const res = await exchangeCode(suite, flow, { client_id: other.client_id });
     ck.equal(statusAndError(res), '400 invalid_grant', "redemption of client A's code by client B");
   },

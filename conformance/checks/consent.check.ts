@@ -288,7 +288,8 @@ defineCheck(
     ck.check(offsite.length === 0, 'the browser must stay on the proxy until approval', {
       actual: offsite.map((n) => safeOrigin(n.url)).join(', '),
     });
-    if (suite.instrumented) {
+    // The request-log comparison needs this worker to be the only one driving flows.
+    if (suite.instrumented && Number(process.env.CONFORMANCE_WORKERS ?? 1) === 1) {
       const after = (await suite.upstreamRequests()).length;
       ck.equal(after - before, 0, 'requests the mock IdP received before approval');
     }

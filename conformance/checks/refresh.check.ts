@@ -2,7 +2,7 @@
 // binding, no scope escalation, resource binding (requirements.md B9, RT-*).
 import { defineCheck } from '../lib/check.ts';
 import { callMcp } from '../lib/discovery.ts';
-import { completedFlow, newClient, type CompletedFlow } from '../lib/flow.ts';
+import { completedFlow, otherClient, type CompletedFlow } from '../lib/flow.ts';
 import type { HttpResponse } from '../lib/http.ts';
 import { REVISIONS } from '../lib/model.ts';
 import { errorCode, refreshGrant, statusAndError, tokenSet } from '../lib/oauth.ts';
@@ -172,7 +172,7 @@ defineCheck(
   },
   async ({ suite, ck }) => {
     const flow = await grantWithRefreshToken(suite);
-    const other = await newClient(suite);
+    const other = await otherClient(suite);
     const res = await refreshGrant(suite, other, flow.rt);
     ck.equal(statusAndError(res), '400 invalid_grant', "refresh of client A's token by client B");
   },

@@ -334,9 +334,7 @@ defineCheck(
         'upstream client secret unknown (instrumented mode or upstreamClient in the target file)',
       );
     const responses = [
-      await register(suite, publicClientMetadata([CB])),
       await register(suite, publicClientMetadata([CB], { token_endpoint_auth_method: 'client_secret_basic' })),
-      await register(suite, publicClientMetadata(['http://evil.example/cb'])),
       await register(suite, { redirect_uris: 'not-an-array' }),
       await suite.http.request({ url: `${suite.settings.issuer}/.well-known/oauth-authorization-server` }),
     ];

@@ -2,7 +2,7 @@
 import { defineCheck } from '../lib/check.ts';
 import { advertises } from '../lib/oauth.ts';
 import { callMcp } from '../lib/discovery.ts';
-import { completedFlow, newClient } from '../lib/flow.ts';
+import { completedFlow, otherClient } from '../lib/flow.ts';
 import { REVISIONS } from '../lib/model.ts';
 import { errorCode, refreshGrant, revokeToken, statusAndError, tokenSet } from '../lib/oauth.ts';
 import { NotApplicable } from '../lib/outcome.ts';
@@ -51,7 +51,7 @@ defineCheck(
   },
   async ({ suite, ck }) => {
     await requireRevocation(suite);
-    const client = await newClient(suite);
+    const client = await otherClient(suite);
     const res = await revokeToken(suite, client, randomToken(24));
     ck.equal(res.status, 200, 'status for an invalid token');
   },
@@ -70,7 +70,7 @@ defineCheck(
     const flow = await completedFlow(suite);
     const rt = flow.tokens.refresh_token;
     if (!rt) return ck.notApplicable('no refresh token issued');
-    const other = await newClient(suite);
+    const other = await otherClient(suite);
     await revokeToken(suite, other, rt, 'refresh_token');
     const res = await refreshGrant(suite, flow.client, rt);
     ck.check(Boolean(tokenSet(res)), "client A's refresh token must survive client B's revocation request", {

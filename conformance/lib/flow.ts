@@ -77,6 +77,11 @@ export function sharedClient(suite: Suite): Promise<RegisteredClient> {
   return suite.memo('shared-client', () => newClient(suite));
 }
 
+/** A second public client per worker, for "client B must not use client A's code/token" checks. */
+export function otherClient(suite: Suite): Promise<RegisteredClient> {
+  return suite.memo('other-client', () => newClient(suite));
+}
+
 export async function buildAuthorizeUrl(suite: Suite, params: Record<string, string | undefined>): Promise<string> {
   const url = new URL(await endpoint(suite, 'authorization_endpoint'));
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.append(k, v);

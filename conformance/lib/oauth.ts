@@ -5,6 +5,7 @@ import { jsonObject, type HttpResponse } from './http.ts';
 import { NotTestable } from './outcome.ts';
 import { randomToken } from './pkce.ts';
 import type { Suite } from './suite.ts';
+import { currentTrace } from './trace.ts';
 
 export interface RegisteredClient {
   client_id: string;
@@ -40,9 +41,19 @@ export function publicClientMetadata(
   };
 }
 
+/**
+ * POST to the registration endpoint. A 429 (RFC 7591 §3.1: requests "MAY be rate-limited") is waited out as a
+ * polite client would, honouring Retry-After up to 15 s, at most twice.
+ */
 export async function postRegistration(suite: Suite, body: unknown): Promise<HttpResponse> {
   const url = await endpoint(suite, 'registration_endpoint');
-  return suite.http.request({ method: 'POST', url, json: body, headers: { accept: 'application/json' } });
+  for (let attempt = 0; ; attempt++) {
+    const res = await suite.http.request({ method: 'POST', url, json: body, headers: { accept: 'application/json' } });
+    if (res.status !== 429 || attempt >= 2) return res;
+    const seconds = Math.min(Number(res.headers.get('retry-after')) || 5, 15);
+    currentTrace()?.note(`registration rate-limited: retrying in ${seconds} s`);
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+  }
 }
 
 /** Registers a client; a refused registration makes the calling check not testable. */

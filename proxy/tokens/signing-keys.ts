@@ -21,7 +21,14 @@ const PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
 
 export async function loadSigningKeys(signing: SigningOptions): Promise<SigningKeys> {
   if (signing.kind === 'secret') {
-    const key = new Uint8Array(deriveKey(signing.secret, 'access-token-hs256'));
+    // Imported as a CryptoKey here: given raw bytes, jose would import them again on every sign and verify.
+    const key = (await crypto.subtle.importKey(
+      'raw',
+      new Uint8Array(deriveKey(signing.secret, 'access-token-hs256')),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    )) as CryptoKey;
     return {
       signer: { alg: 'HS256', key },
       verifiers: new Map([['', { alg: 'HS256', key }]]),

@@ -67,6 +67,7 @@ export async function runFlowBenchmark(ctx: BenchContext): Promise<Figure[]> {
         };
       };
       for (let i = 0; i < warmup; i += 1) await oneFlow();
+      proxy.ownMsByRoute().clear();
       ctx.log(`flow: ${flows} sequential flows against the github mock`);
       const timings: FlowTiming[] = [];
       for (let i = 0; i < flows; i += 1) timings.push(await oneFlow());
@@ -102,6 +103,7 @@ export async function runFlowBenchmark(ctx: BenchContext): Promise<Figure[]> {
           unit: 'ms',
           value: p('handlerOwn', 50),
           note: 'time inside the proxy handler minus upstream waits, without HTTP parsing or transfer',
+          details: routeMedians(proxy.ownMsByRoute()),
         }),
         figure({
           id: 'flow.wall.p50',
@@ -131,4 +133,9 @@ export async function runFlowBenchmark(ctx: BenchContext): Promise<Figure[]> {
   } finally {
     await idp.close();
   }
+}
+
+/** p50 of the handler's own time per route, over the measured flows. */
+function routeMedians(byRoute: Map<string, number[]>): Record<string, number> {
+  return Object.fromEntries([...byRoute].map(([route, list]) => [route, Math.round(percentile(list, 50) * 100) / 100]));
 }

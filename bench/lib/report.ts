@@ -24,6 +24,8 @@ export interface Figure {
   goal?: Goal;
   verdict?: 'meets' | 'below goal';
   note?: string;
+  /** A breakdown of the value (e.g. per route), same unit. */
+  details?: Record<string, number>;
 }
 
 export function figure(input: Omit<Figure, 'ratio' | 'verdict'>): Figure {

@@ -1,0 +1,50 @@
+// The benchmark runner end to end on its smallest setting: it completes and writes a well-formed result. Speed is
+// never asserted here; only the benchmark's own ratios, measured in one run, say anything about performance.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BenchReport } from '../lib/report.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const results = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+
+afterAll(() => rmSync(results, { recursive: true, force: true }));
+
+function runBench(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('npm run bench -- --quick --only bearer', () => {
+  it('completes, prints the table and writes a timestamped JSON and latest.json with positive figures', async () => {
+    const run = await runBench(['--quick', '--only', 'bearer', '--results', results]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('bearer check');
+
+    const files = readdirSync(results);
+    expect(files).toContain('latest.json');
+    expect(files.filter((f) => /^\d{4}-\d\d-\d\dT.*Z\.json$/.test(f))).toHaveLength(1);
+
+    const report = JSON.parse(readFileSync(join(results, 'latest.json'), 'utf8')) as BenchReport;
+    expect(report).toMatchObject({ schemaVersion: 1, options: { quick: true, only: ['bearer'] }, problems: [] });
+    expect(report.machine.cpus).toBeGreaterThan(0);
+    expect(report.machine.node).toBe(process.version);
+    const bearer = report.figures.find((f) => f.id === 'bearer.rps');
+    expect(bearer, JSON.stringify(report.figures)).toBeDefined();
+    expect(bearer).toMatchObject({ benchmark: 'bearer', unit: 'req/s', goal: { on: 'ratio', op: '>=', target: 0.9 } });
+    expect(bearer!.value).toBeGreaterThan(0);
+    expect(bearer!.baseline!.value).toBeGreaterThan(0);
+    expect(bearer!.ratio).toBeGreaterThan(0);
+    expect(['meets', 'below goal']).toContain(bearer!.verdict);
+  });
+});

@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { since, type CheckDefinition } from '../lib/model.ts';
+import { clearRegistry, registerCheck, registeredChecks, validateCheckDefinition } from '../lib/registry.ts';
+
+const valid: CheckDefinition = {
+  id: 'DISC-06',
+  title: 'issuer is byte-identical',
+  level: 'MUST',
+  refs: [{ label: 'RFC 8414 §3.3', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-3.3' }],
+  revisions: since('2025-06-18'),
+};
+
+describe('check registry', () => {
+  afterEach(() => clearRegistry());
+
+  it('accepts a complete definition', () => {
+    expect(validateCheckDefinition(valid)).toBe(valid);
+  });
+
+  it.each([
+    ['a malformed id', { id: 'disc6' }, /does not look like/],
+    ['no reference', { refs: [] }, /no spec reference/],
+    ['a reference without https URL', { refs: [{ label: 'RFC 8414', url: 'http://x' }] }, /no https URL/],
+    ['no revision', { revisions: [] }, /no MCP revision/],
+    ['an unknown revision', { revisions: ['2024-01-01'] }, /unknown revision/],
+    ['an unknown level', { level: 'MUST NOT' }, /unknown level/],
+    ['an empty title', { title: ' ' }, /empty title/],
+  ])('rejects %s', (_what, patch, message) => {
+    expect(() => validateCheckDefinition({ ...valid, ...patch } as CheckDefinition)).toThrow(message);
+  });
+
+  it('refuses a second check with the same id', () => {
+    registerCheck(valid);
+    expect(() => registerCheck({ ...valid, title: 'another' })).toThrow(/duplicate check id DISC-06/);
+    expect(registeredChecks()).toHaveLength(1);
+  });
+
+  it('accepts ids with a multi-part prefix', () => {
+    expect(validateCheckDefinition({ ...valid, id: 'CONSENT-09' }).id).toBe('CONSENT-09');
+  });
+
+  it('lists revisions from a given one onward', () => {
+    expect(since('2025-11-25')).toEqual(['2025-11-25', '2026-07-28']);
+  });
+});

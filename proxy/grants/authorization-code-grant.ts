@@ -33,15 +33,17 @@ export async function authorizationCodeGrant(
   if (!(await ctx.records.take<CodeRecord>(keys.code(codeHash)))) {
     return rejectReplayedCode(ctx, codeHash, client, params.get('code_verifier'));
   }
+  const grant = await ctx.records.get<GrantRecord>(keys.grant(record.grantId));
+  if (!grant) throw new OAuthError('invalid_grant', 'The authorization grant has expired or was revoked');
+  // The grant is extended before the replay marker exists: a concurrent replay can revoke it only after this write,
+  // so the revocation is never overwritten by it.
+  await ctx.records.set(keys.grant(record.grantId), grant, grantTtlSeconds(ctx));
   const used: UsedCodeRecord = {
     clientId: record.clientId,
     codeChallenge: record.codeChallenge,
     grantId: record.grantId,
   };
   await ctx.records.set(keys.usedCode(codeHash), used, usedCodeTtlSeconds(ctx));
-  const grant = await ctx.records.get<GrantRecord>(keys.grant(record.grantId));
-  if (!grant) throw new OAuthError('invalid_grant', 'The authorization grant has expired or was revoked');
-  await ctx.records.set(keys.grant(record.grantId), grant, grantTtlSeconds(ctx));
   await markClientUsed(ctx, client);
   return issueTokens(ctx, {
     grantId: record.grantId,

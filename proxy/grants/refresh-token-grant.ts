@@ -37,6 +37,9 @@ export async function refreshTokenGrant(
   if (!(await ctx.records.take<RefreshRecord>(keys.refresh(tokenHash)))) {
     return rejectReusedRefreshToken(ctx, tokenHash, client);
   }
+  // Extended before the rotated-out token is remembered: reuse detection can revoke the grant only after this write,
+  // so the revocation is never overwritten by it.
+  await ctx.records.set(keys.grant(record.grantId), grant, grantTtlSeconds(ctx));
   const response = await issueTokens(ctx, {
     grantId: record.grantId,
     grant,
@@ -45,7 +48,6 @@ export async function refreshTokenGrant(
     generation: record.generation + 1,
   });
   await rememberRotation(ctx, tokenHash, record, response);
-  await ctx.records.set(keys.grant(record.grantId), grant, grantTtlSeconds(ctx));
   await markClientUsed(ctx, client);
   return response;
 }

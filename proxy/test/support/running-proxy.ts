@@ -1,7 +1,7 @@
 // Starts the real stack for end-to-end tests: a mock upstream IdP on loopback and the standalone proxy server
 // configured from the mock's proxyEnv, exactly as a user would run them from the README.
 import { pino } from 'pino';
-import { startMockIdp, type MockIdp, type MockIdpFlavor } from '../../../mock-idp/index.ts';
+import { startMockIdp, type MockIdp, type MockIdpFlavor, type StartMockIdpOptions } from '../../../mock-idp/index.ts';
 import { loadServerConfig } from '../../server/config.ts';
 import { startProxyServer, type RunningProxy } from '../../server/start.ts';
 
@@ -16,7 +16,7 @@ export interface Stack {
 export async function startStack(
   flavor: MockIdpFlavor,
   env: Record<string, string> = {},
-  idpOptions: { expiringTokens?: boolean } = {},
+  idpOptions: Omit<StartMockIdpOptions, 'flavor'> = {},
 ): Promise<Stack> {
   const idp = await startMockIdp({ flavor, ...idpOptions });
   try {

@@ -28,6 +28,7 @@ MCP authorization spec. Each check has a stable id, a level (MUST/SHOULD/MAY) an
   --idp-port N              port of the mock IdP in instrumented mode             (default: a free port)
   --wait SECONDS            how long to wait for the target to answer             (default 30)
   --timeout MS              per-request timeout                                  (default 5000)
+  --workers N               parallel Playwright workers (faster; CONSENT-05 then skips its log comparison)
   --help
 
 Exit code: 0 when no MUST check failed (with --strict: and no SHOULD check), 1 otherwise or when an expected
@@ -52,6 +53,7 @@ async function main(): Promise<number> {
         'idp-port': { type: 'string' },
         wait: { type: 'string' },
         timeout: { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -94,6 +96,7 @@ async function main(): Promise<number> {
     ...(num('idp-port') !== undefined ? { idpPort: num('idp-port') } : {}),
     ...(num('wait') !== undefined ? { waitSeconds: num('wait') } : {}),
     ...(num('timeout') !== undefined ? { requestTimeoutMs: num('timeout') } : {}),
+    ...(num('workers') !== undefined ? { workers: num('workers') } : {}),
   });
   return run.exitCode;
 }

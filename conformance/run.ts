@@ -48,6 +48,8 @@ export interface ConformanceOptions {
   waitSeconds?: number;
   /** Only checks whose title matches (Playwright --grep), e.g. `^(DISC|PRM)-`. */
   grep?: string;
+  /** Playwright workers; default 1 (the upstream request-log comparison of CONSENT-05 needs a single worker). */
+  workers?: number;
   /** Per-request timeout in milliseconds; default 5000. */
   requestTimeoutMs?: number;
   /** Where progress and the summary go; default stdout. */
@@ -175,6 +177,7 @@ async function runPlaywright(
       ...process.env,
       CONFORMANCE_SETTINGS: JSON.stringify(settings),
       CONFORMANCE_REPORT_DIR: reportDir,
+      ...(options.workers ? { CONFORMANCE_WORKERS: String(options.workers) } : {}),
       FORCE_COLOR: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

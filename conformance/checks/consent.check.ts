@@ -292,7 +292,7 @@ defineCheck(
     if (suite.instrumented && Number(process.env.CONFORMANCE_WORKERS ?? 1) === 1) {
       const after = (await suite.upstreamRequests()).length;
       ck.equal(after - before, 0, 'requests the mock IdP received before approval');
-    }
+    } else if (suite.instrumented) ck.note('request-log comparison skipped: several workers share the mock IdP');
   },
 );
 

@@ -77,7 +77,7 @@ export function checkResultOf(test: TestCase, result: TestResult): CheckResult |
     id: def.id,
     title: def.title,
     level: def.level,
-    file: basename(test.location.file),
+    file: checkFile(test),
     refs: def.refs,
     revisions: def.revisions,
     outcome: resolved.outcome,
@@ -87,6 +87,13 @@ export function checkResultOf(test: TestCase, result: TestResult): CheckResult |
     notes: resolved.notes ?? [],
     durationMs: Math.round(result.duration),
   };
+}
+
+/** The *.check.ts file the test belongs to (its location is the defineCheck call inside lib/check.ts). */
+function checkFile(test: TestCase): string {
+  let suite: PwSuite | undefined = test.parent;
+  while (suite && suite.type !== 'file') suite = suite.parent;
+  return basename(suite?.location?.file ?? suite?.title ?? test.location.file);
 }
 
 function stripAnsi(s: string): string {

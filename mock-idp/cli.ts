@@ -92,18 +92,6 @@ try {
   process.exit(1);
 }
 
-process.stdout.write(
-  `${JSON.stringify({
-    event: 'ready',
-    flavor: idp.flavor,
-    url: idp.url,
-    ...(idp.issuer ? { issuer: idp.issuer } : {}),
-    endpoints: idp.endpoints,
-    client: idp.client,
-    proxyEnv: idp.proxyEnv,
-  })}\n`,
-);
-
 let stopping = false;
 function stop(): void {
   if (stopping) return;
@@ -115,3 +103,17 @@ function stop(): void {
 }
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+
+// Handlers are installed before the ready line: a supervisor may signal as soon as it reads it, and a signal that
+// arrives before a handler exists kills the process with the default action instead of a clean close.
+process.stdout.write(
+  `${JSON.stringify({
+    event: 'ready',
+    flavor: idp.flavor,
+    url: idp.url,
+    ...(idp.issuer ? { issuer: idp.issuer } : {}),
+    endpoints: idp.endpoints,
+    client: idp.client,
+    proxyEnv: idp.proxyEnv,
+  })}\n`,
+);

@@ -59,10 +59,6 @@ async function main(): Promise<void> {
     process.stderr.write(`mcp-oauth-proxy: ${message}\n`);
     process.exit(2);
   }
-  process.stdout.write(
-    `${JSON.stringify({ event: 'ready', url: running.url, issuer: running.issuer, mcp: running.resource })}\n`,
-  );
-
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -74,6 +70,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Only now the ready line: a supervisor may signal as soon as it reads it, and a signal that arrives before the
+  // handlers exist would kill the process with the default action instead of closing cleanly.
+  process.stdout.write(
+    `${JSON.stringify({ event: 'ready', url: running.url, issuer: running.issuer, mcp: running.resource })}\n`,
+  );
 }
 
 await main();

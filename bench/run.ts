@@ -46,7 +46,7 @@ async function main(): Promise<number> {
     quick,
     load: quick
       ? { connections: 10, rounds: 2, roundSeconds: 1, warmupSeconds: 1 }
-      : { connections: 10, rounds: 3, roundSeconds: 3, warmupSeconds: 1 },
+      : { connections: 10, rounds: 3, roundSeconds: 3, warmupSeconds: 2 },
     log: (message) => process.stderr.write(`${message}\n`),
   };
 

@@ -4,6 +4,7 @@ import type { BenchContext } from '../lib/context.ts';
 import { spawnServers } from '../lib/child.ts';
 import { alternate, type LoadTarget } from '../lib/load.ts';
 import { figure, type Figure } from '../lib/report.ts';
+import { cpuFigure, describeRound } from './mcp.ts';
 
 type Side = 'gateway' | 'direct';
 
@@ -11,10 +12,18 @@ export async function runGatewayBenchmark(ctx: BenchContext): Promise<Figure[]> 
   const servers = await spawnServers<{ targets: Record<Side, LoadTarget> }>('gateway');
   try {
     ctx.log(`gateway: gateway direct × ${ctx.load.rounds} rounds of ${ctx.load.roundSeconds} s`);
-    const r = await alternate(servers.ready.targets, ctx.load, (side, round, result) =>
-      ctx.log(`  ${side} round ${round + 1}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99} ms`),
+    const r = await alternate(
+      servers.ready.targets,
+      ctx.load,
+      (side, round, result) => ctx.log(`  ${side} round ${round + 1}: ${describeRound(result)}`),
+      servers.child.pid,
     );
+    const cpu = cpuFigure('gateway.cpu', 'gateway', 'gateway: server CPU per request', r.gateway, {
+      name: 'backend direct',
+      side: r.direct,
+    });
     return [
+      ...(cpu ? [cpu] : []),
       figure({
         id: 'gateway.rps',
         benchmark: 'gateway',

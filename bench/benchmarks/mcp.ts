@@ -3,7 +3,7 @@
 // where the time goes: node:http → MCP SDK + JSON-RPC (Hono route, demo handler) → bearer check → request log line.
 import type { BenchContext } from '../lib/context.ts';
 import { spawnServers } from '../lib/child.ts';
-import { alternate, type LoadTarget, type SideResult } from '../lib/load.ts';
+import { alternate, type LoadTarget, type RoundResult, type SideResult } from '../lib/load.ts';
 import { figure, type Figure } from '../lib/report.ts';
 
 type Side = 'bare' | 'off' | 'on' | 'full';
@@ -18,8 +18,11 @@ export async function runMcpBenchmarks(
     const sides: Side[] = selected.e2e ? ['bare', 'off', 'on', 'full'] : ['off', 'on'];
     const targets = Object.fromEntries(sides.map((s) => [s, all[s]])) as Record<Side, LoadTarget>;
     ctx.log(`mcp: ${sides.join(' ')} × ${ctx.load.rounds} rounds of ${ctx.load.roundSeconds} s`);
-    const r = await alternate(targets, ctx.load, (side, round, result) =>
-      ctx.log(`  ${side} round ${round + 1}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99} ms`),
+    const r = await alternate(
+      targets,
+      ctx.load,
+      (side, round, result) => ctx.log(`  ${side} round ${round + 1}: ${describeRound(result)}`),
+      servers.child.pid,
     );
     const figures: Figure[] = [];
     if (selected.bearer) {
@@ -35,6 +38,11 @@ export async function runMcpBenchmarks(
           note: 'same Hono route and demo MCP handler; off = fixed AuthInfo instead of the check',
         }),
       );
+      const cpu = cpuFigure('bearer.cpu', 'bearer', 'bearer check: server CPU per request', r.on, {
+        name: 'check off',
+        side: r.off,
+      });
+      if (cpu) figures.push(cpu);
     }
     if (selected.e2e) figures.push(...e2eFigures(r as Record<Side, SideResult>));
     return figures;
@@ -72,6 +80,12 @@ function e2eFigures(r: Record<Side, SideResult>): Figure[] {
       value: r.full.p50,
       baseline: { name: 'bare node:http', value: r.bare.p50 },
     }),
+    ...[
+      cpuFigure('e2e.cpu', 'e2e', 'e2e: server CPU per request, standalone proxy', r.full, {
+        name: 'bare node:http',
+        side: r.bare,
+      }),
+    ].filter((f): f is Figure => f !== undefined),
     figure({
       id: 'e2e.layer.mcp',
       benchmark: 'e2e',
@@ -97,4 +111,32 @@ function e2eFigures(r: Record<Side, SideResult>): Figure[] {
       baseline: { name: 'proxy app', value: r.on.rps },
     }),
   ];
+}
+
+export function describeRound(result: RoundResult): string {
+  const cpu = result.cpuUs !== undefined ? `, server CPU ${result.cpuUs.toFixed(0)} µs/req` : '';
+  return `${result.rps.toFixed(0)} req/s, p99 ${result.p99} ms${cpu}`;
+}
+
+/**
+ * Server CPU time per request against a baseline side: on a machine shared with other work this moves far less than
+ * throughput. ratio = CPU multiple; the CPU-bound throughput ratio is its inverse.
+ */
+export function cpuFigure(
+  id: string,
+  benchmark: string,
+  name: string,
+  side: SideResult,
+  baseline: { name: string; side: SideResult },
+): Figure | undefined {
+  if (side.cpuUs === undefined || baseline.side.cpuUs === undefined) return undefined;
+  return figure({
+    id,
+    benchmark,
+    name,
+    unit: 'µs',
+    value: side.cpuUs,
+    baseline: { name: baseline.name, value: baseline.side.cpuUs },
+    note: 'CPU time of the server process per request (/proc); 1 / ratio = CPU-bound throughput ratio',
+  });
 }

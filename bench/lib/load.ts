@@ -1,5 +1,6 @@
 // Load generation with autocannon, and the alternation that makes ratios trustworthy on a busy machine: the sides
 // of a comparison take turns (A B A B …) so that background noise hits both, and each side reports its median round.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 /** One HTTP request to replay under load. */
@@ -30,6 +31,11 @@ export interface RoundResult {
   requests: number;
   /** Connection errors, timeouts and non-2xx answers: any of them makes the round invalid. */
   failures: number;
+  /**
+   * CPU time the server process spent per completed request, in microseconds (when its pid is known). Much less
+   * sensitive than throughput to other processes competing for the cores.
+   */
+  cpuUs?: number;
 }
 
 export interface SideResult extends RoundResult {
@@ -59,11 +65,16 @@ export async function loadRound(
   };
 }
 
-/** Warms every side up, then runs `rounds` rounds of each side in turn; each side's figures are its median round. */
+/**
+ * Warms every side up, then runs `rounds` rounds of each side in turn, reversing the order every other round
+ * (A B C, C B A, A B C …) so that a drift over the run (JIT warm-up, a neighbour's load) does not favour one side.
+ * Each side's figures are its median round. `serverPid`: the process serving the targets, for CPU per request.
+ */
 export async function alternate<K extends string>(
   targets: Record<K, LoadTarget>,
   settings: LoadSettings,
   onRound?: (side: K, round: number, result: RoundResult) => void,
+  serverPid?: number,
 ): Promise<Record<K, SideResult>> {
   const sides = Object.keys(targets) as K[];
   for (const side of sides) {
@@ -73,11 +84,16 @@ export async function alternate<K extends string>(
   }
   const rounds = Object.fromEntries(sides.map((side) => [side, [] as RoundResult[]])) as Record<K, RoundResult[]>;
   for (let round = 0; round < settings.rounds; round += 1) {
-    for (const side of sides) {
+    for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
+      const cpuBefore = serverPid !== undefined ? processCpuMs(serverPid) : undefined;
       const result = await loadRound(targets[side], {
         connections: settings.connections,
         seconds: settings.roundSeconds,
       });
+      if (cpuBefore !== undefined && serverPid !== undefined && result.requests > 0) {
+        const cpuUs = ((processCpuMs(serverPid) - cpuBefore) * 1000) / result.requests;
+        if (Number.isFinite(cpuUs)) result.cpuUs = cpuUs;
+      }
       if (result.failures > 0) {
         throw new Error(`${side}: ${result.failures} failed requests in round ${round + 1} (${targets[side].url})`);
       }
@@ -96,11 +112,24 @@ export async function alternate<K extends string>(
           p99: median(list.map((r) => r.p99)),
           requests: list.reduce((sum, r) => sum + r.requests, 0),
           failures: 0,
+          ...(list.every((r) => r.cpuUs !== undefined) ? { cpuUs: median(list.map((r) => r.cpuUs!)) } : {}),
           rounds: list,
         },
       ];
     }),
   ) as Record<K, SideResult>;
+}
+
+/** User + system CPU time of a process so far, in milliseconds, from /proc/<pid>/stat (Linux; clock ticks of 10 ms). */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the whole line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export function median(values: number[]): number {

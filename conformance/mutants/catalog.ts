@@ -19,6 +19,11 @@ export interface Mutant {
   upstream: 'github' | 'oidc';
   /** Checks that must fail (or be not testable; a warning only for SHOULD-level checks). */
   expect: string[];
+  /**
+   * Checks of `expect` that are MUST-level but where the planted defect breaks only a SHOULD sub-requirement (e.g.
+   * upstream PKCE for a confidential client, RFC 9700 §2.1.1): their warning counts as caught.
+   */
+  expectWarning?: string[];
   /** Extra proxy environment, e.g. `{ "PROXY_CONSENT": "remember" }`. */
   env?: Record<string, string>;
   /** Target description handed to the suite (`--target-file`), e.g. `refusedRedirectUris` for DCR-13. */
@@ -47,6 +52,8 @@ export function loadCatalog(path = join(MUTANTS_DIR, 'catalog.json')): Catalog {
     if (m.upstream !== 'github' && m.upstream !== 'oidc') problems.push(`${m.id}: upstream must be github or oidc`);
     if (!Array.isArray(m.expect) || m.expect.length === 0) problems.push(`${m.id}: expect names no check`);
     for (const id of m.expect ?? []) if (!CHECK_ID.test(id)) problems.push(`${m.id}: "${id}" is not a check id`);
+    for (const id of m.expectWarning ?? [])
+      if (!m.expect?.includes(id)) problems.push(`${m.id}: expectWarning ${id} is not in expect`);
   }
   if (problems.length) throw new Error(`catalog.json:\n  ${problems.join('\n  ')}`);
   return { mutants: catalog.mutants, unproven: catalog.unproven ?? {} };

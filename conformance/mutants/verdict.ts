@@ -1,5 +1,6 @@
 // The catch rule: a check catches a mutant when it fails or cannot be tested (a missing prerequisite of a MUST is a
-// finding); a warning counts only for a SHOULD-level check, whose violation can be nothing stronger.
+// finding). A warning counts only for a SHOULD-level check, whose violation can be nothing stronger, or for a MUST
+// check whose SHOULD sub-requirement is what the mutant breaks, declared in the catalog's `expectWarning`.
 import type { CheckResult, Level, Outcome } from '../lib/model.ts';
 
 export interface CheckVerdict {
@@ -9,16 +10,16 @@ export interface CheckVerdict {
   caught: boolean;
 }
 
-export function caughtBy(level: Level, outcome: Outcome): boolean {
+export function caughtBy(level: Level, outcome: Outcome, warningExpected = false): boolean {
   if (outcome === 'fail' || outcome === 'not_testable') return true;
-  return outcome === 'warning' && level === 'SHOULD';
+  return outcome === 'warning' && (level === 'SHOULD' || warningExpected);
 }
 
-export function verdict(result: CheckResult): CheckVerdict {
+export function verdict(result: CheckResult, warningExpected = false): CheckVerdict {
   return {
     id: result.id,
     level: result.level,
     outcome: result.outcome,
-    caught: caughtBy(result.level, result.outcome),
+    caught: caughtBy(result.level, result.outcome, warningExpected),
   };
 }

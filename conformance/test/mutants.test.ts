@@ -1,0 +1,32 @@
+// Every planted defect in conformance/mutants/ is caught by the checks its catalog entry names, and the unmutated
+// proxy passes those same checks. Runs the mutant runner as `npm run test:mutants` would.
+import { spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function runMutants(): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'conformance/mutants/run.ts'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('close', (code) => resolveRun({ code, output }));
+  });
+}
+
+describe('planted defects (conformance/mutants)', () => {
+  it('catches every mutant of the reference proxy, and the unmutated proxy passes the same checks', async () => {
+    const { code, output } = await runMutants();
+    const score = /mutation score: (\d+)\/(\d+)/.exec(output);
+    expect(score, output).not.toBeNull();
+    expect(score?.[1], `not every mutant was caught:\n${output}`).toBe(score?.[2]);
+    expect(Number(score?.[2])).toBeGreaterThanOrEqual(16);
+    expect(code, output).toBe(0);
+  }, 600_000);
+});

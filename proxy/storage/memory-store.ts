@@ -76,6 +76,11 @@ export class MemoryStore implements Store {
     this.#entries.clear();
   }
 
+  /** How many records are held, expired ones included until the next sweep or read (for tests and metrics). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
   /** Drops every expired entry. Runs on the timer; public so that tests and operators can force it. */
   sweep(): void {
     const now = this.#now();

@@ -1,0 +1,147 @@
+// The consent page as a user meets it, in real Chromium: a hostile client name stays inert text, Approve continues to
+// the IdP, Deny returns access_denied to the client, the page cannot be framed, and a remembered approval for one
+// client never approves another.
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions } from '../../../conformance/lib/chromium.ts';
+import { newPkce } from '../support/pkce.ts';
+import { startCallbackListener, type CallbackListener } from '../support/callback-listener.ts';
+import { startStack, type Stack } from '../support/running-proxy.ts';
+
+const HOSTILE_NAME = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>Evil "Corp" & Co`;
+
+describe('the consent page in Chromium', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let callback: CallbackListener;
+
+  beforeAll(async () => {
+    stack = await startStack('github', { PROXY_CONSENT: 'remember' });
+    callback = await startCallbackListener();
+    browser = await chromium.launch(chromiumLaunchOptions());
+    mkdirSync('test-results/proxy', { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await callback?.close();
+    await stack?.close();
+  });
+
+  async function register(clientName: string): Promise<string> {
+    const response = await fetch(`${stack.proxy.url}/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        redirect_uris: [callback.url],
+        token_endpoint_auth_method: 'none',
+        client_name: clientName,
+      }),
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { client_id: string }).client_id;
+  }
+
+  function authorizeUrl(clientId: string, state: string): string {
+    const url = new URL(`${stack.proxy.url}/authorize`);
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: callback.url,
+      code_challenge: newPkce().challenge,
+      code_challenge_method: 'S256',
+      state,
+    }).toString();
+    return url.href;
+  }
+
+  it('shows a hostile client name as inert text, with the redirect host, and runs no script', async () => {
+    const clientId = await register(HOSTILE_NAME);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const response = await page.goto(authorizeUrl(clientId, 'xss'));
+    expect(response?.headers()['x-frame-options']).toBe('DENY');
+    expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(HOSTILE_NAME);
+    expect(await page.getByText(new URL(callback.url).host, { exact: true }).isVisible()).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('img, script:not([nonce])').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    await page.screenshot({ path: 'test-results/proxy/consent-hostile-name.png', fullPage: true });
+    await context.close();
+  });
+
+  it('sends Deny back to the client as access_denied with its state and the issuer', async () => {
+    const clientId = await register('Deny test client');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(authorizeUrl(clientId, 'deny-state/ü'));
+    const redirected = callback.next();
+    await page.getByRole('button', { name: 'Deny' }).click();
+    const hit = await redirected;
+    expect(hit.searchParams.get('error')).toBe('access_denied');
+    expect(hit.searchParams.get('state')).toBe('deny-state/ü');
+    expect(hit.searchParams.get('iss')).toBe(stack.proxy.issuer);
+    expect(stack.idp.requests().filter((r) => r.path === '/login/oauth/authorize')).toHaveLength(0);
+    await context.close();
+  });
+
+  it('continues to the IdP on Approve, and remembers the approval for that client only', async () => {
+    const first = await register('Remembered client');
+    const other = await register('Another client');
+    const context: BrowserContext = await browser.newContext();
+    const page = await context.newPage();
+
+    await page.goto(authorizeUrl(first, 's1'));
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expect(page.getByRole('button', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    const redirected = callback.next();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect((await redirected).searchParams.get('code')).toBeTruthy();
+    const cookies = await context.cookies(stack.proxy.url);
+    expect(cookies.some((c) => c.httpOnly && c.sameSite === 'Lax' && c.name.startsWith('mcp-consent-'))).toBe(true);
+
+    // Same client again: the signed cookie skips the page and goes straight to the IdP.
+    await page.goto(authorizeUrl(first, 's2'));
+    expect(new URL(page.url()).pathname).toBe('/login/oauth/authorize');
+
+    // Another client in the same browser is still asked (MCP "Confused Deputy": consent per client).
+    await page.goto(authorizeUrl(other, 's3'));
+    expect(new URL(page.url()).pathname).toBe('/authorize');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Another client');
+    await context.close();
+  });
+
+  it('cannot be framed by another site, while a page without anti-framing headers can', async () => {
+    const clientId = await register('Framed client');
+    const framer: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(
+        `<!doctype html><iframe name="consent" src="${authorizeUrl(clientId, 'frame')}"></iframe>` +
+          `<iframe name="control" src="${callback.url}?control=1"></iframe>`,
+      );
+    });
+    await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      // The load event of the framing page waits for both frames to finish (or fail) loading.
+      await page.goto(`http://localhost:${(framer.address() as AddressInfo).port}/`, { waitUntil: 'load' });
+      const control = page.frame({ name: 'control' });
+      expect(await control?.getByText('You can close this window').count()).toBe(1);
+      const consent = page.frame({ name: 'consent' });
+      expect(consent).not.toBeNull();
+      expect(await consent!.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    } finally {
+      await context.close();
+      await new Promise<void>((resolve) => framer.close(() => resolve()));
+    }
+  });
+});

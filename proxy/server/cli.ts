@@ -2,6 +2,7 @@
 // one JSON ready line on stdout when listening, logs JSON on stderr, stops cleanly on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadServerConfig, SETTINGS, UPSTREAM_ENV_NAMES } from './config.ts';
+import { generateJwks } from './generate-jwks.ts';
 import { startProxyServer } from './start.ts';
 
 const upstreamFlags = UPSTREAM_ENV_NAMES.map((name) => name.toLowerCase().replaceAll('_', '-'));
@@ -24,12 +25,23 @@ function usage(): string {
     'Upstream identity provider (UPSTREAM_PROVIDER: oidc | oauth2 | github | google | azure | auth0):',
     ...upstream,
     '',
+    'Signing keys: `mcp-oauth-proxy generate-jwks [ES256|EdDSA] > jwks.json` makes a private JWKS for --jwks-file.',
+    '',
     'Example, against the GitHub-style mock:  npx mock-idp --flavor github   then export its proxyEnv and run',
     '  npx mcp-oauth-proxy --port 8080',
   ].join('\n');
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'generate-jwks') {
+    const alg = process.argv[3] ?? 'ES256';
+    if (alg !== 'ES256' && alg !== 'EdDSA') {
+      process.stderr.write('mcp-oauth-proxy: generate-jwks takes ES256 (default) or EdDSA\n');
+      process.exit(2);
+    }
+    process.stdout.write(`${JSON.stringify(await generateJwks(alg), null, 2)}\n`);
+    return;
+  }
   const options: Record<string, { type: 'string' } | { type: 'boolean' }> = {
     help: { type: 'boolean' },
     config: { type: 'string' },

@@ -120,8 +120,14 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       report = emptyReport(settings, started, status.error ?? 'the Playwright run produced no report');
     }
     if (runError && !report.runError) report.runError = runError;
-    const gate = computeGate(report.checks, { strict: options.strict ?? false, expectedFailures });
-    if (report.checks.length === 0) gate.exitCode = Math.max(gate.exitCode, 2);
+    // With --grep, baseline ids outside the selection are neither failing nor stale.
+    const ran = new Set(report.checks.map((c) => c.id));
+    const baseline = options.grep ? expectedFailures.filter((id) => ran.has(id)) : expectedFailures;
+    const gate = computeGate(report.checks, { strict: options.strict ?? false, expectedFailures: baseline });
+    if (report.checks.length === 0) {
+      gate.exitCode = 2;
+      report.runError ??= `no check ran${status.stderr ? `: ${status.stderr}` : ''}`;
+    }
     report.gate = gate;
     writeReportJson(reportDir, report);
     writeJunit(reportDir, report, options.strict ?? false);
@@ -161,7 +167,7 @@ async function runPlaywright(
   reportDir: string,
   options: ConformanceOptions,
   log: (text: string) => void,
-): Promise<{ ok: boolean; error?: string }> {
+): Promise<{ ok: boolean; error?: string; stderr?: string }> {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const args = [
     cli,
@@ -214,5 +220,5 @@ async function runPlaywright(
     return { ok: false, error: `playwright exited with ${code}: ${stderr.trim().slice(-1500)}` };
   if (code === 1 && stderr.trim() && !existsSync(join(reportDir, 'report.json')))
     return { ok: false, error: stderr.trim().slice(-1500) };
-  return { ok: true };
+  return { ok: true, stderr: stderr.trim().slice(-1500) };
 }

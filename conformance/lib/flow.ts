@@ -112,6 +112,7 @@ export async function authorize(suite: Suite, opts: FlowOptions = {}): Promise<F
   const context = opts.context ?? (await (await suite.browser()).newContext());
   const page = await context.newPage();
   const navigations: Navigation[] = [];
+  const flowStart = Date.now();
   const consoleErrors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text().slice(0, 300));
@@ -132,7 +133,9 @@ export async function authorize(suite: Suite, opts: FlowOptions = {}): Promise<F
         const location = nav.headers.location;
         if (location) nav.location = new URL(location, nav.url).toString();
         navigations.push(nav);
-        currentTrace()?.browser(`${nav.method} ${nav.url} → ${nav.status}${nav.location ? ` → ${nav.location}` : ''}`);
+        currentTrace()?.browser(
+          `${nav.method} ${nav.url} → ${nav.status}${nav.location ? ` → ${nav.location}` : ''} (+${Date.now() - flowStart} ms)`,
+        );
       }),
     );
   });

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Revision } from '../lib/model.ts';
 import type { TargetDescription } from '../lib/target-description.ts';
 
 export const MUTANTS_DIR = dirname(fileURLToPath(import.meta.url));
@@ -28,6 +29,8 @@ export interface Mutant {
   env?: Record<string, string>;
   /** Target description handed to the suite (`--target-file`), e.g. `refusedRedirectUris` for DCR-13. */
   target?: TargetDescription;
+  /** MCP revision to check against (`--revision`), for checks of an older revision; default the latest. */
+  revision?: Revision;
 }
 
 export interface Catalog {

@@ -27,6 +27,7 @@ interface Job {
   upstream: Mutant['upstream'];
   env: Record<string, string>;
   target: Mutant['target'];
+  revision: Mutant['revision'];
   checks: string[];
   /** Checks whose warning counts as caught (the catalog's expectWarning). */
   warnings: string[];
@@ -79,6 +80,7 @@ const jobs: Job[] = [
     upstream: m.upstream,
     env: m.env ?? {},
     target: m.target,
+    revision: m.revision,
     checks: m.expect,
     warnings: m.expectWarning ?? [],
   })),
@@ -176,6 +178,7 @@ function controlJobs(list: Mutant[]): Job[] {
       upstream: m.upstream,
       env: m.env ?? {},
       target: m.target,
+      revision: m.revision,
       checks: [...m.expect],
       warnings: [],
     });
@@ -185,8 +188,10 @@ function controlJobs(list: Mutant[]): Job[] {
 
 /** `control-<upstream>[-<n>]`: mutants with the same configuration share one control run. */
 function controlName(m: Mutant): string {
-  const config = JSON.stringify([m.upstream, m.env ?? {}, m.target ?? {}]);
-  const configs = [...new Set(catalog.mutants.map((x) => JSON.stringify([x.upstream, x.env ?? {}, x.target ?? {}])))];
+  const config = JSON.stringify([m.upstream, m.env ?? {}, m.target ?? {}, m.revision ?? '']);
+  const configs = [
+    ...new Set(catalog.mutants.map((x) => JSON.stringify([x.upstream, x.env ?? {}, x.target ?? {}, x.revision ?? '']))),
+  ];
   const sameUpstream = configs.filter((c) => (JSON.parse(c) as string[])[0] === m.upstream);
   const n = sameUpstream.indexOf(config);
   return `control-${m.upstream}${n > 0 ? `-${n}` : ''}`;
@@ -228,6 +233,7 @@ async function runJob(job: Job): Promise<JobResult> {
       upstream: `harness-${job.upstream}`,
       targetCommand: command,
       ...(targetFile ? { targetFile } : {}),
+      ...(job.revision ? { revision: job.revision } : {}),
       grep: grepFor(job.checks),
       reportDir: join(dir, 'report'),
       waitSeconds: 60,

@@ -16,7 +16,7 @@ import {
   type TokenResponseBody,
   type UsedRefreshRecord,
 } from '../records.ts';
-import { revokeGrant } from './revoke-grant.ts';
+import { errorSummary, revokeGrant } from './revoke-grant.ts';
 import { grantTtlSeconds, issueTokens, markClientUsed } from './token-issuance.ts';
 import { withFreshUpstreamTokens } from './upstream-refresh.ts';
 
@@ -33,10 +33,16 @@ export async function refreshTokenGrant(
   assertResource(params.get('resource'), ctx.settings.resource);
   const stored = await ctx.records.get<GrantRecord>(keys.grant(record.grantId));
   if (!stored) throw new OAuthError('invalid_grant', 'The grant behind this refresh token was revoked or expired');
-  const grant = await withFreshUpstreamTokens(ctx, record.grantId, stored);
+  // Consumed before anything goes upstream: of concurrent requests with this token only one refreshes upstream (an
+  // IdP that rotates its refresh tokens would see the others as reuse and end the user's session there).
   if (!(await ctx.records.take<RefreshRecord>(keys.refresh(tokenHash)))) {
     return rejectReusedRefreshToken(ctx, tokenHash, client);
   }
+  const grant = await withFreshUpstreamTokens(ctx, record.grantId, stored).catch(async (error: unknown) => {
+    if (!(error instanceof OAuthError && error.error === 'invalid_grant'))
+      await restoreRefreshToken(ctx, tokenHash, record);
+    throw error;
+  });
   // Extended before the rotated-out token is remembered: reuse detection can revoke the grant only after this write,
   // so the revocation is never overwritten by it.
   await ctx.records.set(keys.grant(record.grantId), grant, grantTtlSeconds(ctx));
@@ -78,6 +84,18 @@ async function rejectReusedRefreshToken(
   const used = await ctx.records.get<UsedRefreshRecord>(keys.usedRefresh(tokenHash));
   if (used && used.clientId === client.client_id) await revokeGrant(ctx, used.grantId, 'refresh-token-reuse');
   throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired, revoked or was already used');
+}
+
+/**
+ * When the IdP fails (unavailable, bad answer), the client did nothing wrong: its refresh token is put back so that a
+ * retry works. Only an upstream invalid_grant, which revokes the grant, leaves it consumed.
+ */
+async function restoreRefreshToken(ctx: ProxyContext, tokenHash: string, record: RefreshRecord): Promise<void> {
+  try {
+    await ctx.records.add(keys.refresh(tokenHash), record, ctx.settings.refreshTokenTtlSeconds);
+  } catch (error) {
+    ctx.settings.logger.warn({ event: 'refresh-restore-failed', err: errorSummary(error) }, 'refresh token lost');
+  }
 }
 
 /** Keeps the rotated-out token's hash for reuse detection, and, within the grace window, the response. */

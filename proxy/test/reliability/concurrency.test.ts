@@ -7,7 +7,10 @@ import { FileStore } from '../../storage/file-store.ts';
 import { MemoryStore } from '../../storage/memory-store.ts';
 import { RedisStore } from '../../storage/redis-store.ts';
 import type { JsonValue, Store } from '../../storage/store.ts';
+import type { MockIdpFlavor } from '../../../mock-idp/index.ts';
+import { refreshHttp, runHttpFlow } from '../support/http-flow.ts';
 import { startRedisServer, type RedisServerHandle } from '../support/redis-server.ts';
+import { startStack, type Stack } from '../support/running-proxy.ts';
 import {
   BASE,
   callMcp,
@@ -20,6 +23,7 @@ import {
   type Tokens,
 } from '../support/test-proxy.ts';
 import { useTempDirs } from '../storage/temp-dir.ts';
+import { mcpInitialize } from './server-support.ts';
 
 const PARALLEL = 50;
 
@@ -139,5 +143,33 @@ describe.each(backends)('concurrent redemption on the %s store', (_name, createS
     );
     const successor = assertExactlyOneSuccess(outcomes);
     await assertRevocationHolds(t, watch, successor, flow.clientId);
+  });
+});
+
+// Each concurrent refresh would otherwise refresh upstream first: with an IdP that rotates its refresh tokens, all
+// but one of those upstream calls fail as reuse and the grant is lost. The upstream is refreshed exactly once.
+describe.each<MockIdpFlavor>(['oidc', 'github'])('concurrent refresh while the %s upstream token is due', (flavor) => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // Upstream access tokens always inside the refresh margin: every proxy refresh refreshes upstream first.
+    stack = await startStack(flavor, {}, { expiringTokens: true, accessTokenTtlSeconds: 30 });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it(`rotates one refresh token exactly once among ${PARALLEL} parallel refresh requests`, async () => {
+    const client = await runHttpFlow(stack.proxy.url, { flavor });
+    const outcomes = await Promise.all(
+      Array.from({ length: PARALLEL }, async () => outcome(await refreshHttp(client, client.tokens.refresh_token))),
+    );
+    const successor = assertExactlyOneSuccess(outcomes);
+    const upstreamRefreshes = stack.idp
+      .requests()
+      .filter((r) => r.path === new URL(stack.idp.endpoints.token).pathname && r.form.grant_type === 'refresh_token');
+    expect(upstreamRefreshes).toHaveLength(1);
+    const accepted = (await mcpInitialize(stack.proxy.url, successor.access_token)).status === 200;
+    const refreshed = (await refreshHttp(client, successor.refresh_token)).status === 200;
+    expect({ accessTokenAccepted: accepted }).toEqual({ accessTokenAccepted: refreshed });
   });
 });

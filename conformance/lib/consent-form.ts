@@ -1,7 +1,7 @@
 // Reads the consent form around the approve button and replays it outside the page, so CSRF defences can be probed
 // with the browser's own cookies (Playwright's context request API shares them).
 import type { BrowserContext, Page } from 'playwright-core';
-import { findApproveButton } from './flow.ts';
+import { findApproveButton } from './page-actions.ts';
 import type { Suite } from './suite.ts';
 import { currentTrace } from './trace.ts';
 

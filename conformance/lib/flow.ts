@@ -1,7 +1,7 @@
 // The authorization flow as a user agent lives it: open /authorize in Chromium, decide on the proxy's consent page
 // (buttons found by accessible role and name, or the target description's selectors), sign in upstream (the mock's
 // "Sign in" button or a user-supplied login script) and wait for the client's callback. Every navigation is recorded.
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { CallbackHit } from './callback-server.ts';
 import { endpoint } from './discovery.ts';
 import { NotTestable } from './outcome.ts';
@@ -16,6 +16,15 @@ import {
   type TokenSet,
 } from './oauth.ts';
 import { newVerifier, randomToken, s256 } from './pkce.ts';
+import {
+  callbackOrigin,
+  chain,
+  clickAndWait,
+  findButton,
+  pageText,
+  safeOrigin,
+  signInUpstream,
+} from './page-actions.ts';
 import type { Suite } from './suite.ts';
 import { currentTrace } from './trace.ts';
 
@@ -62,9 +71,6 @@ export interface FlowResult {
   decisionResponse?: Navigation;
 }
 
-const APPROVE = /^\s*(approve|allow|authori[sz]e|accept|grant|consent|yes|continue)\b/i;
-const DENY = /^\s*(deny|reject|decline|cancel|refuse|no)\b/i;
-const LOGIN = /^\s*(sign in|log ?in|continue|authori[sz]e|allow|approve|submit)\b/i;
 const FLOW_TIMEOUT_MS = 15_000;
 
 export async function newClient(suite: Suite, extra: Record<string, unknown> = {}): Promise<RegisteredClient> {
@@ -252,78 +258,4 @@ export function sharedFlow(suite: Suite): Promise<CompletedFlow> {
   return suite.memo('shared-flow', () => completedFlow(suite));
 }
 
-async function findButton(page: Page, kind: 'approve' | 'deny', suite: Suite): Promise<Locator | undefined> {
-  const consent = suite.settings.targetDescription.consent;
-  const selector = kind === 'approve' ? consent?.approveSelector : consent?.denySelector;
-  const candidates = selector
-    ? [page.locator(selector)]
-    : [page.getByRole('button', { name: kind === 'approve' ? APPROVE : DENY })];
-  for (const c of candidates) if ((await c.count()) > 0) return c.first();
-  return undefined;
-}
-
-export async function findApproveButton(page: Page, suite: Suite): Promise<Locator | undefined> {
-  return findButton(page, 'approve', suite);
-}
-
-async function signInUpstream(page: Page, suite: Suite, done: () => boolean): Promise<void> {
-  const script = suite.settings.targetDescription.loginScript;
-  if (script) {
-    const mod = (await import(script)) as { default: (page: Page, ctx: { target: string }) => Promise<void> };
-    await mod.default(page, { target: suite.settings.target });
-    await page.waitForLoadState('domcontentloaded').catch(() => undefined);
-    return;
-  }
-  const button = page.getByRole('button', { name: LOGIN });
-  if ((await button.count()) === 0) {
-    await page.waitForTimeout(200);
-    if (done() || safeOrigin(page.url()) === suite.targetOrigin) return;
-    throw new NotTestable(
-      `stuck at ${new URL(page.url()).origin}${new URL(page.url()).pathname}: no sign-in button (configure loginScript)`,
-    );
-  }
-  await clickAndWait(page, button.first(), done);
-}
-
-/** Clicks and waits for a navigation or the callback; false when nothing happened (e.g. blocked by CSP). */
-async function clickAndWait(page: Page, button: Locator, done: () => boolean): Promise<boolean> {
-  let navigated = false;
-  const waiting = page
-    .waitForEvent('framenavigated', { timeout: 5000 })
-    .then(() => (navigated = true))
-    .catch(() => undefined);
-  // No actionability wait: the pages are static forms, and under CPU load the animation-frame checks dominate a flow.
-  await button.click({ timeout: 5000, force: true });
-  await Promise.race([waiting, until(done, 5000)]);
-  await page.waitForLoadState('domcontentloaded').catch(() => undefined);
-  return navigated || done();
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-}
-
-async function pageText(page: Page): Promise<string> {
-  return (await page.textContent('body').catch(() => '')) ?? '';
-}
-
-function callbackOrigin(port: number): string {
-  return `http://127.0.0.1:${port}`;
-}
-
-/** `GET /authorize 200 → POST /consent 303 → …` for error messages (paths only: no secrets). */
-export function chain(navigations: Navigation[]): string {
-  return (
-    navigations.map((n) => `${n.method} ${safeOrigin(n.url)}${new URL(n.url).pathname} ${n.status}`).join(' → ') ||
-    '(none)'
-  );
-}
-
-export function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '';
-  }
-}
+export { chain, findApproveButton, safeOrigin } from './page-actions.ts';

@@ -73,7 +73,8 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 /** A value: either hostile, or one of the given meaningful values (valid ids, URIs …). */
 export function valueFrom(meaningful: readonly string[]): fc.Arbitrary<string> {
   if (meaningful.length === 0) return hostileString;
-  return fc.oneof({ arbitrary: fc.constantFrom(...meaningful), weight: 3 }, { arbitrary: hostileString, weight: 2 });
+  // Mostly meaningful, so that a request with several parameters usually has one or two hostile ones, not all.
+  return fc.oneof({ arbitrary: fc.constantFrom(...meaningful), weight: 5 }, { arbitrary: hostileString, weight: 1 });
 }
 
 /** Parameter names: the endpoint's own (so they get hostile values), prototype keys and random names. */
@@ -95,7 +96,7 @@ export function paramPairs(meaningful: Record<string, readonly string[]>): fc.Ar
     ...names.map((name) =>
       fc.oneof(
         { arbitrary: fc.constant<[string, string][]>([]), weight: 1 },
-        { arbitrary: valueFrom(meaningful[name] ?? []).map((v): [string, string][] => [[name, v]]), weight: 6 },
+        { arbitrary: valueFrom(meaningful[name] ?? []).map((v): [string, string][] => [[name, v]]), weight: 10 },
         {
           arbitrary: fc
             .array(valueFrom(meaningful[name] ?? []), { minLength: 2, maxLength: 3 })
@@ -105,7 +106,10 @@ export function paramPairs(meaningful: Record<string, readonly string[]>): fc.Ar
       ),
     ),
   );
-  const extra = fc.array(fc.tuple(paramName(names), hostileString), { maxLength: 3 });
+  const extra = fc.oneof(
+    { arbitrary: fc.constant<[string, string][]>([]), weight: 3 },
+    { arbitrary: fc.array(fc.tuple(paramName(names), hostileString), { minLength: 1, maxLength: 3 }), weight: 1 },
+  );
   return fc.tuple(knownPairs, extra).map(([known, more]) => [...known.flat(), ...more]);
 }
 
@@ -167,7 +171,7 @@ export const invalidUtf8: fc.Arbitrary<Uint8Array<ArrayBuffer>> = fc.oneof(
 );
 
 export const contentType: fc.Arbitrary<string | undefined> = fc.oneof(
-  { arbitrary: fc.constant('application/x-www-form-urlencoded'), weight: 4 },
+  { arbitrary: fc.constant('application/x-www-form-urlencoded'), weight: 6 },
   { arbitrary: fc.constant('application/json'), weight: 3 },
   {
     arbitrary: fc.constantFrom(
@@ -185,6 +189,12 @@ export const contentType: fc.Arbitrary<string | undefined> = fc.oneof(
     ),
     weight: 2,
   },
+);
+
+/** Mostly the form encoding an OAuth endpoint expects (so the fuzzer gets past it), sometimes anything else. */
+export const formContentType: fc.Arbitrary<string | undefined> = fc.oneof(
+  { arbitrary: fc.constant('application/x-www-form-urlencoded'), weight: 4 },
+  { arbitrary: contentType, weight: 1 },
 );
 
 /** A header value the Fetch API accepts (no CR, LF or NUL; Latin-1 only) that is still hostile. */
@@ -206,6 +216,8 @@ function headerSafe(value: string): string {
 export function authorizationHeader(meaningfulTokens: readonly string[] = []): fc.Arbitrary<string | undefined> {
   const base64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
   return fc.oneof(
+    fc.constant(undefined),
+    fc.constant(undefined),
     fc.constant(undefined),
     fc.constantFrom(
       'Basic',

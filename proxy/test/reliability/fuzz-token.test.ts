@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE, CLIENT_REDIRECT, obtainCode, obtainTokens } from '../support/test-proxy.ts';
-import { authorizationHeader, contentType, encodedForm, extraHeaders, invalidUtf8 } from './arbitraries.ts';
+import { authorizationHeader, encodedForm, extraHeaders, formContentType, invalidUtf8 } from './arbitraries.ts';
 import { createFuzzFixture, fuzzParameters, fuzzTimeoutMs, send, type FuzzFixture } from './fuzz-fixture.ts';
 import { assertJsonApiAnswer } from './invariants.ts';
 
@@ -57,9 +57,18 @@ describe('the token and revocation endpoints under hostile input', () => {
       await fc.assert(
         fc.asyncProperty(
           fc.oneof({ arbitrary: encodedForm(params), weight: 6 }, { arbitrary: invalidUtf8, weight: 1 }),
-          contentType,
+          formContentType,
           authorizationHeader([]),
-          fc.option(fc.constantFrom(basic(f.confidentialClientId, f.confidentialSecret), basic(f.publicClientId, ''))),
+          fc.oneof(
+            { arbitrary: fc.constant(null), weight: 4 },
+            {
+              arbitrary: fc.constantFrom(
+                basic(f.confidentialClientId, f.confidentialSecret),
+                basic(f.publicClientId, ''),
+              ),
+              weight: 1,
+            },
+          ),
           extraHeaders,
           async (body, type, authorization, goodBasic, headers) => {
             const a = await send(f.t.proxy, {
@@ -101,7 +110,7 @@ describe('the token and revocation endpoints under hostile input', () => {
       await fc.assert(
         fc.asyncProperty(
           fc.oneof({ arbitrary: encodedForm(params), weight: 6 }, { arbitrary: invalidUtf8, weight: 1 }),
-          contentType,
+          formContentType,
           authorizationHeader([]),
           async (body, type, authorization) => {
             const a = await send(f.t.proxy, {

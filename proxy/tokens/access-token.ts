@@ -1,7 +1,8 @@
 // The proxy's own access tokens: JWTs per RFC 9068, audience-bound to the MCP resource. Verification is the hot path
-// of every MCP request: signature and claims are checked locally with keys imported at startup.
-import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
+// of every MCP request: signature and claims are checked locally, synchronously, with keys imported at startup.
+import { SignJWT, type JWTHeaderParameters } from 'jose';
 import { randomToken } from '../crypto/random.ts';
+import { JwsInvalid, verifyCompactJws } from './jws-verify.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
 /** The claims of an access token (RFC 9068 §2.2) plus the grant it stands for. */
@@ -55,40 +56,39 @@ export class AccessTokenInvalid extends Error {
 }
 
 /**
- * Verifies signature, `typ`, `iss`, `aud` and `exp`; nothing touches storage here.
+ * Verifies signature, `typ`, `iss`, `aud`, `exp`/`iat`/`nbf` and the claims the proxy relies on; nothing touches
+ * storage here. Synchronous node:crypto underneath (see jws-verify.ts): this runs on every MCP request.
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 export async function verifyAccessToken(
   keys: SigningKeys,
   token: string,
   expected: { issuer: string; resource: string },
+  now: number = Math.floor(Date.now() / 1000),
 ): Promise<AccessTokenClaims> {
+  let verified: ReturnType<typeof verifyCompactJws>;
   try {
-    const { payload } = await jwtVerify(
-      token,
-      (header) => {
-        const entry = keys.verifiers.get(header.kid ?? '');
-        if (!entry || entry.alg !== header.alg) throw new AccessTokenInvalid('unknown key or algorithm');
-        return entry.key;
-      },
-      {
-        issuer: expected.issuer,
-        audience: expected.resource,
-        typ: 'at+jwt',
-        algorithms: keys.algorithms,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        requiredClaims: ['sub', 'exp', 'iat', 'jti', 'client_id', 'gid'],
-      },
-    );
-    if (typeof payload.gid !== 'string' || typeof payload.client_id !== 'string' || typeof payload.sub !== 'string') {
-      throw new AccessTokenInvalid('malformed private claims');
-    }
-    return payload as unknown as AccessTokenClaims;
+    verified = verifyCompactJws(token, keys.verifiers);
   } catch (error) {
-    if (error instanceof AccessTokenInvalid) throw error;
-    if (error instanceof errors.JOSEError || error instanceof TypeError) {
-      throw new AccessTokenInvalid(error instanceof errors.JOSEError ? error.code : 'malformed token');
-    }
+    if (error instanceof JwsInvalid) throw new AccessTokenInvalid(error.message);
     throw error;
   }
+  const { header, payload: p } = verified;
+  // RFC 9068 §4: "Resource servers MUST verify that the typ header value is at+jwt or application/at+jwt".
+  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : '';
+  if (typ !== 'at+jwt' && typ !== 'application/at+jwt') throw new AccessTokenInvalid('typ is not at+jwt');
+  if (p.iss !== expected.issuer) throw new AccessTokenInvalid('wrong issuer');
+  const audience = Array.isArray(p.aud) ? p.aud : [p.aud];
+  if (!audience.includes(expected.resource)) throw new AccessTokenInvalid('wrong audience');
+  for (const claim of ['sub', 'client_id', 'jti', 'gid'] as const) {
+    if (typeof p[claim] !== 'string' || p[claim] === '') throw new AccessTokenInvalid(`missing ${claim}`);
+  }
+  if (p.scope !== undefined && typeof p.scope !== 'string') throw new AccessTokenInvalid('malformed scope');
+  if (typeof p.exp !== 'number' || typeof p.iat !== 'number') throw new AccessTokenInvalid('missing exp or iat');
+  if (p.exp <= now - CLOCK_TOLERANCE_SECONDS) throw new AccessTokenInvalid('expired');
+  if (p.iat > now + CLOCK_TOLERANCE_SECONDS) throw new AccessTokenInvalid('issued in the future');
+  if (p.nbf !== undefined && (typeof p.nbf !== 'number' || p.nbf > now + CLOCK_TOLERANCE_SECONDS)) {
+    throw new AccessTokenInvalid('not yet valid');
+  }
+  return { ...p, aud: expected.resource, scope: p.scope ?? '' } as unknown as AccessTokenClaims;
 }

@@ -1,16 +1,18 @@
 // The access-token signing keys, imported once at startup (never per request): HS256 from a secret via HKDF, or
 // ES256/EdDSA from private JWKs whose public halves are published at jwks_uri.
+import { createPublicKey, createSecretKey, type JsonWebKey as NodeJsonWebKey } from 'node:crypto';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import type { JsonWebKeyWithKid, SigningOptions } from '../options.ts';
 import { deriveKey } from '../crypto/hmac.ts';
+import type { VerificationKey } from './jws-verify.ts';
 
 export type SigningAlgorithm = 'HS256' | 'ES256' | 'EdDSA';
 
 export interface SigningKeys {
   /** The key that signs new tokens. */
   signer: { alg: SigningAlgorithm; kid?: string; key: CryptoKey | Uint8Array };
-  /** Verification keys by kid (the HS256 key has no kid and is stored under ''). */
-  verifiers: Map<string, { alg: SigningAlgorithm; key: CryptoKey | Uint8Array }>;
+  /** Verification keys by kid (the HS256 key has no kid and is stored under ''), as node:crypto KeyObjects. */
+  verifiers: Map<string, VerificationKey>;
   algorithms: SigningAlgorithm[];
   /** Public JWKs for jwks_uri; undefined for HS256, which must never be published. */
   publicJwks: { keys: JWK[] } | undefined;
@@ -21,22 +23,19 @@ const PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
 
 export async function loadSigningKeys(signing: SigningOptions): Promise<SigningKeys> {
   if (signing.kind === 'secret') {
-    // Imported as a CryptoKey here: given raw bytes, jose would import them again on every sign and verify.
-    const key = (await crypto.subtle.importKey(
-      'raw',
-      new Uint8Array(deriveKey(signing.secret, 'access-token-hs256')),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign', 'verify'],
-    )) as CryptoKey;
+    // Imported once here: given raw bytes, jose would import them again on every sign.
+    const raw = deriveKey(signing.secret, 'access-token-hs256');
+    const key = (await crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+    ])) as CryptoKey;
     return {
       signer: { alg: 'HS256', key },
-      verifiers: new Map([['', { alg: 'HS256', key }]]),
+      verifiers: new Map([['', { alg: 'HS256', keyObject: createSecretKey(raw) }]]),
       algorithms: ['HS256'],
       publicJwks: undefined,
     };
   }
-  const verifiers = new Map<string, { alg: SigningAlgorithm; key: CryptoKey }>();
+  const verifiers = new Map<string, VerificationKey>();
   const published: JWK[] = [];
   let signer: SigningKeys['signer'] | undefined;
   for (const jwk of signing.keys) {
@@ -44,8 +43,10 @@ export async function loadSigningKeys(signing: SigningOptions): Promise<SigningK
     if (!jwk.kid) throw new Error('signing.keys: every key needs a "kid"');
     if (verifiers.has(jwk.kid)) throw new Error(`signing.keys: duplicate kid ${JSON.stringify(jwk.kid)}`);
     const publicJwk = Object.fromEntries(Object.entries(jwk).filter(([name]) => !PRIVATE_MEMBERS.has(name))) as JWK;
-    const verifyKey = (await importJWK({ ...publicJwk, alg }, alg)) as CryptoKey;
-    verifiers.set(jwk.kid, { alg, key: verifyKey });
+    verifiers.set(jwk.kid, {
+      alg,
+      keyObject: createPublicKey({ key: { ...publicJwk } as NodeJsonWebKey, format: 'jwk' }),
+    });
     published.push({ ...publicJwk, alg, use: 'sig' });
     if (!signer) {
       if (typeof jwk.d !== 'string') throw new Error('signing.keys: the first key signs and must be a private JWK');

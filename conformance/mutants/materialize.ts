@@ -8,9 +8,12 @@ import { MUTANTS_DIR, REPO_ROOT, type Mutant } from './catalog.ts';
 
 export const WORK_DIR = join(REPO_ROOT, '.mutants');
 
-/** `.mutants/<name>/`, emptied and holding a fresh copy of proxy/ (its tests left out: the proxy never imports them). */
-export function copyProxy(name: string): string {
-  const dir = join(WORK_DIR, name);
+/**
+ * `.mutants/<run>/<name>/`, emptied and holding a fresh copy of proxy/ (its tests left out: the proxy never imports
+ * them). `run` keeps two runner invocations in one checkout (say `npm test` and `npm run test:mutants`) apart.
+ */
+export function copyProxy(name: string, run = ''): string {
+  const dir = join(WORK_DIR, run, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const source = join(REPO_ROOT, 'proxy');
@@ -25,10 +28,10 @@ export function copyProxy(name: string): string {
  * Copies proxy/ and applies the patch; throws "patch no longer applies to proxy/<file>" when the proxy moved on.
  * Returns the mutant's directory (the one holding `proxy/`).
  */
-export function materialize(mutant: Mutant): string {
+export function materialize(mutant: Mutant, run = ''): string {
   const patch = join(MUTANTS_DIR, mutant.patch);
   if (!existsSync(patch)) throw new Error(`${mutant.id}: patch file ${mutant.patch} is missing`);
-  const dir = copyProxy(mutant.id);
+  const dir = copyProxy(mutant.id, run);
   const directory = relative(REPO_ROOT, dir);
   try {
     execFileSync('git', ['apply', '--unidiff-zero', `--directory=${directory}`, patch], {

@@ -2,7 +2,7 @@
 // catch it, and prints the mutation score and which checks no mutant proves. A control run of the unmutated proxy
 // (once per proxy configuration) must pass the same checks, or a "caught" mutant would prove nothing.
 // Exit code 1 when a mutant survives, a control run fails or a mutant could not be built.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -69,14 +69,16 @@ if (unknownOnly.length || unknownChecks.length) {
   process.exit(2);
 }
 
-mkdirSync(WORK_DIR, { recursive: true });
+/** This invocation's folder under .mutants/; removed again when every mutant was caught. */
+const RUN = `run-${process.pid}`;
+mkdirSync(join(WORK_DIR, RUN), { recursive: true });
 const started = Date.now();
 const controls = controlJobs(mutants);
 const jobs: Job[] = [
   ...controls,
   ...mutants.map((m) => ({
     name: m.id,
-    prepare: () => materialize(m),
+    prepare: () => materialize(m, RUN),
     upstream: m.upstream,
     env: m.env ?? {},
     target: m.target,
@@ -86,7 +88,7 @@ const jobs: Job[] = [
   })),
 ];
 process.stdout.write(
-  `${mutants.length} mutants and ${controls.length} control runs, ${concurrency} at a time (logs in .mutants/<id>/run.log)\n`,
+  `${mutants.length} mutants and ${controls.length} control runs, ${concurrency} at a time (logs in .mutants/${RUN}/<id>/run.log)\n`,
 );
 const results = await pool(jobs, concurrency, async (job) => {
   const result = await runJob(job);
@@ -160,7 +162,10 @@ writeFileSync(
     2,
   )}\n`,
 );
-process.exit(caughtCount === mutants.length && controlFailures.length === 0 ? 0 : 1);
+const clean = caughtCount === mutants.length && controlFailures.length === 0;
+if (clean) rmSync(join(WORK_DIR, RUN), { recursive: true, force: true });
+else process.stdout.write(`reports and logs: ${relative(REPO_ROOT, join(WORK_DIR, RUN))}/<id>/\n`);
+process.exit(clean ? 0 : 1);
 
 /** One control job per distinct proxy configuration (upstream, env, target description), over the union of checks. */
 function controlJobs(list: Mutant[]): Job[] {
@@ -174,7 +179,7 @@ function controlJobs(list: Mutant[]): Job[] {
     }
     groups.set(name, {
       name,
-      prepare: () => copyProxy(name),
+      prepare: () => copyProxy(name, RUN),
       upstream: m.upstream,
       env: m.env ?? {},
       target: m.target,

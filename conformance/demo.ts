@@ -3,9 +3,9 @@
 // its reports under conformance-report/<flavor>/; an index page links both. Exit code 1 if either run is not clean.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../scripts/lib/free-port.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reportRoot = join(root, 'conformance-report');
@@ -19,17 +19,6 @@ interface Summary {
   info: number;
   not_applicable: number;
   not_testable: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 function run(flavor: (typeof flavors)[number], port: number): Promise<number> {

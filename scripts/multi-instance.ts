@@ -2,18 +2,11 @@
 // sharing one Redis (scripts/multi-instance-target.ts), against the GitHub-style mock. Exit code of the suite.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './lib/free-port.ts';
 
-const port = await new Promise<number>((resolve, reject) => {
-  const server = createServer();
-  server.once('error', reject);
-  server.listen(0, '127.0.0.1', () => {
-    const { port: p } = server.address() as { port: number };
-    server.close(() => resolve(p));
-  });
-});
+const port = await freePort();
 const countsFile = join(tmpdir(), `multi-instance-counts-${process.pid}.json`);
 const flavor = process.env.MULTI_INSTANCE_UPSTREAM ?? 'github';
 const child = spawn(

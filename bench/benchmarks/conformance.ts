@@ -2,12 +2,12 @@
 // mock IdP (`--upstream harness-github --target-command`), timed from spawn to exit.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext } from '../lib/context.ts';
 import { NotAvailable } from '../lib/not-available.ts';
 import { figure, type Figure } from '../lib/report.ts';
+import { freePort } from '../../scripts/lib/free-port.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = 'conformance/bin/oauth-proxy-conformance.js';
@@ -88,18 +88,6 @@ function runNode(args: string[], timeoutMs: number): Promise<{ code: number | nu
     child.once('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
     });
   });
 }

@@ -3,7 +3,6 @@
 // (once per proxy configuration) must pass the same checks, or a "caught" mutant would prove nothing.
 // Exit code 1 when a mutant survives, a control run fails or a mutant could not be built.
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckResult } from '../lib/model.ts';
@@ -11,6 +10,7 @@ import { runConformance } from '../run.ts';
 import { grepFor, loadCatalog, REPO_ROOT, suiteCheckIds, type Mutant } from './catalog.ts';
 import { bundleProxy, copyProxy, materialize, WORK_DIR } from './materialize.ts';
 import { verdict, type CheckVerdict } from './verdict.ts';
+import { freePort } from '../../scripts/lib/free-port.ts';
 
 /** The proxy settings of conformance/demo.ts: many registrations from one address, one scope, a fixed signing key. */
 const BASE_ENV: Record<string, string> = {
@@ -296,17 +296,6 @@ async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R
   };
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
   return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 function shellQuote(value: string): string {

@@ -1,7 +1,8 @@
 // Runs a real, throwaway redis-server on a free loopback port for integration tests, with controls to stop, kill
 // and restart it on the same port so that outage and recovery can be tested. Nothing is persisted to disk.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../../../scripts/lib/free-port.ts';
 
 export interface RedisServerHandle {
   /** `redis://127.0.0.1:PORT`. */
@@ -90,17 +91,5 @@ function answersPing(port: number): Promise<boolean> {
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
-
-/** A port the OS just handed out for loopback; the tiny race until redis-server binds it is acceptable in tests. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
-    });
   });
 }

@@ -11,7 +11,7 @@ const STYLE = `
   body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: Canvas; color: CanvasText; }
   main { max-width: 28rem; margin: 1.5rem; padding: 1.75rem 2rem; border: 1px solid color-mix(in srgb, CanvasText 15%, transparent);
          border-radius: 12px; box-shadow: 0 4px 24px color-mix(in srgb, CanvasText 8%, transparent); }
-  h1 { font-size: 1.3rem; margin: 0 0 1rem; }
+  h1 { font-size: 1.3rem; margin: 0 0 1rem; overflow-wrap: anywhere; }
   p { line-height: 1.5; }
   .host { font-size: 1.15rem; font-weight: 600; word-break: break-all; }
   .uri, code { font-family: ui-monospace, monospace; font-size: .85rem; word-break: break-all; opacity: .8; }

@@ -148,4 +148,4 @@ export function fuzzParameters<T>(): fc.Parameters<T> {
 }
 
 /** The test timeout of a fuzz property: generous, and proportional to the number of runs. */
-export const fuzzTimeoutMs = Math.max(60_000, FUZZ_RUNS * 50);
+export const fuzzTimeoutMs = Math.max(60_000, FUZZ_RUNS * 100);

@@ -46,7 +46,7 @@ describe('RFC 7591 registration under hostile input', () => {
             const a = await send(f.t.proxy, {
               method: 'POST',
               path: '/register',
-              headers: { ...headers, 'content-length': undefined, 'content-type': type },
+              headers: { ...headers, 'content-type': type },
               body,
             });
             assertJsonApiAnswer(a, [201]);
@@ -75,7 +75,7 @@ describe('RFC 7591 registration under hostile input', () => {
             const a = await send(f.t.proxy, {
               method,
               path: '/register',
-              headers: { ...headers, 'content-length': undefined },
+              headers: { ...headers },
             });
             assertJsonApiAnswer(a, []);
           },

@@ -95,7 +95,6 @@ describe('the MCP endpoint, metadata and unknown routes under hostile input', ()
               path: '/mcp',
               headers: {
                 ...headers,
-                'content-length': undefined,
                 'content-type': type,
                 cookie,
                 authorization: `Bearer ${f.accessToken}`,
@@ -131,7 +130,7 @@ describe('the MCP endpoint, metadata and unknown routes under hostile input', ()
               method: 'GET',
               path,
               ...(query !== null ? { query } : {}),
-              headers: { ...headers, 'content-length': undefined, cookie },
+              headers: { ...headers, cookie },
             });
             expect(a.status, a.sent.slice(0, 300)).toBe(200);
             const document = JSON.parse(a.text) as Record<string, unknown>;
@@ -188,7 +187,7 @@ describe('the MCP endpoint, metadata and unknown routes under hostile input', ()
               method,
               path: path.startsWith('/') ? path : `/${path}`,
               ...(query !== null ? { query } : {}),
-              headers: { ...headers, 'content-length': undefined, 'content-type': type, authorization },
+              headers: { ...headers, 'content-type': type, authorization },
               body: query ?? '',
             });
             assertNoServerError(a);

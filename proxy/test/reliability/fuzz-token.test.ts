@@ -76,7 +76,6 @@ describe('the token and revocation endpoints under hostile input', () => {
               path: '/token',
               headers: {
                 ...headers,
-                'content-length': undefined,
                 'content-type': type,
                 authorization: goodBasic !== null ? `Basic ${goodBasic}` : authorization,
               },

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 
 /** Runs per property: `FUZZ_RUNS` (the long run sets 10000), else a count that keeps `npm test` fast. */
-export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? '200');
+export const FUZZ_RUNS = Number.parseInt(process.env.FUZZ_RUNS ?? '', 10) || 200;
 
 /** One megabyte of `a`, built once: fuzz cases reuse it instead of generating it. */
 export const ONE_MEGABYTE = 'a'.repeat(1024 * 1024);

@@ -21,7 +21,11 @@ export async function consentForm(page: Page, suite: Suite): Promise<ConsentForm
     for (const input of Array.from(f.querySelectorAll('input'))) if (input.name) fields.push([input.name, input.value]);
     const b = el as HTMLButtonElement;
     if (b.name) fields.push([b.name, b.value]);
-    return { action: f.action, fields };
+    // Not `f.action`: a control named "action" (e.g. `<button name="action" value="approve">`) shadows the form's
+    // IDL attribute (HTML "named properties" of form elements). The prototype's getter still resolves the form's
+    // action attribute against the document URL; a `formaction` on the submitter overrides it (HTML §4.10.21.3).
+    const formAction = Object.getOwnPropertyDescriptor(HTMLFormElement.prototype, 'action')?.get?.call(f) as string;
+    return { action: b.hasAttribute('formaction') ? b.formAction : formAction, fields };
   });
   if (!form) return undefined;
   const configured = suite.settings.targetDescription.consent?.csrfField;

@@ -108,7 +108,9 @@ defineCheck(
   async ({ suite, ck }) => {
     const flow = await authorizationCode(suite);
     const other = await otherClient(suite);
-    const res = await exchangeCode(suite, flow, { client_id: other.client_id });
+    // B presents the code as itself: with B's own credentials when the proxy issued secrets. Sending A's Basic
+    // credentials with client_id=B would be one request with two client identities (RFC 6749 §2.3.1), not B.
+    const res = await exchangeCode(suite, flow, {}, other);
     ck.equal(statusAndError(res), '400 invalid_grant', "redemption of client A's code by client B");
   },
 );

@@ -4,6 +4,7 @@ import { defineCheck } from '../lib/check.ts';
 import type { CheckContext } from '../lib/check-context.ts';
 import { isJsonContentType, jsonObject, type HttpResponse } from '../lib/http.ts';
 import { REVISIONS, since } from '../lib/model.ts';
+import { proxyCallbackUri } from '../lib/flow.ts';
 import { errorCode, postRegistration, publicClientMetadata, registerClient, statusAndError } from '../lib/oauth.ts';
 import { ref } from '../lib/refs.ts';
 import type { Suite } from '../lib/suite.ts';
@@ -267,11 +268,14 @@ defineCheck(
     revisions: ALL,
   },
   async ({ suite, ck }) => {
+    // The proxy's callback path is the proxy's choice (no spec fixes it): observed in the flow, not assumed.
+    const ownCallback = await proxyCallbackUri(suite);
+    if (!ownCallback) ck.note("the proxy's upstream callback was not observed (no completed flow): not probed");
     const uris = [
       'http://localhost@evil.example/cb',
       'http://127.0.0.1@evil.example/cb',
       'https://user:pass@client.example/cb',
-      `${suite.settings.issuer}/auth/callback`,
+      ...(ownCallback ? [ownCallback] : []),
       ...(suite.settings.targetDescription.refusedRedirectUris ?? []),
     ];
     for (const uri of uris) {

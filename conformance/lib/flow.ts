@@ -230,8 +230,10 @@ export async function exchangeCode(
   suite: Suite,
   flow: FlowResult & { code: string },
   overrides: Record<string, string | undefined> = {},
+  /** Another client presenting the code, authenticating with its own credentials (RFC 6749 §2.3.1). */
+  as: RegisteredClient = flow.client,
 ): Promise<Awaited<ReturnType<typeof postToken>>> {
-  const auth = clientAuth(flow.client);
+  const auth = clientAuth(as);
   return postToken(
     suite,
     {
@@ -251,6 +253,23 @@ export async function completedFlow(suite: Suite, opts: FlowOptions = {}): Promi
   const flow = await authorizationCode(suite, opts);
   const tokenResponse = await exchangeCode(suite, flow);
   return { ...flow, tokenResponse, tokens: requireTokens(tokenResponse, 'code exchange') };
+}
+
+/**
+ * The proxy's own upstream callback, as the proxy itself announces it: the `redirect_uri` of the browser's
+ * navigation from the proxy to the upstream authorization endpoint in the shared flow. No spec fixes its path, so it
+ * is observed rather than assumed; undefined when the flow does not get that far.
+ */
+export function proxyCallbackUri(suite: Suite): Promise<string | undefined> {
+  return suite.memo('proxy-callback', async () => {
+    const flow = await sharedFlow(suite).catch(() => undefined);
+    for (const nav of flow?.navigations ?? []) {
+      if (safeOrigin(nav.url) === suite.targetOrigin) continue;
+      const redirectUri = new URL(nav.url).searchParams.get('redirect_uri');
+      if (redirectUri && safeOrigin(redirectUri) === suite.targetOrigin) return redirectUri;
+    }
+    return undefined;
+  });
 }
 
 /** The worker's shared, read-only happy flow. Checks that mutate grants run their own flow. */

@@ -11,19 +11,37 @@ import { oauthErrorForUpstreamFailure } from './upstream-failure.ts';
 /** Refresh this long before the upstream access token expires, in seconds. */
 export const UPSTREAM_REFRESH_MARGIN_SECONDS = 60;
 
+/** Upstream refreshes in flight, per proxy and grant: concurrent callers share one call (see below). */
+const inFlight = new WeakMap<ProxyContext, Map<string, Promise<GrantRecord>>>();
+
 /**
- * Returns the grant with usable upstream tokens. An upstream `invalid_grant` means the user's upstream session is
+ * Returns the grant with usable upstream tokens. Concurrent callers for one grant (several MCP requests arriving as
+ * the upstream token runs out) share a single upstream refresh: an IdP that rotates refresh tokens would treat a
+ * second call with the same refresh token as reuse and revoke the user's session. (Within one instance; the refresh
+ * grant at /token, which can race across instances, consumes its token atomically instead.)
+ */
+export function withFreshUpstreamTokens(ctx: ProxyContext, grantId: string, grant: GrantRecord): Promise<GrantRecord> {
+  const tokens = grant.upstreamTokens;
+  if (tokens.expiresAt === undefined || tokens.expiresAt - nowSeconds() > UPSTREAM_REFRESH_MARGIN_SECONDS) {
+    return Promise.resolve(grant);
+  }
+  let pending = inFlight.get(ctx);
+  if (!pending) inFlight.set(ctx, (pending = new Map()));
+  const running = pending.get(grantId);
+  if (running) return running;
+  const started = refreshUpstreamTokens(ctx, grantId, grant).finally(() => pending.delete(grantId));
+  pending.set(grantId, started);
+  return started;
+}
+
+/**
+ * Refreshes the grant's upstream tokens. An upstream `invalid_grant` means the user's upstream session is
  * gone: the proxy grant is revoked too and the client gets invalid_grant.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
  */
-export async function withFreshUpstreamTokens(
-  ctx: ProxyContext,
-  grantId: string,
-  grant: GrantRecord,
-): Promise<GrantRecord> {
+async function refreshUpstreamTokens(ctx: ProxyContext, grantId: string, grant: GrantRecord): Promise<GrantRecord> {
   const tokens = grant.upstreamTokens;
   const refresh = ctx.settings.upstream.refresh?.bind(ctx.settings.upstream);
-  if (tokens.expiresAt === undefined || tokens.expiresAt - nowSeconds() > UPSTREAM_REFRESH_MARGIN_SECONDS) return grant;
   if (tokens.refreshToken === undefined || refresh === undefined) return grant;
   let fresh;
   try {

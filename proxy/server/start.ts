@@ -6,7 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createOAuthProxy, type OAuthProxy } from '../app.ts';
 import type { JsonWebKeyWithKid, McpHandler, ProxyOptions, SigningOptions } from '../options.ts';
-import { createDemoMcpHandler, createGatewayHandler } from '../resource/index.ts';
+import { createDemoMcpHandler, createGatewayHandler, createNodeHttpFetch } from '../resource/index.ts';
 import { createStore } from '../storage/index.ts';
 import { createUpstream, upstreamConfigFromEnv } from '../upstream/index.ts';
 import { ConfigError, type ServerConfig } from './config.ts';
@@ -61,7 +61,7 @@ export async function startProxyServer(config: ServerConfig, options: StartOptio
   const baseUrl = config.baseUrl ?? url;
 
   const mcpHandler: McpHandler = config.mcpUpstream
-    ? createGatewayHandler({ backendUrl: config.mcpUpstream })
+    ? createGatewayHandler({ backendUrl: config.mcpUpstream, fetch: createNodeHttpFetch() })
     : createDemoMcpHandler({ upstream });
   const proxyOptions: ProxyOptions & { mcpHandler: McpHandler } = {
     baseUrl,

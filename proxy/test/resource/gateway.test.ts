@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthInfo } from '../../options.ts';
 import { createGatewayHandler } from '../../resource/gateway.ts';
+import { createNodeHttpFetch } from '../../resource/node-http-fetch.ts';
 
 const auth: AuthInfo = {
   token: 'proxy-jwt-must-not-travel',
@@ -15,7 +16,10 @@ const auth: AuthInfo = {
   upstreamTokens: () => Promise.reject(new Error('the gateway must not read upstream tokens')),
 };
 
-describe('gateway to a backend MCP server', () => {
+describe.each([
+  ['fetch', undefined],
+  ['node:http', createNodeHttpFetch()],
+] as const)('gateway to a backend MCP server (%s)', (_name, transport) => {
   let backend: Server;
   let backendUrl: string;
   let seen: { method?: string; headers?: IncomingHttpHeaders; body?: string; url?: string } = {};
@@ -44,7 +48,7 @@ describe('gateway to a backend MCP server', () => {
   afterAll(() => new Promise<void>((resolve) => backend.close(() => resolve())));
 
   it('forwards the JSON-RPC body and answers with the backend response and its MCP headers', async () => {
-    const gateway = createGatewayHandler({ backendUrl });
+    const gateway = createGatewayHandler({ backendUrl, ...(transport ? { fetch: transport } : {}) });
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
     const response = await gateway(
       new Request('http://proxy.test/mcp', { method: 'POST', body, headers: { 'content-type': 'application/json' } }),
@@ -58,7 +62,7 @@ describe('gateway to a backend MCP server', () => {
   });
 
   it('never forwards the client credentials and sets identity headers only the proxy controls', async () => {
-    const gateway = createGatewayHandler({ backendUrl });
+    const gateway = createGatewayHandler({ backendUrl, ...(transport ? { fetch: transport } : {}) });
     await gateway(
       new Request('http://proxy.test/mcp', {
         method: 'POST',
@@ -82,7 +86,7 @@ describe('gateway to a backend MCP server', () => {
   });
 
   it('streams server-sent events through without waiting for the backend to finish', async () => {
-    const gateway = createGatewayHandler({ backendUrl });
+    const gateway = createGatewayHandler({ backendUrl, ...(transport ? { fetch: transport } : {}) });
     const response = await gateway(new Request('http://proxy.test/mcp?stream=1', { method: 'GET' }), auth);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     expect(response.headers.get('set-cookie')).toBeNull();
@@ -105,9 +109,35 @@ describe('gateway to a backend MCP server', () => {
   });
 
   it('answers 502 with a JSON-RPC error when the backend is unreachable', async () => {
-    const gateway = createGatewayHandler({ backendUrl: 'http://127.0.0.1:1/mcp' });
+    const gateway = createGatewayHandler({
+      backendUrl: 'http://127.0.0.1:1/mcp',
+      ...(transport ? { fetch: transport } : {}),
+    });
     const response = await gateway(new Request('http://proxy.test/mcp', { method: 'POST', body: '{}' }), auth);
     expect(response.status).toBe(502);
     expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32603 } });
+  });
+});
+
+describe('the node:http transport of the gateway', () => {
+  it('refuses to buffer a request body over the forwarding limit: 502, and the backend never sees it', async () => {
+    let hits = 0;
+    const backend = createServer((_req, res) => {
+      hits += 1;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/mcp`;
+    try {
+      const gateway = createGatewayHandler({ backendUrl: url, fetch: createNodeHttpFetch() });
+      const small = await gateway(new Request('http://proxy.test/mcp', { method: 'POST', body: '{}' }), auth);
+      expect(small.status).toBe(200);
+      const huge = new Uint8Array(17 * 1024 * 1024);
+      const response = await gateway(new Request('http://proxy.test/mcp', { method: 'POST', body: huge }), auth);
+      expect(response.status).toBe(502);
+      expect(hits).toBe(1);
+    } finally {
+      await new Promise<void>((resolve) => backend.close(() => resolve()));
+    }
   });
 });

@@ -1,0 +1,71 @@
+// A minimal fetch for gateway mode on Node: node:http with a keep-alive agent. undici's fetch costs about as much CPU
+// per call as a small MCP backend's whole answer; this keeps the gateway hop cheap. Only what the gateway uses is
+// supported (method, headers, a body, an abort signal); the response body streams through unbuffered.
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
+
+export function createNodeHttpFetch(options: { maxSockets?: number } = {}): typeof fetch {
+  const agents = {
+    'http:': new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
+  };
+  return (async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : input);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`unsupported ${url.protocol}`);
+    const body = init.body === undefined || init.body === null ? undefined : await readCapped(init.body);
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, key) => (headers[key] = value));
+    if (body !== undefined) headers['content-length'] = String(body.byteLength);
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<Response>((resolve, reject) => {
+      const req = send(
+        url,
+        { method: init.method ?? 'GET', headers, agent: agents[url.protocol as 'http:'] },
+        (res) => {
+          const status = res.statusCode ?? 502;
+          const nullBody = status === 204 || status === 304 || init.method === 'HEAD';
+          resolve(
+            new Response(nullBody ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), {
+              status,
+              statusText: res.statusMessage ?? '',
+              headers: toHeaders(res.headers),
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      init.signal?.addEventListener('abort', () => req.destroy(new Error('aborted')), { once: true });
+      req.end(body);
+    });
+  }) as typeof fetch;
+}
+
+/** Largest request body forwarded (JSON-RPC messages are small; the SDK's own server limit is 4 MiB). */
+export const MAX_FORWARDED_BODY_BYTES = 16 * 1024 * 1024;
+
+async function readCapped(body: BodyInit): Promise<Uint8Array> {
+  const reader = new Response(body).body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_FORWARDED_BODY_BYTES) {
+      await reader.cancel();
+      throw new RangeError('request body too large to forward');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toHeaders(incoming: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(incoming)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+    else if (value !== undefined) headers.set(key, value);
+  }
+  return headers;
+}

@@ -29,6 +29,12 @@ defineCheck(
   async ({ suite, ck }) => {
     const flow = await sharedFlow(suite);
     const res = await callMcp(suite, flow.tokens.access_token);
+    // A 400 that refuses the MCP revision we speak passed authorization (a refused token is 401, MCP authorization
+    // "Error Handling") but proves nothing about the token: not testable under this --revision, not a pass.
+    if (res.status === 400 && /unsupported protocol version/i.test(res.text))
+      return ck.notTestable(
+        `the MCP endpoint does not serve revision ${suite.settings.revision} (${res.text.slice(0, 160)}); rerun with the --revision it implements`,
+      );
     ck.check(res.status >= 200 && res.status < 300, 'the MCP endpoint must accept the access token', {
       expected: '2xx',
       actual: `${res.status} ${res.text.slice(0, 120)}`,

@@ -16,5 +16,6 @@ exec node conformance/bin/oauth-proxy-conformance.js \
   --upstream "$upstream" \
   --target-command "node conformance/examples/fastmcp/server.js" \
   --target-file conformance/examples/fastmcp/target.json \
+  --revision "${REVISION:-2025-11-25}" \
   --report "conformance-report/fastmcp${upstream#harness}" \
   "$@"

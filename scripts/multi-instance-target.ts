@@ -6,12 +6,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { startRedisServer } from '../proxy/test/support/redis-server.ts';
-import { startRoundRobinFront } from './lib/round-robin-front.ts';
+import { startRoundRobinFront, type RoundRobinFront } from './lib/round-robin-front.ts';
 
 const INSTANCES = 2;
-const port = Number(process.env.PORT ?? 0);
-const front = await startRoundRobinFront(port);
+const port = Number(process.env.PORT);
+if (!Number.isInteger(port) || port <= 0) throw new Error('PORT must name the port the front listens on');
+// The front listens only once every instance is ready: the suite waits for the target to answer HTTP, and an early
+// 503 from a front without instances would count as ready.
+const publicUrl = process.env.PROXY_BASE_URL ?? `http://127.0.0.1:${port}`;
 const redis = await startRedisServer();
+let front: RoundRobinFront | undefined;
 const children: ChildProcess[] = [];
 
 function startInstance(index: number): Promise<string> {
@@ -19,7 +23,7 @@ function startInstance(index: number): Promise<string> {
     env: {
       ...process.env,
       PORT: '0',
-      PROXY_BASE_URL: process.env.PROXY_BASE_URL ?? front.url,
+      PROXY_BASE_URL: publicUrl,
       PROXY_STORAGE: redis.url,
       PROXY_SIGNING_KEY: process.env.PROXY_SIGNING_KEY ?? 'multi-instance-signing-key-0123456789abcdef',
     },
@@ -39,11 +43,11 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   // Evidence that the suite's traffic really was spread over the instances (printed by scripts/multi-instance.ts).
-  if (process.env.MULTI_INSTANCE_COUNTS_FILE) {
+  if (process.env.MULTI_INSTANCE_COUNTS_FILE && front) {
     writeFileSync(process.env.MULTI_INSTANCE_COUNTS_FILE, JSON.stringify({ counts: front.counts() }));
   }
   for (const child of children) child.kill('SIGTERM');
-  await front.close();
+  await front?.close();
   await redis.stop();
   process.exit(0);
 }
@@ -51,9 +55,12 @@ process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
 
 try {
-  front.setInstances(await Promise.all(Array.from({ length: INSTANCES }, (_, i) => startInstance(i))));
+  const instances = await Promise.all(Array.from({ length: INSTANCES }, (_, i) => startInstance(i)));
+  const ready = await startRoundRobinFront(port);
+  ready.setInstances(instances);
+  front = ready;
   process.stdout.write(
-    `${JSON.stringify({ event: 'ready', url: front.url, instances: INSTANCES, redis: redis.url })}\n`,
+    `${JSON.stringify({ event: 'ready', url: ready.url, instances: INSTANCES, redis: redis.url })}\n`,
   );
 } catch (error) {
   process.stderr.write(`multi-instance target: ${(error as Error).message}\n`);

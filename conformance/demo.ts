@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../scripts/lib/free-port.ts';
+import { REFERENCE_PROXY_ENV } from './reference-target.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reportRoot = join(root, 'conformance-report');
@@ -33,15 +34,7 @@ function run(flavor: (typeof flavors)[number], port: number): Promise<number> {
     '--report',
     join(reportRoot, flavor),
   ];
-  // The suite registers many clients from one address; the demo proxy's registration rate limit is raised to fit.
-  // It offers one scope, as a deployment should, so that clients can follow the MCP scope selection strategy.
-  const env = {
-    ...process.env,
-    PROXY_REGISTRATION_RATE_LIMIT: '1000',
-    PROXY_SIGNING_KEY: 'demo-signing-key-not-for-production-0123456789',
-    PROXY_SCOPES: 'mcp:tools',
-    LOG_LEVEL: 'warn',
-  };
+  const env = { ...process.env, ...REFERENCE_PROXY_ENV };
   return new Promise((resolveCode) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
     child.on('exit', (code) => resolveCode(code ?? 1));

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REFERENCE_PROXY_ENV } from '../conformance/reference-target.ts';
 import { freePort } from './lib/free-port.ts';
 
 const port = await freePort();
@@ -27,10 +28,7 @@ const child = spawn(
     stdio: 'inherit',
     env: {
       ...process.env,
-      // The suite registers many clients from one address; each instance counts its own, so raise the limit.
-      PROXY_REGISTRATION_RATE_LIMIT: '1000',
-      PROXY_SCOPES: 'mcp:tools',
-      LOG_LEVEL: 'warn',
+      ...REFERENCE_PROXY_ENV,
       MULTI_INSTANCE_COUNTS_FILE: countsFile,
     },
   },

@@ -11,14 +11,7 @@ import { grepFor, loadCatalog, REPO_ROOT, suiteCheckIds, type Mutant } from './c
 import { bundleProxy, copyProxy, materialize, WORK_DIR } from './materialize.ts';
 import { verdict, type CheckVerdict } from './verdict.ts';
 import { freePort } from '../../scripts/lib/free-port.ts';
-
-/** The proxy settings of conformance/demo.ts: many registrations from one address, one scope, a fixed signing key. */
-const BASE_ENV: Record<string, string> = {
-  PROXY_REGISTRATION_RATE_LIMIT: '1000',
-  PROXY_SIGNING_KEY: 'demo-signing-key-not-for-production-0123456789',
-  PROXY_SCOPES: 'mcp:tools',
-  LOG_LEVEL: 'warn',
-};
+import { REFERENCE_PROXY_ENV } from '../reference-target.ts';
 
 interface Job {
   name: string;
@@ -218,7 +211,7 @@ async function runJob(job: Job): Promise<JobResult> {
     targetFile = join(dir, 'target.json');
     writeFileSync(targetFile, JSON.stringify(job.target, null, 2));
   }
-  const env = { ...BASE_ENV, ...job.env };
+  const env = { ...REFERENCE_PROXY_ENV, ...job.env };
   let bin = join(dir, 'proxy', 'bin', 'mcp-oauth-proxy.js');
   if (!values.tsx) {
     try {

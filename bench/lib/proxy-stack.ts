@@ -4,11 +4,11 @@ import { devNull } from 'node:os';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { startMockIdp, type MockIdp } from '../../mock-idp/index.ts';
-import { loadServerConfig } from '../../proxy/server/config.ts';
+import type { MockIdp } from '../../mock-idp/index.ts';
 import { createLogger } from '../../proxy/server/logger.ts';
-import { startProxyServer, type RunningProxy } from '../../proxy/server/start.ts';
+import type { RunningProxy } from '../../proxy/server/start.ts';
 import { runHttpFlow } from '../../proxy/test/support/http-flow.ts';
+import { startStack } from '../../proxy/test/support/running-proxy.ts';
 
 export const BENCH_SIGNING_KEY = 'bench-signing-key-0123456789abcdef0123456789';
 
@@ -22,33 +22,22 @@ export interface ProxyStack {
 
 /** Environment for a benchmarked proxy: the mock's UPSTREAM_* settings, a fixed key, no registration rate limit. */
 export function benchProxyEnv(idp: MockIdp, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ...idp.proxyEnv,
-    PROXY_SIGNING_KEY: BENCH_SIGNING_KEY,
-    PROXY_REGISTRATION_RATE_LIMIT: '0',
-    ...extra,
-  };
+  return { ...idp.proxyEnv, ...benchEnv(extra) };
+}
+
+function benchEnv(extra: Record<string, string>): Record<string, string> {
+  return { PROXY_SIGNING_KEY: BENCH_SIGNING_KEY, PROXY_REGISTRATION_RATE_LIMIT: '0', ...extra };
 }
 
 /** The standalone server logging at info, as deployed, to the null device (the cost of the line is kept). */
 export async function startProxyStack(extraEnv: Record<string, string> = {}): Promise<ProxyStack> {
-  const idp = await startMockIdp({ flavor: 'github' });
+  const logger = createLogger('info', pino.destination({ dest: devNull, sync: true }));
+  const stack = await startStack('github', benchEnv(extraEnv), {}, { logger });
   try {
-    const config = loadServerConfig({ port: '0' }, benchProxyEnv(idp, extraEnv));
-    const logger = createLogger('info', pino.destination({ dest: devNull, sync: true }));
-    const proxy = await startProxyServer(config, { logger, onWarning: () => {} });
-    const client = await runHttpFlow(proxy.url, { flavor: 'github' });
-    return {
-      idp,
-      proxy,
-      accessToken: client.tokens.access_token,
-      async close() {
-        await proxy.close();
-        await idp.close();
-      },
-    };
+    const client = await runHttpFlow(stack.proxy.url, { flavor: 'github' });
+    return { ...stack, accessToken: client.tokens.access_token };
   } catch (error) {
-    await idp.close();
+    await stack.close();
     throw error;
   }
 }

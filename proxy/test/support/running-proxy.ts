@@ -3,7 +3,7 @@
 import { pino } from 'pino';
 import { startMockIdp, type MockIdp, type MockIdpFlavor, type StartMockIdpOptions } from '../../../mock-idp/index.ts';
 import { loadServerConfig } from '../../server/config.ts';
-import { startProxyServer, type RunningProxy } from '../../server/start.ts';
+import { startProxyServer, type RunningProxy, type StartOptions } from '../../server/start.ts';
 
 export const TEST_SIGNING_KEY = 'e2e-signing-key-0123456789abcdef0123456789';
 
@@ -17,11 +17,16 @@ export async function startStack(
   flavor: MockIdpFlavor,
   env: Record<string, string> = {},
   idpOptions: Omit<StartMockIdpOptions, 'flavor'> = {},
+  serverOptions: StartOptions = {},
 ): Promise<Stack> {
   const idp = await startMockIdp({ flavor, ...idpOptions });
   try {
     const config = loadServerConfig({ port: '0' }, { ...idp.proxyEnv, PROXY_SIGNING_KEY: TEST_SIGNING_KEY, ...env });
-    const proxy = await startProxyServer(config, { logger: pino({ level: 'silent' }), onWarning: () => {} });
+    const proxy = await startProxyServer(config, {
+      logger: pino({ level: 'silent' }),
+      onWarning: () => {},
+      ...serverOptions,
+    });
     return {
       idp,
       proxy,

@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import type { AuthInfo } from '../proxy/options.ts';
+import type { AuthInfo } from '../proxy/resource/auth-info.ts';
 import { createDemoMcpHandler } from '../proxy/resource/demo-mcp-server.ts';
 import { createUpstream, upstreamConfigFromEnv } from '../proxy/upstream/index.ts';
 import { startBackendMcpServer } from './lib/backend-mcp-server.ts';

@@ -1,26 +1,31 @@
 // The proxy as one Hono app: createOAuthProxy() resolves the options, imports keys once, mounts every endpoint of
-// the 14-step flow (proxy/README.md) and, when given an MCP handler, the bearer-protected MCP endpoint.
+// the 14-step flow (proxy/README.md) and, when given an MCP handler, the bearer-protected MCP endpoint. Each request
+// gets one id, a logger that stamps it on every line, and one access line saying how it ended.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import { OAuthError } from './errors.ts';
-import type { AuthInfo, McpHandler, ProxyOptions } from './options.ts';
-import type { ProxyContext } from './context.ts';
+import { forRequest, type ProxyContext } from './context.ts';
 import { deriveKey } from './crypto/hmac.ts';
 import { authorizationServerMetadataResponse } from './endpoints/authorization-server-metadata.ts';
-import { authorizeEndpoint } from './endpoints/authorize.ts';
-import { callbackEndpoint } from './endpoints/callback.ts';
-import { consentEndpoint } from './endpoints/consent.ts';
+import { authorize } from './endpoints/authorize.ts';
+import { callback } from './endpoints/callback.ts';
+import { consent } from './endpoints/consent.ts';
 import { protectedResourceMetadataResponse } from './endpoints/protected-resource-metadata.ts';
-import { registerEndpoint } from './endpoints/register.ts';
-import { revokeEndpoint } from './endpoints/revoke.ts';
-import { tokenEndpoint } from './endpoints/token.ts';
+import { register } from './endpoints/register.ts';
+import { revoke } from './endpoints/revoke.ts';
+import { token } from './endpoints/token.ts';
+import { OAuthError } from './errors.ts';
 import { jsonResponse, oauthErrorResponse } from './http/json.ts';
 import { RateLimiter } from './http/rate-limit.ts';
+import { requestIdFor, withRequestId } from './http/request-id.ts';
+import { tableWarnings } from './options/option.ts';
+import { PROXY_OPTIONS } from './options/proxy-option-table.ts';
+import type { ProxyOptions } from './options/proxy-options.ts';
 import { records } from './records.ts';
-import { resolveSettings, type ProxySettings } from './settings.ts';
+import type { AuthInfo } from './resource/auth-info.ts';
+import { bearerChallenge, verifyBearer } from './resource/bearer.ts';
+import { resolveSettings } from './settings.ts';
 import { StoreUnavailableError } from './storage/store.ts';
-import { createBearerCheck, type BearerVariables } from './tokens/bearer-check.ts';
 import { loadSigningKeys } from './tokens/signing-keys.ts';
 
 export interface OAuthProxy {
@@ -31,34 +36,45 @@ export interface OAuthProxy {
   issuer: string;
   /** The MCP resource identifier (= baseUrl + mcpPath). */
   resource: string;
-  /** Hono middleware for your own routes: 401 with the RFC 9728 challenge, or `c.get('auth')` is the AuthInfo. */
-  requireBearer: MiddlewareHandler<{ Variables: BearerVariables }>;
-  /** The same check for any web-standard request; throws an OAuthError (status 401) when it fails. */
+  /** Hono middleware for your own routes: the RFC 9728 challenge, or `c.get('auth')` is the AuthInfo. */
+  requireBearer: MiddlewareHandler<ProxyEnv>;
+  /** The same check for any web-standard request; throws an OAuthError (401, or 400 for a malformed request). */
   verifyBearer(request: Request): Promise<AuthInfo>;
+  /** The 401/403 response for an OAuthError thrown by verifyBearer (with the WWW-Authenticate challenge). */
+  bearerChallenge(error: OAuthError): Response;
   /** Closes the store. */
   close(): Promise<void>;
 }
 
-export type ProxyEnv = { Variables: BearerVariables & { requestId: string } };
+/** Hono variables: `c.get('ctx')` is the request's context, `c.get('auth')` the bearer check's result. */
+export type ProxyEnv = { Variables: { ctx: ProxyContext; auth: AuthInfo } };
 
-export async function createOAuthProxy(options: ProxyOptions & { mcpHandler?: McpHandler }): Promise<OAuthProxy> {
+export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProxy> {
   const settings = resolveSettings(options);
-  const ctx: ProxyContext = {
+  const base: ProxyContext = {
     settings,
     records: records(settings.store),
     keys: await loadSigningKeys(settings.signing),
     cookieKey: deriveKey(settings.cookieSecret, 'consent-cookie'),
     csrfKey: deriveKey(settings.cookieSecret, 'consent-csrf'),
-    upstreamScopes: upstreamScopes(settings),
+    upstreamScopes: upstreamScopes(settings.upstream, settings.urls.callback),
+    registrationLimiter: new RateLimiter(settings.registrationRateLimitPerMinute),
+    log: settings.logger,
+    outcome: { requestId: '' },
   };
-  warnAboutDangerousSettings(settings);
-  const bearer = createBearerCheck(ctx);
+  for (const message of tableWarnings(PROXY_OPTIONS, { ...settings })) {
+    settings.logger.warn({ event: 'config-warning' }, message);
+  }
   const app = new Hono<ProxyEnv>();
   const { paths } = settings;
 
   app.use('*', async (c, next) => {
-    c.set('requestId', crypto.randomUUID());
+    const started = performance.now();
+    const ctx = forRequest(base, requestIdFor(c.req.raw));
+    c.set('ctx', ctx);
     await next();
+    c.res = withRequestId(c.res, ctx.outcome.requestId);
+    logAccess(ctx, c.req.raw, c.res.status, started);
   });
 
   // RFC 9700 §2.6 / OAuth 2.1 §3.1: CORS MAY be offered at metadata, token, registration and revocation endpoints,
@@ -80,33 +96,45 @@ export async function createOAuthProxy(options: ProxyOptions & { mcpHandler?: Mc
   ];
   for (const path of new Set(corsPaths)) app.use(path, corsForApis);
 
-  app.get(paths.authorizationServerMetadata, () => authorizationServerMetadataResponse(ctx));
-  app.get(paths.protectedResourceMetadata, () => protectedResourceMetadataResponse(ctx));
+  app.get(paths.authorizationServerMetadata, (c) => authorizationServerMetadataResponse(c.var.ctx));
+  app.get(paths.protectedResourceMetadata, (c) => protectedResourceMetadataResponse(c.var.ctx));
   if (paths.protectedResourceMetadataRoot !== paths.protectedResourceMetadata) {
-    app.get(paths.protectedResourceMetadataRoot, () => protectedResourceMetadataResponse(ctx));
+    app.get(paths.protectedResourceMetadataRoot, (c) => protectedResourceMetadataResponse(c.var.ctx));
   }
-  if (ctx.keys.publicJwks) {
-    const jwks = ctx.keys.publicJwks;
+  if (base.keys.publicJwks) {
+    const jwks = base.keys.publicJwks;
     app.get(paths.jwks, () => Response.json(jwks, { headers: { 'Cache-Control': 'public, max-age=300' } }));
   }
 
-  const limiter = new RateLimiter(settings.registrationRateLimitPerMinute);
-  app.post(paths.registration, registerEndpoint(ctx, limiter));
-  const authorize = authorizeEndpoint(ctx);
-  app.on(['GET', 'POST'], paths.authorization, (c) => authorize(c.req.raw));
-  const consent = consentEndpoint(ctx);
-  app.post(paths.consent, (c) => consent(c.req.raw));
-  const callback = callbackEndpoint(ctx);
-  app.get(paths.callback, (c) => callback(c.req.raw));
-  const token = tokenEndpoint(ctx);
-  app.post(paths.token, (c) => token(c.req.raw));
-  const revoke = revokeEndpoint(ctx);
-  app.post(paths.revocation, (c) => revoke(c.req.raw));
+  app.post(paths.registration, (c) => register(c.var.ctx, c.req.raw, c));
+  app.on(['GET', 'POST'], paths.authorization, (c) => authorize(c.var.ctx, c.req.raw));
+  app.post(paths.consent, (c) => consent(c.var.ctx, c.req.raw));
+  app.get(paths.callback, (c) => callback(c.var.ctx, c.req.raw));
+  app.post(paths.token, (c) => token(c.var.ctx, c.req.raw));
+  app.post(paths.revocation, (c) => revoke(c.var.ctx, c.req.raw));
   for (const path of [paths.registration, paths.token, paths.revocation]) {
     app.on(['GET', 'PUT', 'PATCH', 'DELETE'], path, () =>
       jsonResponse({ error: 'invalid_request', error_description: 'Use POST' }, 405, { Allow: 'POST' }),
     );
   }
+
+  const requireBearer: MiddlewareHandler<ProxyEnv> = async (c, next) => {
+    // Mounted in an embedder's own app, the proxy's request middleware may not have run.
+    const ctx = (c.var.ctx as ProxyContext | undefined) ?? forRequest(base, requestIdFor(c.req.raw));
+    try {
+      const auth = await verifyBearer(ctx, c.req.raw);
+      ctx.outcome.clientId = auth.clientId;
+      c.set('auth', auth);
+    } catch (error) {
+      if (error instanceof OAuthError) {
+        ctx.outcome.error = error.error;
+        return bearerChallenge(ctx, error);
+      }
+      throw error;
+    }
+    await next();
+    return undefined;
+  };
 
   const mcpHandler = options.mcpHandler;
   if (mcpHandler) {
@@ -114,78 +142,87 @@ export async function createOAuthProxy(options: ProxyOptions & { mcpHandler?: Mc
       paths.mcp,
       cors({
         origin: '*',
-        allowHeaders: ['Authorization', 'Content-Type', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Last-Event-ID'],
+        allowHeaders: [
+          'Authorization',
+          'Content-Type',
+          'Mcp-Session-Id',
+          'MCP-Protocol-Version',
+          'Mcp-Method',
+          'Last-Event-ID',
+        ],
         exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
         maxAge: 600,
       }),
     );
-    app.all(paths.mcp, bearer.middleware, (c) => mcpHandler(c.req.raw, c.get('auth')));
+    app.all(paths.mcp, requireBearer, (c) => mcpHandler(c.req.raw, c.var.auth));
   }
 
-  app.onError((error, c) => errorResponse(settings, error, c.get('requestId')));
+  app.onError((error, c) => errorResponse(c.var.ctx ?? base, error));
 
   return {
     app,
     fetch: async (request) => app.fetch(request),
     issuer: settings.issuer,
     resource: settings.resource,
-    requireBearer: bearer.middleware,
-    verifyBearer: bearer.verify,
+    requireBearer,
+    verifyBearer: (request) => verifyBearer(forRequest(base, requestIdFor(request)), request),
+    bearerChallenge: (error) => bearerChallenge(base, error),
     close: () => settings.store.close(),
   };
 }
 
 /**
  * OAuthError → its RFC-shaped JSON; an unreachable store → 503 temporarily_unavailable; a malformed request the
- * framework noticed → 400 invalid_request; anything else → 500 server_error, logged with the request id, never a
- * stack to the client.
+ * framework noticed → 400 invalid_request; anything else → 500 server_error, logged, never a stack to the client.
  */
-function errorResponse(settings: ProxySettings, error: Error, requestId: string | undefined): Response {
-  const log = settings.logger;
+function errorResponse(ctx: ProxyContext, error: Error): Response {
+  const oauthError = asOAuthError(ctx, error);
+  ctx.outcome.error = oauthError.error;
+  return oauthErrorResponse(oauthError);
+}
+
+function asOAuthError(ctx: ProxyContext, error: Error): OAuthError {
   if (error instanceof OAuthError) {
     if (error.detail !== undefined || error.status >= 500) {
-      log.warn({ requestId, error: error.error, detail: error.detail }, 'request failed');
+      ctx.log.warn({ event: 'request-failed', error: error.error, detail: error.detail }, 'request failed');
     }
-    return oauthErrorResponse(error);
+    return error;
   }
   if (error instanceof StoreUnavailableError) {
-    log.error({ requestId, err: { name: error.name, message: error.message } }, 'store unavailable');
-    return oauthErrorResponse(
-      new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable', { status: 503 }),
-    );
+    ctx.log.error({ event: 'store-unavailable', err: { name: error.name, message: error.message } }, 'store down');
+    return new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable', { status: 503 });
   }
   if (error instanceof HTTPException && error.status < 500) {
-    return oauthErrorResponse(new OAuthError('invalid_request', 'The request is malformed', { status: error.status }));
+    return new OAuthError('invalid_request', 'The request is malformed', { status: error.status });
   }
-  log.error({ requestId, err: error }, 'unexpected error');
-  return oauthErrorResponse(new OAuthError('server_error', 'An unexpected error occurred', { status: 500 }));
+  ctx.log.error({ event: 'unexpected-error', err: error }, 'unexpected error');
+  return new OAuthError('server_error', 'An unexpected error occurred', { status: 500 });
+}
+
+/** One line per request: method, path (never the query: codes and states travel there), status, time, outcome. */
+function logAccess(ctx: ProxyContext, request: Request, status: number, started: number): void {
+  const path = new URL(request.url).pathname;
+  const { clientId, error } = ctx.outcome;
+  ctx.log.info(
+    {
+      event: 'request',
+      method: request.method,
+      path,
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      ...(clientId !== undefined ? { clientId } : {}),
+      ...(error !== undefined ? { error } : {}),
+    },
+    `${request.method} ${path} ${status}${error ? ` ${error}` : ''}`,
+  );
 }
 
 /** The scopes the upstream authorization URL asks for, read once so the consent page can show them. */
-function upstreamScopes(settings: ProxySettings): string[] {
+function upstreamScopes(upstream: ProxyOptions['upstream'], callbackUrl: string): string[] {
   try {
-    const url = settings.upstream.authorizationUrl({
-      state: 'probe',
-      codeChallenge: 'probe',
-      redirectUri: settings.urls.callback,
-    });
+    const url = upstream.authorizationUrl({ state: 'probe', codeChallenge: 'probe', redirectUri: callbackUrl });
     return (url.searchParams.get('scope') ?? '').split(' ').filter((s) => s !== '');
   } catch {
     return [];
-  }
-}
-
-function warnAboutDangerousSettings(settings: ProxySettings): void {
-  if (settings.consent === 'off') {
-    settings.logger.warn(
-      { setting: 'consent' },
-      'consent is OFF: any registered client can obtain tokens for a signed-in user without asking (confused deputy)',
-    );
-  }
-  if (settings.dangerouslyPassUpstreamTokens) {
-    settings.logger.warn(
-      { setting: 'dangerouslyPassUpstreamTokens' },
-      'DANGEROUS: the upstream access token is handed to MCP clients (token passthrough); audience binding is lost',
-    );
   }
 }

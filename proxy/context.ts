@@ -1,5 +1,8 @@
-// What every endpoint receives: the resolved settings, typed storage, the signing keys and the HMAC keys, all
-// prepared once in createOAuthProxy().
+// What every endpoint receives: the resolved settings, typed storage, the signing and HMAC keys, prepared once in
+// createOAuthProxy(); and, per request, the request's logger and what the request did (for its access log line).
+import type { Logger } from 'pino';
+import { epochSeconds } from './clock.ts';
+import type { RateLimiter } from './http/rate-limit.ts';
 import type { Records } from './records.ts';
 import type { ProxySettings } from './settings.ts';
 import type { SigningKeys } from './tokens/signing-keys.ts';
@@ -14,4 +17,28 @@ export interface ProxyContext {
   csrfKey: Buffer;
   /** The scopes the proxy requests upstream, shown on the consent page. */
   upstreamScopes: string[];
+  /** The registration rate limit (per instance). */
+  registrationLimiter: RateLimiter;
+  /** This request's logger (every line carries its request id); the proxy's root logger outside a request. */
+  log: Logger;
+  /** What this request did, reported on its access log line. */
+  outcome: RequestOutcome;
+}
+
+export interface RequestOutcome {
+  requestId: string;
+  /** The client the request acted for, once known. */
+  clientId?: string;
+  /** The OAuth error code the request ended with (JSON error, error page or error redirect). */
+  error?: string;
+}
+
+/** The context of one request: same settings and keys, its own logger and outcome. */
+export function forRequest(ctx: ProxyContext, requestId: string): ProxyContext {
+  return { ...ctx, log: ctx.settings.logger.child({ requestId }), outcome: { requestId } };
+}
+
+/** The proxy clock in whole seconds (JWT `iat`/`exp`, record timestamps). */
+export function nowSeconds(ctx: Pick<ProxyContext, 'settings'>): number {
+  return epochSeconds(ctx.settings.clock);
 }

@@ -35,6 +35,11 @@ export interface OAuthErrorOptions {
   redirectable?: boolean;
   /** Server-side detail for the logs. Never sent. */
   detail?: string;
+  /**
+   * What an end user reads on an error page, in plain language; the wire code and description appear below it for
+   * the application's developer. Default: a sentence for the error code.
+   */
+  explanation?: string;
   errorUri?: string;
 }
 
@@ -46,6 +51,7 @@ export class OAuthError extends Error {
   readonly headers: Record<string, string>;
   readonly redirectable: boolean;
   readonly detail: string | undefined;
+  readonly explanation: string | undefined;
 
   constructor(error: OAuthErrorCode, errorDescription?: string, options: OAuthErrorOptions = {}) {
     super(errorDescription ? `${error}: ${errorDescription}` : error);
@@ -57,6 +63,7 @@ export class OAuthError extends Error {
     this.headers = options.headers ?? {};
     this.redirectable = options.redirectable ?? false;
     this.detail = options.detail;
+    this.explanation = options.explanation;
   }
 
   /** The JSON body of RFC 6749 §5.2: only the wire fields, never `detail`. */
@@ -77,4 +84,9 @@ export class OAuthError extends Error {
  */
 export function wireSafeDescription(description: string): string {
   return description.replace(/[^\x20-\x7e]|["\\]/g, (c) => (c === '"' ? "'" : c === '\\' ? '/' : '?'));
+}
+
+/** An error's name and message only, for logs: upstream errors never carry tokens, and stacks need not be logged. */
+export function errorSummary(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

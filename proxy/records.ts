@@ -113,26 +113,34 @@ export interface TokenResponseBody {
   scope?: string;
 }
 
+/** A store key that carries the type of the record stored under it, so reads need no type argument. */
+export type RecordKey<T> = string & { readonly [recordOf]?: T };
+declare const recordOf: unique symbol;
+
+function prefixed<T>(prefix: string): (id: string) => RecordKey<T> {
+  return (id) => `${prefix}:${id}` as RecordKey<T>;
+}
+
 export const keys = {
-  client: (clientId: string) => `client:${clientId}`,
-  pending: (id: string) => `authz:${id}`,
-  transaction: (state: string) => `txn:${state}`,
-  grant: (grantId: string) => `grant:${grantId}`,
-  code: (codeHash: string) => `code:${codeHash}`,
-  usedCode: (codeHash: string) => `code-used:${codeHash}`,
-  refresh: (tokenHash: string) => `refresh:${tokenHash}`,
-  usedRefresh: (tokenHash: string) => `refresh-used:${tokenHash}`,
-  refreshGrace: (tokenHash: string) => `refresh-grace:${tokenHash}`,
+  client: prefixed<ClientRecord>('client'),
+  pending: prefixed<PendingAuthorization>('authz'),
+  transaction: prefixed<UpstreamTransaction>('txn'),
+  grant: prefixed<GrantRecord>('grant'),
+  code: prefixed<CodeRecord>('code'),
+  usedCode: prefixed<UsedCodeRecord>('code-used'),
+  refresh: prefixed<RefreshRecord>('refresh'),
+  usedRefresh: prefixed<UsedRefreshRecord>('refresh-used'),
+  refreshGrace: prefixed<RefreshGraceRecord>('refresh-grace'),
 } as const;
 
 /** Typed views over the untyped store: the records above are plain JSON. */
 export function records(store: Store) {
   return {
-    get: <T>(key: string) => store.get<JsonValue>(key) as Promise<T | undefined>,
-    take: <T>(key: string) => store.take<JsonValue>(key) as Promise<T | undefined>,
-    set: <T>(key: string, value: T, ttlSeconds: number) => store.set(key, toJson(value), ttlSeconds),
-    add: <T>(key: string, value: T, ttlSeconds: number) => store.add(key, toJson(value), ttlSeconds),
-    delete: (key: string) => store.delete(key),
+    get: <T>(key: RecordKey<T>) => store.get<JsonValue>(key) as Promise<T | undefined>,
+    take: <T>(key: RecordKey<T>) => store.take<JsonValue>(key) as Promise<T | undefined>,
+    set: <T>(key: RecordKey<T>, value: T, ttlSeconds: number) => store.set(key, toJson(value), ttlSeconds),
+    add: <T>(key: RecordKey<T>, value: T, ttlSeconds: number) => store.add(key, toJson(value), ttlSeconds),
+    delete: (key: RecordKey<unknown>) => store.delete(key),
   };
 }
 
@@ -141,9 +149,4 @@ export type Records = ReturnType<typeof records>;
 /** Drops undefined fields so the value is plain JSON. */
 function toJson(value: unknown): JsonValue {
   return JSON.parse(JSON.stringify(value)) as JsonValue;
-}
-
-/** Epoch seconds. */
-export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }

@@ -35,7 +35,7 @@ export async function recordFlow(): Promise<string> {
     { port: '0' },
     { ...idp.proxyEnv, PROXY_SIGNING_KEY: 'record-flow-signing-key-0123456789abcdef', PROXY_SCOPES: 'mcp:tools' },
   );
-  const proxy = await startProxyServer(config, { logger: pino({ level: 'silent' }), onWarning: () => {} });
+  const proxy = await startProxyServer(config, { logger: pino({ level: 'silent' }) });
   const base = proxy.url;
   const hops: Hop[] = [];
   const browser = new TestBrowser();

@@ -6,7 +6,7 @@ import { createOAuthProxy, type OAuthProxy } from '../../proxy/app.ts';
 import { createDemoMcpHandler } from '../../proxy/resource/demo-mcp-server.ts';
 import { loadServerConfig } from '../../proxy/server/config.ts';
 import { createStore } from '../../proxy/storage/index.ts';
-import { createUpstream, upstreamConfigFromEnv } from '../../proxy/upstream/index.ts';
+import { createUpstream } from '../../proxy/upstream/index.ts';
 import { serveFetch } from './proxy-stack.ts';
 
 export interface InstrumentedProxy {
@@ -25,7 +25,7 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 export async function startInstrumentedProxy(env: Record<string, string>): Promise<InstrumentedProxy> {
   const config = loadServerConfig({ port: '0' }, env);
-  const secret = config.signingKey;
+  const secret = config.server.signingKey;
   if (secret === undefined) throw new Error('the instrumented proxy needs PROXY_SIGNING_KEY');
 
   let upstreamMs = 0;
@@ -45,8 +45,8 @@ export async function startInstrumentedProxy(env: Record<string, string>): Promi
     }
   };
 
-  const upstream = await createUpstream(upstreamConfigFromEnv(config.upstreamEnv), { fetch: timingFetch });
-  const store = await createStore(config.storage, { encryptionSecrets: [secret] });
+  const upstream = await createUpstream(config.upstream, { fetch: timingFetch });
+  const store = await createStore(config.server.storage, { encryptionSecrets: [secret] });
   let handlerMs = 0;
   const byRoute = new Map<string, number[]>();
   const route: { fetch?: (request: Request) => Promise<Response> } = {};
@@ -65,13 +65,12 @@ export async function startInstrumentedProxy(env: Record<string, string>): Promi
     }
   });
   const proxy = await createOAuthProxy({
+    ...config.proxy,
     baseUrl: listening.url,
-    mcpPath: config.mcpPath,
     upstream,
     store,
     signing: { kind: 'secret', secret },
     cookieSecret: secret,
-    consent: config.consent,
     registrationRateLimitPerMinute: 0,
     logger: pino({ level: 'silent' }),
     mcpHandler: createDemoMcpHandler({ upstream }),

@@ -17,13 +17,14 @@ interface PresentedCredentials {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
 export async function authenticateClient(
+  ctx: { records: Records; settings: { issuer: string }; outcome: { clientId?: string } },
   request: Request,
   params: Params,
-  store: Records,
-  realm: string,
 ): Promise<ClientRecord> {
+  const realm = ctx.settings.issuer;
   const credentials = presentedCredentials(request, params, realm);
-  const client = await store.get<ClientRecord>(keys.client(credentials.clientId));
+  ctx.outcome.clientId = credentials.clientId;
+  const client = await ctx.records.get(keys.client(credentials.clientId));
   if (!client) throw invalidClient('Unknown client', realm);
   assertSecretMatchesMethod(client, credentials, realm);
   return client;

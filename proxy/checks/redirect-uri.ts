@@ -1,6 +1,7 @@
 // Redirect URIs, in two stages (design.md "Redirect URIs"): at registration a policy decides which URIs a client may
 // register (the operator's wildcard allowlist, https or loopback only, no fragments, no userinfo); at /authorize the
 // requested URI must then equal a registered one byte for byte, except the port of a loopback redirect.
+import { isLoopbackHost } from '../http/loopback.ts';
 
 /** Why a redirect URI was refused at registration; the text is safe to send to the client. */
 export type RedirectUriVerdict = { ok: true } | { ok: false; reason: string };
@@ -20,7 +21,6 @@ export interface RedirectUriPattern {
 
 export const MAX_REDIRECT_URI_LENGTH = 2048;
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const FORBIDDEN_SCHEMES = new Set(['javascript', 'data', 'file', 'vbscript', 'blob', 'about', 'filesystem']);
 const PATTERN_SYNTAX = /^([a-z][a-z0-9+.-]*):\/\/(\[[0-9a-f:.]+\]|[^/:?#[\]@]+)(?::(\d{1,5}|\*))?(\/[^?#]*)?$/i;
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -28,20 +28,20 @@ const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 /** Parses one allowlist pattern; throws an Error naming the pattern when it is malformed. */
 export function parseRedirectUriPattern(source: string): RedirectUriPattern {
   const match = PATTERN_SYNTAX.exec(source);
-  if (!match) throw new Error(`allowedRedirectUris: cannot parse pattern ${JSON.stringify(source)}`);
+  if (!match) throw new Error(`cannot parse the pattern ${JSON.stringify(source)}`);
   const [, scheme = '', host = '', port, rawPath] = match;
   if (FORBIDDEN_SCHEMES.has(scheme.toLowerCase())) {
-    throw new Error(`allowedRedirectUris: scheme ${scheme} is never allowed (${JSON.stringify(source)})`);
+    throw new Error(`scheme ${scheme} is never allowed (${JSON.stringify(source)})`);
   }
   const hostLabels = host.startsWith('[') ? [host.toLowerCase()] : host.toLowerCase().split('.');
   for (const label of hostLabels) {
     if (label !== '*' && !label.startsWith('[') && !DNS_LABEL.test(label)) {
-      throw new Error(`allowedRedirectUris: bad host label ${JSON.stringify(label)} in ${JSON.stringify(source)}`);
+      throw new Error(`bad host label ${JSON.stringify(label)} in ${JSON.stringify(source)}`);
     }
   }
   const pathIsPrefix = rawPath?.endsWith('*') ?? false;
   const path = rawPath === undefined ? undefined : pathIsPrefix ? rawPath.slice(0, -1) : rawPath;
-  if (path?.includes('*')) throw new Error(`allowedRedirectUris: '*' only at the end of a path (${source})`);
+  if (path?.includes('*')) throw new Error(`'*' only at the end of a path (${JSON.stringify(source)})`);
   return { source, scheme: scheme.toLowerCase(), hostLabels, port, path, pathIsPrefix };
 }
 
@@ -73,7 +73,7 @@ export function checkRedirectUriForRegistration(
   if (url.username !== '' || url.password !== '' || authorityOf(uri).includes('@')) {
     return refuse('must not contain userinfo');
   }
-  const loopback = scheme === 'http' && LOOPBACK_HOSTS.has(url.hostname);
+  const loopback = scheme === 'http' && isLoopbackHost(url.hostname);
   const privateUse = scheme !== 'http' && scheme !== 'https';
   if (scheme === 'http' && !loopback) return refuse('http is allowed only for loopback hosts; use https');
   if (privateUse && !policy.allowlist.some((p) => p.scheme === scheme && matchesPattern(url, p))) {

@@ -2,7 +2,8 @@
 // requests upstream.
 import { OAuthError } from '../errors.ts';
 
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+/** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
+export const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /**
  * Parses a space-delimited scope parameter; without one, the default is every configured scope (RFC 6749 §3.3 lets
@@ -37,4 +38,9 @@ export function assertScopeSubset(scope: string | undefined, granted: readonly s
   const extra = requested.filter((s) => !granted.includes(s));
   if (extra.length > 0) throw new OAuthError('invalid_scope', 'The requested scope exceeds the granted scope');
   return requested;
+}
+
+/** The scopes a resource advertises: everything configured except `offline_access` (MCP 2026-07-28, PRM-09). */
+export function resourceScopes(scopesSupported: readonly string[]): string[] {
+  return scopesSupported.filter((s) => s !== 'offline_access');
 }

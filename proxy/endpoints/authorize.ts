@@ -1,44 +1,43 @@
 // Step 5: the authorization endpoint. First the checks that decide whether the client can be trusted with a redirect
 // at all (errors render a page), then the redirectable checks (errors go back to the client), then consent.
-import { OAuthError } from '../errors.ts';
-import type { ProxyContext } from '../context.ts';
 import { findRegisteredRedirectUri } from '../checks/redirect-uri.ts';
 import { assertPkceChallenge } from '../checks/pkce.ts';
 import { assertResource } from '../checks/resource.ts';
 import { assertRequestedScopes } from '../checks/scope.ts';
 import { hasRememberedConsent } from '../consent/cookies.ts';
-import { renderConsentPage } from '../consent/consent-page.ts';
-import { renderErrorPage } from '../consent/layout.ts';
+import { nowSeconds, type ProxyContext } from '../context.ts';
 import { randomToken } from '../crypto/random.ts';
+import { OAuthError } from '../errors.ts';
 import { startUpstreamAuthorization } from '../grants/upstream-authorization.ts';
 import { errorRedirect, redirect } from '../http/authorization-response.ts';
 import { parseUniqueParams, readFormBody, type Params } from '../http/params.ts';
-import { keys, nowSeconds, type ClientRecord, type PendingAuthorization } from '../records.ts';
+import { renderConsentPage } from '../pages/consent-page.ts';
+import { renderErrorPage } from '../pages/error-page.ts';
+import { keys, type ClientRecord, type PendingAuthorization } from '../records.ts';
 
 /** GET /authorize (and POST with a form body, OAuth 2.1 §3.1: the endpoint MAY support POST). */
-export function authorizeEndpoint(ctx: ProxyContext) {
-  return async (request: Request): Promise<Response> => {
-    const isPost = request.method === 'POST';
-    let params: Params;
-    let client: ClientRecord;
-    let redirectUri: string;
-    try {
-      params = isPost ? await readFormBody(request) : parseUniqueParams(new URL(request.url).search);
-      client = await assertKnownClient(ctx, params.get('client_id'));
-      redirectUri = assertRegisteredRedirectUri(client, params.get('redirect_uri'));
-    } catch (error) {
-      if (error instanceof OAuthError) return renderErrorPage(error.error, error.errorDescription);
-      throw error;
+export async function authorize(ctx: ProxyContext, request: Request): Promise<Response> {
+  const isPost = request.method === 'POST';
+  let params: Params;
+  let client: ClientRecord;
+  let redirectUri: string;
+  try {
+    params = isPost ? await readFormBody(request) : parseUniqueParams(new URL(request.url).search);
+    client = await assertKnownClient(ctx, params.get('client_id'));
+    redirectUri = assertRegisteredRedirectUri(client, params.get('redirect_uri'));
+  } catch (error) {
+    if (error instanceof OAuthError) return renderErrorPage(ctx, error);
+    throw error;
+  }
+  try {
+    const authorization = checkAuthorizationRequest(ctx, params, client, redirectUri);
+    return await proceedToConsent(ctx, request, client, authorization);
+  } catch (error) {
+    if (error instanceof OAuthError && error.redirectable) {
+      return errorRedirect(ctx, { redirectUri, state: params.get('state') }, error, isPost ? 303 : 302);
     }
-    const target = { redirectUri, state: params.get('state'), issuer: ctx.settings.issuer };
-    try {
-      const authorization = checkAuthorizationRequest(ctx, params, client, redirectUri);
-      return await proceedToConsent(ctx, request, client, authorization);
-    } catch (error) {
-      if (error instanceof OAuthError && error.redirectable) return errorRedirect(target, error, isPost ? 303 : 302);
-      throw error;
-    }
-  };
+    throw error;
+  }
 }
 
 /**
@@ -46,9 +45,20 @@ export function authorizeEndpoint(ctx: ProxyContext) {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1
  */
 async function assertKnownClient(ctx: ProxyContext, clientId: string | undefined): Promise<ClientRecord> {
-  if (clientId === undefined) throw new OAuthError('invalid_request', 'The client_id parameter is required');
-  const client = await ctx.records.get<ClientRecord>(keys.client(clientId));
-  if (!client) throw new OAuthError('invalid_client', 'This client is not registered (or its registration expired)');
+  if (clientId === undefined) {
+    throw new OAuthError('invalid_request', 'The client_id parameter is required', {
+      explanation: 'The application did not say who it is, so this server cannot let you sign in to it.',
+    });
+  }
+  ctx.outcome.clientId = clientId;
+  const client = await ctx.records.get(keys.client(clientId));
+  if (!client) {
+    throw new OAuthError('invalid_client', 'This client is not registered (or its registration expired)', {
+      explanation:
+        'The application that sent you here is not registered with this server, or its registration has expired. ' +
+        'Start the sign-in again from the application.',
+    });
+  }
   return client;
 }
 
@@ -61,11 +71,19 @@ async function assertKnownClient(ctx: ProxyContext, clientId: string | undefined
 function assertRegisteredRedirectUri(client: ClientRecord, requested: string | undefined): string {
   if (requested === undefined) {
     const only = client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined;
-    if (only === undefined) throw new OAuthError('invalid_request', 'redirect_uri is required for this client');
+    if (only === undefined) {
+      throw new OAuthError('invalid_request', 'redirect_uri is required for this client', {
+        explanation: 'The application did not say where to send you back after signing in.',
+      });
+    }
     return only;
   }
   if (findRegisteredRedirectUri(requested, client.redirect_uris) === undefined) {
-    throw new OAuthError('invalid_request', 'redirect_uri does not match any URI registered for this client');
+    throw new OAuthError('invalid_request', 'redirect_uri does not match any URI registered for this client', {
+      explanation:
+        'The application asked to send you back to an address it has not registered with this server. To protect ' +
+        'your account, the sign-in stops here.',
+    });
   }
   return requested;
 }
@@ -92,7 +110,7 @@ function checkAuthorizationRequest(
     ...(state !== undefined ? { state } : {}),
     scopes,
     ...(resource !== undefined ? { resource } : {}),
-    createdAt: nowSeconds(),
+    createdAt: nowSeconds(ctx),
   };
 }
 
@@ -126,7 +144,7 @@ async function proceedToConsent(
       request.headers.get('cookie'),
       { clientId: client.client_id, redirectUri: authorization.redirectUri, scopes: authorization.scopes },
       { key: ctx.cookieKey, secure: settings.secureCookies },
-      nowSeconds(),
+      nowSeconds(ctx),
     );
   if (settings.consent === 'off' || remembered) {
     const upstreamUrl = await startUpstreamAuthorization(ctx, authorization);

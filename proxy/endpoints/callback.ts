@@ -1,45 +1,43 @@
 // Steps 8-10: the IdP sends the browser back to the proxy's fixed callback. The transaction named by `state` is
 // consumed (single use); the upstream code is exchanged server-side with the proxy's verifier; the user's grant is
 // stored with the upstream tokens; the client receives a new, proxy-issued code at its own redirect URI.
-import { OAuthError } from '../errors.ts';
-import type { ProxyContext } from '../context.ts';
-import { renderErrorPage } from '../consent/layout.ts';
+import { nowSeconds, type ProxyContext } from '../context.ts';
 import { sha256 } from '../crypto/digest.ts';
 import { randomToken } from '../crypto/random.ts';
-import { errorSummary } from '../grants/revoke-grant.ts';
+import { errorSummary, OAuthError } from '../errors.ts';
 import { oauthErrorForUpstreamErrorParam, oauthErrorForUpstreamFailure } from '../grants/upstream-failure.ts';
-import { authorizationResponseUrl, errorRedirect, redirect } from '../http/authorization-response.ts';
+import { codeRedirect, errorRedirect } from '../http/authorization-response.ts';
 import { parseUniqueParams, type Params } from '../http/params.ts';
-import { keys, nowSeconds, type CodeRecord, type GrantRecord, type UpstreamTransaction } from '../records.ts';
+import { renderErrorPage } from '../pages/error-page.ts';
+import { keys, type CodeRecord, type GrantRecord, type UpstreamTransaction } from '../records.ts';
 import type { UpstreamTokens, UpstreamUser } from '../upstream/types.ts';
 
-export function callbackEndpoint(ctx: ProxyContext) {
-  return async (request: Request): Promise<Response> => {
-    let params: Params;
-    let transaction: UpstreamTransaction;
-    try {
-      params = parseUniqueParams(new URL(request.url).search);
-      transaction = await takeTransaction(ctx, params.get('state'));
-    } catch (error) {
-      if (error instanceof OAuthError) return renderErrorPage(error.error, error.errorDescription);
-      throw error;
-    }
-    const { authorization } = transaction;
-    const target = { redirectUri: authorization.redirectUri, state: authorization.state, issuer: ctx.settings.issuer };
-    try {
-      const upstreamCode = assertUpstreamCode(params);
-      const { tokens, user } = await exchangeUpstreamCode(ctx, transaction, upstreamCode);
-      const code = await issueAuthorizationCode(ctx, transaction, tokens, user);
-      return redirect(authorizationResponseUrl(target, { code }), 302);
-    } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      ctx.settings.logger.warn(
-        { event: 'callback-failed', error: error.error, detail: error.detail },
-        'callback failed',
-      );
-      return errorRedirect(target, error, 302);
-    }
-  };
+export async function callback(ctx: ProxyContext, request: Request): Promise<Response> {
+  let params: Params;
+  let transaction: UpstreamTransaction;
+  try {
+    params = parseUniqueParams(new URL(request.url).search);
+    transaction = await takeTransaction(ctx, params.get('state'));
+  } catch (error) {
+    if (error instanceof OAuthError) return renderErrorPage(ctx, error);
+    throw error;
+  }
+  const { authorization } = transaction;
+  ctx.outcome.clientId = authorization.clientId;
+  try {
+    const upstreamCode = assertUpstreamCode(params);
+    const { tokens, user } = await exchangeUpstreamCode(ctx, transaction, upstreamCode);
+    const code = await issueAuthorizationCode(ctx, transaction, tokens, user);
+    ctx.log.info(
+      { event: 'grant-issued', clientId: authorization.clientId, sub: user.sub, scopes: authorization.scopes },
+      'user signed in; authorization code issued',
+    );
+    return codeRedirect(ctx, authorization, code);
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    ctx.log.warn({ event: 'callback-failed', error: error.error, detail: error.detail }, 'callback failed');
+    return errorRedirect(ctx, authorization, error, 302);
+  }
 }
 
 /**
@@ -48,10 +46,17 @@ export function callbackEndpoint(ctx: ProxyContext) {
  * MCP SBP: "Reject any callback requests where the state parameter is missing or does not match"; single use.
  */
 async function takeTransaction(ctx: ProxyContext, state: string | undefined): Promise<UpstreamTransaction> {
-  if (state === undefined) throw new OAuthError('invalid_request', 'The sign-in response carries no state');
-  const transaction = await ctx.records.take<UpstreamTransaction>(keys.transaction(state));
+  const explanation =
+    'This sign-in response has expired, was already used, or did not start here. Start the sign-in again from ' +
+    'the application.';
+  if (state === undefined) {
+    throw new OAuthError('invalid_request', 'The sign-in response carries no state', { explanation });
+  }
+  const transaction = await ctx.records.take(keys.transaction(state));
   if (!transaction) {
-    throw new OAuthError('invalid_request', 'This sign-in response is unknown, expired or was already used');
+    throw new OAuthError('invalid_request', 'This sign-in response is unknown, expired or was already used', {
+      explanation,
+    });
   }
   return transaction;
 }
@@ -88,7 +93,7 @@ async function exchangeUpstreamCode(
     const user = await upstream.userInfo(tokens.accessToken);
     return { tokens, user };
   } catch (error) {
-    ctx.settings.logger.warn({ event: 'upstream-exchange-failed', err: errorSummary(error) }, 'upstream failed');
+    ctx.log.warn({ event: 'upstream-exchange-failed', err: errorSummary(error) }, 'upstream failed');
     throw oauthErrorForUpstreamFailure(error, { redirectable: true });
   }
 }
@@ -118,7 +123,7 @@ async function issueAuthorizationCode(
     scopes: authorization.scopes,
     resource: settings.resource,
     upstreamTokens: tokens,
-    createdAt: nowSeconds(),
+    createdAt: nowSeconds(ctx),
   };
   const code = randomToken();
   const record: CodeRecord = {

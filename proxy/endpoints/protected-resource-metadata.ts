@@ -1,5 +1,6 @@
 // Step 2: RFC 9728 protected resource metadata for the MCP endpoint. It names the resource identifier (byte-equal to
 // the MCP URL) and the proxy as its authorization server.
+import { resourceScopes } from '../checks/scope.ts';
 import type { ProxyContext } from '../context.ts';
 
 /**
@@ -16,11 +17,6 @@ export function protectedResourceMetadata(ctx: ProxyContext): Record<string, unk
     ...(scopes.length > 0 ? { scopes_supported: scopes } : {}),
     bearer_methods_supported: ['header'],
   };
-}
-
-/** The scopes a resource advertises: everything configured except `offline_access`. */
-export function resourceScopes(scopesSupported: readonly string[]): string[] {
-  return scopesSupported.filter((s) => s !== 'offline_access');
 }
 
 export function protectedResourceMetadataResponse(ctx: ProxyContext): Response {

@@ -1,38 +1,43 @@
 // Step 4: Dynamic Client Registration (RFC 7591). Open registration (no initial access token, RFC 7591 §3.1 SHOULD),
 // bounded by a per-address rate limit, a body limit and an expiry for clients that never complete a grant.
 import type { Context } from 'hono';
+import { nowSeconds, type ProxyContext } from '../context.ts';
 import { OAuthError } from '../errors.ts';
-import type { ProxyContext } from '../context.ts';
 import { sha256 } from '../crypto/digest.ts';
 import { randomToken } from '../crypto/random.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { jsonResponse } from '../http/json.ts';
 import { mediaType, readBodyText } from '../http/params.ts';
-import type { RateLimiter } from '../http/rate-limit.ts';
 import { validateClientMetadata } from '../clients/client-metadata.ts';
-import { keys, nowSeconds, type ClientRecord } from '../records.ts';
+import { keys, type ClientRecord } from '../records.ts';
 
-export function registerEndpoint(ctx: ProxyContext, limiter: RateLimiter) {
-  const ownCallback = new URL(ctx.settings.urls.callback);
-  return async (c: Context): Promise<Response> => {
-    assertWithinRateLimit(limiter, clientAddress(c, ctx.settings.trustProxyHeaders));
-    const body = await readJsonObject(c.req.raw);
-    const metadata = validateClientMetadata(body, {
-      allowlist: ctx.settings.allowedRedirectUris,
-      ownCallback,
-      scopesSupported: ctx.settings.scopesSupported,
-    });
-    const clientSecret = metadata.token_endpoint_auth_method === 'none' ? undefined : randomToken();
-    const client: ClientRecord = {
-      client_id: randomToken(),
-      client_id_issued_at: nowSeconds(),
-      ...(clientSecret !== undefined ? { client_secret_hash: sha256(clientSecret) } : {}),
-      ...metadata,
-    };
-    await ctx.records.set(keys.client(client.client_id), client, ctx.settings.unusedClientTtlSeconds);
-    ctx.settings.logger.info({ event: 'client-registered', clientId: client.client_id }, 'client registered');
-    return jsonResponse(registrationResponse(client, clientSecret), 201);
+/** POST /register. `c` gives the peer address (rate limit) on runtimes that expose it. */
+export async function register(ctx: ProxyContext, request: Request, c: Context): Promise<Response> {
+  const { settings } = ctx;
+  assertWithinRateLimit(ctx, clientAddress(c, settings.trustProxyHeaders));
+  const body = await readJsonObject(request);
+  const metadata = validateClientMetadata(body, {
+    allowlist: settings.redirectUriAllowlist,
+    ownCallback: new URL(settings.urls.callback),
+    scopesSupported: settings.scopesSupported,
+  });
+  const clientSecret = metadata.token_endpoint_auth_method === 'none' ? undefined : randomToken();
+  const client: ClientRecord = {
+    client_id: randomToken(),
+    client_id_issued_at: nowSeconds(ctx),
+    ...(clientSecret !== undefined ? { client_secret_hash: sha256(clientSecret) } : {}),
+    ...metadata,
   };
+  await ctx.records.set(keys.client(client.client_id), client, settings.unusedClientTtlSeconds);
+  ctx.outcome.clientId = client.client_id;
+  const audit = {
+    event: 'client-registered',
+    clientId: client.client_id,
+    clientName: client.client_name,
+    method: client.token_endpoint_auth_method,
+  };
+  ctx.log.info(audit, 'client registered');
+  return jsonResponse(registrationResponse(client, clientSecret), 201);
 }
 
 /**
@@ -52,8 +57,8 @@ function registrationResponse(client: ClientRecord, clientSecret: string | undef
  * `temporarily_unavailable`, the closest registered code, so every client can parse it.
  * @see https://www.rfc-editor.org/rfc/rfc6585#section-4
  */
-function assertWithinRateLimit(limiter: RateLimiter, address: string): void {
-  const retryAfter = limiter.hit(address);
+function assertWithinRateLimit(ctx: ProxyContext, address: string): void {
+  const retryAfter = ctx.registrationLimiter.hit(address, ctx.settings.clock.now());
   if (retryAfter > 0) {
     throw new OAuthError('temporarily_unavailable', 'Too many registrations from this address; retry later', {
       status: 429,

@@ -1,22 +1,20 @@
 // Step 14: token revocation (RFC 7009). Revoking either token of a grant revokes the whole grant, and with it the
 // upstream token where the IdP supports revocation. The answer is 200 whether or not anything was revoked.
-import type { ProxyContext } from '../context.ts';
 import { authenticateClient } from '../checks/client-authentication.ts';
+import { nowSeconds, type ProxyContext } from '../context.ts';
 import { sha256 } from '../crypto/digest.ts';
 import { revokeGrant } from '../grants/revoke-grant.ts';
 import { readFormBody, requireParam } from '../http/params.ts';
 import { NO_STORE } from '../http/json.ts';
-import { keys, type ClientRecord, type RefreshRecord, type UsedRefreshRecord } from '../records.ts';
+import { keys, type ClientRecord } from '../records.ts';
 import { AccessTokenInvalid, verifyAccessToken } from '../tokens/access-token.ts';
 
-export function revokeEndpoint(ctx: ProxyContext) {
-  return async (request: Request): Promise<Response> => {
-    const params = await readFormBody(request);
-    const client = await authenticateClient(request, params, ctx.records, ctx.settings.issuer);
-    const grantId = await grantOfToken(ctx, requireParam(params, 'token'), client);
-    if (grantId !== undefined) await revokeGrant(ctx, grantId, 'revocation-request');
-    return new Response(null, { status: 200, headers: NO_STORE });
-  };
+export async function revoke(ctx: ProxyContext, request: Request): Promise<Response> {
+  const params = await readFormBody(request);
+  const client = await authenticateClient(ctx, request, params);
+  const grantId = await grantOfToken(ctx, requireParam(params, 'token'), client);
+  if (grantId !== undefined) await revokeGrant(ctx, grantId, 'revocation-request');
+  return new Response(null, { status: 200, headers: NO_STORE });
 }
 
 /**
@@ -28,15 +26,17 @@ export function revokeEndpoint(ctx: ProxyContext) {
 async function grantOfToken(ctx: ProxyContext, token: string, client: ClientRecord): Promise<string | undefined> {
   const hash = sha256(token);
   const refresh =
-    (await ctx.records.get<RefreshRecord>(keys.refresh(hash))) ??
-    (await ctx.records.get<UsedRefreshRecord>(keys.usedRefresh(hash)));
+    (await ctx.records.get(keys.refresh(hash))) ??
+    (await ctx.records.get(keys.usedRefresh(hash)));
   if (refresh) return refresh.clientId === client.client_id ? refresh.grantId : undefined;
   if (token.split('.').length !== 3) return undefined;
   try {
-    const claims = await verifyAccessToken(ctx.keys, token, {
-      issuer: ctx.settings.issuer,
-      resource: ctx.settings.resource,
-    });
+    const claims = verifyAccessToken(
+      ctx.keys,
+      token,
+      { issuer: ctx.settings.issuer, resource: ctx.settings.resource },
+      nowSeconds(ctx),
+    );
     return claims.client_id === client.client_id ? claims.gid : undefined;
   } catch (error) {
     if (error instanceof AccessTokenInvalid) return undefined;

@@ -1,8 +1,8 @@
 // Steps 11 and 13: the token endpoint. Form-encoded POST only, each parameter once; the grant type is checked, the
 // client authenticated, and the request handed to its grant. Responses are never cached.
-import { OAuthError } from '../errors.ts';
-import type { ProxyContext } from '../context.ts';
 import { authenticateClient } from '../checks/client-authentication.ts';
+import type { ProxyContext } from '../context.ts';
+import { OAuthError } from '../errors.ts';
 import { authorizationCodeGrant } from '../grants/authorization-code-grant.ts';
 import { refreshTokenGrant } from '../grants/refresh-token-grant.ts';
 import { jsonResponse } from '../http/json.ts';
@@ -15,14 +15,12 @@ const GRANTS = {
 
 type GrantType = keyof typeof GRANTS;
 
-export function tokenEndpoint(ctx: ProxyContext) {
-  return async (request: Request): Promise<Response> => {
-    const params = await readFormBody(request);
-    const grantType = assertSupportedGrantType(requireParam(params, 'grant_type'));
-    const client = await authenticateClient(request, params, ctx.records, ctx.settings.issuer);
-    const body = await GRANTS[grantType](ctx, params, client);
-    return jsonResponse(body);
-  };
+export async function token(ctx: ProxyContext, request: Request): Promise<Response> {
+  const params = await readFormBody(request);
+  const grantType = assertSupportedGrantType(requireParam(params, 'grant_type'));
+  const client = await authenticateClient(ctx, request, params);
+  const body = await GRANTS[grantType](ctx, params, client);
+  return jsonResponse(body);
 }
 
 /**

@@ -11,7 +11,6 @@ import {
   keys,
   type ClientRecord,
   type CodeRecord,
-  type GrantRecord,
   type TokenResponseBody,
   type UsedCodeRecord,
 } from '../records.ts';
@@ -24,16 +23,16 @@ export async function authorizationCodeGrant(
   client: ClientRecord,
 ): Promise<TokenResponseBody> {
   const codeHash = sha256(requireParam(params, 'code'));
-  const record = await ctx.records.get<CodeRecord>(keys.code(codeHash));
+  const record = await ctx.records.get(keys.code(codeHash));
   if (!record) return rejectReplayedCode(ctx, codeHash, client, params.get('code_verifier'));
   assertCodeIssuedToClient(record, client);
   assertSameRedirectUri(record, params.get('redirect_uri'));
   assertResource(params.get('resource'), ctx.settings.resource);
   assertPkceVerifier(params.get('code_verifier'), record.codeChallenge);
-  if (!(await ctx.records.take<CodeRecord>(keys.code(codeHash)))) {
+  if (!(await ctx.records.take(keys.code(codeHash)))) {
     return rejectReplayedCode(ctx, codeHash, client, params.get('code_verifier'));
   }
-  const grant = await ctx.records.get<GrantRecord>(keys.grant(record.grantId));
+  const grant = await ctx.records.get(keys.grant(record.grantId));
   if (!grant) throw new OAuthError('invalid_grant', 'The authorization grant has expired or was revoked');
   // The grant is extended before the replay marker exists: a concurrent replay can revoke it only after this write,
   // so the revocation is never overwritten by it.
@@ -66,7 +65,7 @@ async function rejectReplayedCode(
   client: ClientRecord,
   verifier: string | undefined,
 ): Promise<never> {
-  const used = await ctx.records.get<UsedCodeRecord>(keys.usedCode(codeHash));
+  const used = await ctx.records.get(keys.usedCode(codeHash));
   if (used && used.clientId === client.client_id && pkceVerifierMatches(verifier, used.codeChallenge)) {
     await revokeGrant(ctx, used.grantId, 'code-replay');
   }

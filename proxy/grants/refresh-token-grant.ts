@@ -1,22 +1,20 @@
 // Step 13: the refresh token grant with rotation. Every use consumes the token (atomic take) and issues a successor;
 // a rotated-out token that comes back means one of the two holders is an attacker, so the whole grant is revoked.
-import { OAuthError } from '../errors.ts';
-import type { ProxyContext } from '../context.ts';
+import { errorSummary, OAuthError } from '../errors.ts';
+import { nowSeconds, type ProxyContext } from '../context.ts';
 import { assertResource } from '../checks/resource.ts';
 import { assertScopeSubset } from '../checks/scope.ts';
 import { sha256 } from '../crypto/digest.ts';
 import { requireParam, type Params } from '../http/params.ts';
 import {
   keys,
-  nowSeconds,
   type ClientRecord,
-  type GrantRecord,
   type RefreshGraceRecord,
   type RefreshRecord,
   type TokenResponseBody,
   type UsedRefreshRecord,
 } from '../records.ts';
-import { errorSummary, revokeGrant } from './revoke-grant.ts';
+import { revokeGrant } from './revoke-grant.ts';
 import { grantTtlSeconds, issueTokens, markClientUsed } from './token-issuance.ts';
 import { withFreshUpstreamTokens } from './upstream-refresh.ts';
 
@@ -26,16 +24,16 @@ export async function refreshTokenGrant(
   client: ClientRecord,
 ): Promise<TokenResponseBody> {
   const tokenHash = sha256(requireParam(params, 'refresh_token'));
-  const record = await ctx.records.get<RefreshRecord>(keys.refresh(tokenHash));
+  const record = await ctx.records.get(keys.refresh(tokenHash));
   if (!record) return rejectReusedRefreshToken(ctx, tokenHash, client);
   assertRefreshTokenIssuedToClient(record, client);
   const scopes = assertScopeSubset(params.get('scope'), record.scopes);
   assertResource(params.get('resource'), ctx.settings.resource);
-  const stored = await ctx.records.get<GrantRecord>(keys.grant(record.grantId));
+  const stored = await ctx.records.get(keys.grant(record.grantId));
   if (!stored) throw new OAuthError('invalid_grant', 'The grant behind this refresh token was revoked or expired');
   // Consumed before anything goes upstream: of concurrent requests with this token only one refreshes upstream (an
   // IdP that rotates its refresh tokens would see the others as reuse and end the user's session there).
-  if (!(await ctx.records.take<RefreshRecord>(keys.refresh(tokenHash)))) {
+  if (!(await ctx.records.take(keys.refresh(tokenHash)))) {
     return rejectReusedRefreshToken(ctx, tokenHash, client);
   }
   const grant = await withFreshUpstreamTokens(ctx, record.grantId, stored).catch(async (error: unknown) => {
@@ -79,9 +77,9 @@ async function rejectReusedRefreshToken(
   tokenHash: string,
   client: ClientRecord,
 ): Promise<TokenResponseBody> {
-  const grace = await ctx.records.get<RefreshGraceRecord>(keys.refreshGrace(tokenHash));
+  const grace = await ctx.records.get(keys.refreshGrace(tokenHash));
   if (grace && grace.clientId === client.client_id) return grace.response;
-  const used = await ctx.records.get<UsedRefreshRecord>(keys.usedRefresh(tokenHash));
+  const used = await ctx.records.get(keys.usedRefresh(tokenHash));
   if (used && used.clientId === client.client_id) await revokeGrant(ctx, used.grantId, 'refresh-token-reuse');
   throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired, revoked or was already used');
 }
@@ -94,7 +92,7 @@ async function restoreRefreshToken(ctx: ProxyContext, tokenHash: string, record:
   try {
     await ctx.records.add(keys.refresh(tokenHash), record, ctx.settings.refreshTokenTtlSeconds);
   } catch (error) {
-    ctx.settings.logger.warn({ event: 'refresh-restore-failed', err: errorSummary(error) }, 'refresh token lost');
+    ctx.log.warn({ event: 'refresh-restore-failed', err: errorSummary(error) }, 'refresh token lost');
   }
 }
 
@@ -105,7 +103,7 @@ async function rememberRotation(
   record: RefreshRecord,
   response: TokenResponseBody,
 ): Promise<void> {
-  const used: UsedRefreshRecord = { grantId: record.grantId, clientId: record.clientId, rotatedAt: nowSeconds() };
+  const used: UsedRefreshRecord = { grantId: record.grantId, clientId: record.clientId, rotatedAt: nowSeconds(ctx) };
   await ctx.records.set(keys.usedRefresh(tokenHash), used, ctx.settings.refreshTokenTtlSeconds);
   if (ctx.settings.refreshGraceSeconds > 0) {
     const grace: RefreshGraceRecord = { clientId: record.clientId, response };

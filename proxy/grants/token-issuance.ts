@@ -1,12 +1,11 @@
 // Step 11/13: minting the proxy's own token pair for a grant. The access token is a JWT bound to the MCP resource;
 // the refresh token is an opaque random string stored only as its hash. Upstream tokens never leave the server
 // (unless the operator set dangerouslyPassUpstreamTokens).
-import type { ProxyContext } from '../context.ts';
+import { nowSeconds, type ProxyContext } from '../context.ts';
 import { sha256 } from '../crypto/digest.ts';
 import { randomToken } from '../crypto/random.ts';
 import {
   keys,
-  nowSeconds,
   type ClientRecord,
   type GrantRecord,
   type RefreshRecord,
@@ -40,7 +39,7 @@ export async function issueTokens(ctx: ProxyContext, input: IssueInput): Promise
   };
   await ctx.records.set(keys.refresh(sha256(refreshToken)), refresh, settings.refreshTokenTtlSeconds);
   const { accessToken, expiresIn } = settings.dangerouslyPassUpstreamTokens
-    ? passUpstreamAccessToken(input.grant)
+    ? passUpstreamAccessToken(input.grant, nowSeconds(ctx))
     : {
         accessToken: await signAccessToken(ctx.keys, {
           issuer: settings.issuer,
@@ -50,6 +49,7 @@ export async function issueTokens(ctx: ProxyContext, input: IssueInput): Promise
           scopes: input.accessScopes,
           grantId: input.grantId,
           ttlSeconds: settings.accessTokenTtlSeconds,
+          now: nowSeconds(ctx),
         }),
         expiresIn: settings.accessTokenTtlSeconds,
       };
@@ -66,11 +66,11 @@ export async function issueTokens(ctx: ProxyContext, input: IssueInput): Promise
  * DANGEROUS (off by default): hands the upstream access token to the MCP client. This is the "token passthrough"
  * anti-pattern the MCP specification forbids; it exists only for legacy backends and is logged at startup.
  */
-function passUpstreamAccessToken(grant: GrantRecord): { accessToken: string; expiresIn: number } {
+function passUpstreamAccessToken(grant: GrantRecord, now: number): { accessToken: string; expiresIn: number } {
   const expiresAt = grant.upstreamTokens.expiresAt;
   return {
     accessToken: grant.upstreamTokens.accessToken,
-    expiresIn: expiresAt === undefined ? 3600 : Math.max(0, expiresAt - nowSeconds()),
+    expiresIn: expiresAt === undefined ? 3600 : Math.max(0, expiresAt - now),
   };
 }
 

@@ -1,6 +1,6 @@
 // How a failure of the upstream IdP reaches the MCP client: as an ordinary OAuth error, with a safe description.
 // The upstream's own message goes to the server log only (it may name the proxy's upstream client).
-import { OAuthError } from '../errors.ts';
+import { errorSummary, OAuthError } from '../errors.ts';
 import { UpstreamError } from '../upstream/types.ts';
 
 /**
@@ -10,7 +10,7 @@ import { UpstreamError } from '../upstream/types.ts';
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1
  */
 export function oauthErrorForUpstreamFailure(error: unknown, options: { redirectable: boolean }): OAuthError {
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const detail = errorSummary(error);
   if (error instanceof UpstreamError) {
     switch (error.kind) {
       case 'access_denied':

@@ -1,8 +1,8 @@
 // Keeping a grant's upstream tokens usable: when the upstream access token is expired or about to expire and the IdP
 // gave a refresh token, it is refreshed upstream "in step" and the grant record updated.
 import { OAuthError } from '../errors.ts';
-import type { ProxyContext } from '../context.ts';
-import { keys, nowSeconds, type GrantRecord } from '../records.ts';
+import { nowSeconds, type ProxyContext } from '../context.ts';
+import { keys, type GrantRecord } from '../records.ts';
 import { UpstreamError } from '../upstream/types.ts';
 import { revokeGrant } from './revoke-grant.ts';
 import { grantTtlSeconds } from './token-issuance.ts';
@@ -11,8 +11,8 @@ import { oauthErrorForUpstreamFailure } from './upstream-failure.ts';
 /** Refresh this long before the upstream access token expires, in seconds. */
 export const UPSTREAM_REFRESH_MARGIN_SECONDS = 60;
 
-/** Upstream refreshes in flight, per proxy and grant: concurrent callers share one call (see below). */
-const inFlight = new WeakMap<ProxyContext, Map<string, Promise<GrantRecord>>>();
+/** Upstream refreshes in flight, per proxy (its settings object) and grant: concurrent callers share one call. */
+const inFlight = new WeakMap<ProxyContext['settings'], Map<string, Promise<GrantRecord>>>();
 
 /**
  * Returns the grant with usable upstream tokens. Concurrent callers for one grant (several MCP requests arriving as
@@ -22,11 +22,11 @@ const inFlight = new WeakMap<ProxyContext, Map<string, Promise<GrantRecord>>>();
  */
 export function withFreshUpstreamTokens(ctx: ProxyContext, grantId: string, grant: GrantRecord): Promise<GrantRecord> {
   const tokens = grant.upstreamTokens;
-  if (tokens.expiresAt === undefined || tokens.expiresAt - nowSeconds() > UPSTREAM_REFRESH_MARGIN_SECONDS) {
+  if (tokens.expiresAt === undefined || tokens.expiresAt - nowSeconds(ctx) > UPSTREAM_REFRESH_MARGIN_SECONDS) {
     return Promise.resolve(grant);
   }
-  let pending = inFlight.get(ctx);
-  if (!pending) inFlight.set(ctx, (pending = new Map()));
+  let pending = inFlight.get(ctx.settings);
+  if (!pending) inFlight.set(ctx.settings, (pending = new Map()));
   const running = pending.get(grantId);
   if (running) return running;
   const started = refreshUpstreamTokens(ctx, grantId, grant).finally(() => pending.delete(grantId));
@@ -60,7 +60,7 @@ async function refreshUpstreamTokens(ctx: ProxyContext, grantId: string, grant: 
     upstreamTokens: { ...fresh, refreshToken: fresh.refreshToken ?? tokens.refreshToken },
   };
   // Do not resurrect a grant revoked while the upstream call was in flight.
-  if (!(await ctx.records.get<GrantRecord>(keys.grant(grantId)))) {
+  if (!(await ctx.records.get(keys.grant(grantId)))) {
     throw new OAuthError('invalid_grant', 'The grant was revoked');
   }
   await ctx.records.set(keys.grant(grantId), updated, grantTtlSeconds(ctx));

@@ -2,10 +2,16 @@
 // byte-exact and the issuer (RFC 9207), never with a 307 that would re-send a POST body.
 import type { OAuthError } from '../errors.ts';
 
-export interface AuthorizationResponseTarget {
+/** Where an authorization response goes: the redirect URI in force and the client's state, if it sent one. */
+export interface ResponseDestination {
   redirectUri: string;
-  state?: string;
-  issuer: string;
+  state?: string | undefined;
+}
+
+/** What the responses need of the request's context (structural, so this module stays below the context). */
+interface Responder {
+  settings: { issuer: string };
+  outcome: { error?: string };
 }
 
 /**
@@ -13,22 +19,37 @@ export interface AuthorizationResponseTarget {
  * (RFC 6749 §3.1.2: it "MUST be retained when adding additional query parameters").
  * @see https://www.rfc-editor.org/rfc/rfc9207#section-2
  */
-export function authorizationResponseUrl(target: AuthorizationResponseTarget, params: Record<string, string>): string {
+export function authorizationResponseUrl(
+  issuer: string,
+  to: ResponseDestination,
+  params: Record<string, string>,
+): string {
   const query = new URLSearchParams(params);
-  if (target.state !== undefined) query.set('state', target.state);
-  query.set('iss', target.issuer);
-  const separator = target.redirectUri.includes('?') ? '&' : '?';
-  return `${target.redirectUri}${separator}${query.toString()}`;
+  if (to.state !== undefined) query.set('state', to.state);
+  query.set('iss', issuer);
+  const separator = to.redirectUri.includes('?') ? '&' : '?';
+  return `${to.redirectUri}${separator}${query.toString()}`;
+}
+
+/** A success response: the code, state and iss (RFC 6749 §4.1.2). */
+export function codeRedirect(ctx: Responder, to: ResponseDestination, code: string): Response {
+  return redirect(authorizationResponseUrl(ctx.settings.issuer, to, { code }), 302);
 }
 
 /**
- * An error redirect (RFC 6749 §4.1.2.1): error, error_description, state, iss.
+ * An error response (RFC 6749 §4.1.2.1): error, error_description, state, iss; recorded for the access log.
  * @param status 302 after a GET, 303 after a POST (never 307, OAuth 2.1 §7.12 / AUTHZ-06).
  */
-export function errorRedirect(target: AuthorizationResponseTarget, error: OAuthError, status: 302 | 303): Response {
+export function errorRedirect(
+  ctx: Responder,
+  to: ResponseDestination,
+  error: OAuthError,
+  status: 302 | 303,
+): Response {
+  ctx.outcome.error = error.error;
   const params: Record<string, string> = { error: error.error };
   if (error.errorDescription !== undefined) params.error_description = error.errorDescription;
-  return redirect(authorizationResponseUrl(target, params), status);
+  return redirect(authorizationResponseUrl(ctx.settings.issuer, to, params), status);
 }
 
 export function redirect(location: string, status: 302 | 303): Response {

@@ -1,6 +1,7 @@
 // Request parameters as RFC 6749 defines them: form-encoded bodies or query strings, each parameter at most once,
 // empty values treated as absent. Every endpoint reads its input through here, so malformed input is a 400.
 import { OAuthError } from '../errors.ts';
+import { readBounded } from './bounded-body.ts';
 
 /** Parameters by name; a name appears at most once (duplicates are refused while parsing). */
 export type Params = ReadonlyMap<string, string>;
@@ -40,27 +41,16 @@ export async function readFormBody(request: Request): Promise<Params> {
   return parseUniqueParams(await readBodyText(request));
 }
 
-/** Reads a body as UTF-8 text, refusing bodies over the limit before buffering all of them. */
+/** Reads a body as UTF-8 text, refusing bodies over the limit (413) before buffering all of them. */
 export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit)
-    throw new OAuthError('invalid_request', `The request body exceeds ${limit} bytes`, { status: 413 });
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new OAuthError('invalid_request', `The request body exceeds ${limit} bytes`, { status: 413 });
-    }
-    chunks.push(value);
-  }
+  const tooLarge = () =>
+    new OAuthError('invalid_request', `The request body exceeds ${limit} bytes`, {
+      status: 413,
+      explanation: 'The form sent to this server is too large.',
+    });
+  const bytes = await readBounded(request.body, limit, tooLarge, request.headers.get('content-length'));
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new OAuthError('invalid_request', 'The request body is not valid UTF-8');
   }

@@ -4,7 +4,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import type { AuthInfo, McpHandler } from '../options.ts';
+import type { AuthInfo, McpHandler } from './auth-info.ts';
 import type { UpstreamProvider } from '../upstream/types.ts';
 
 export interface DemoMcpServerOptions {

@@ -1,7 +1,7 @@
 // Gateway mode (PROXY_MCP_UPSTREAM): authenticated /mcp traffic is forwarded to a backend MCP server. The client's
 // bearer token is never forwarded (MCP "Token Passthrough" forbids it); the backend learns who the user is from
 // identity headers that only the proxy can set. Responses stream through unbuffered (SSE works).
-import type { AuthInfo, McpHandler } from '../options.ts';
+import type { AuthInfo, McpHandler } from './auth-info.ts';
 
 export interface GatewayOptions {
   /** The backend MCP endpoint, e.g. `http://127.0.0.1:9000/mcp`. Reached only from the proxy. */

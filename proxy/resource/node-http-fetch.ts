@@ -4,6 +4,7 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
+import { readBounded } from '../http/bounded-body.ts';
 
 export function createNodeHttpFetch(options: { maxSockets?: number } = {}): typeof fetch {
   const agents = {
@@ -44,21 +45,9 @@ export function createNodeHttpFetch(options: { maxSockets?: number } = {}): type
 /** Largest request body forwarded (JSON-RPC messages are small; the SDK's own server limit is 4 MiB). */
 export const MAX_FORWARDED_BODY_BYTES = 16 * 1024 * 1024;
 
-async function readCapped(body: BodyInit): Promise<Uint8Array> {
-  const reader = new Response(body).body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_FORWARDED_BODY_BYTES) {
-      await reader.cancel();
-      throw new RangeError('request body too large to forward');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+function readCapped(body: BodyInit): Promise<Uint8Array> {
+  const tooLarge = () => new RangeError('request body too large to forward');
+  return readBounded(new Response(body).body, MAX_FORWARDED_BODY_BYTES, tooLarge);
 }
 
 function toHeaders(incoming: IncomingHttpHeaders): Headers {

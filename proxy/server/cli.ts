@@ -1,81 +1,95 @@
-// `mcp-oauth-proxy`: the standalone reference proxy. Reads flags, env vars and an optional JSON config file, prints
-// one JSON ready line on stdout when listening, logs JSON on stderr, stops cleanly on SIGINT/SIGTERM.
+// `mcp-oauth-proxy`: the standalone reference proxy. Reads flags, environment variables and an optional JSON config
+// file through the option tables, prints one JSON ready line on stdout when listening, logs JSON on stderr, and stops
+// cleanly on SIGINT/SIGTERM. --help and --version load nothing but the tables, so they answer at once.
 import { parseArgs } from 'node:util';
-import { ConfigError, loadServerConfig, SETTINGS, UPSTREAM_ENV_NAMES } from './config.ts';
-import { generateJwks } from './generate-jwks.ts';
-import { startProxyServer } from './start.ts';
-
-const upstreamFlags = UPSTREAM_ENV_NAMES.map((name) => name.toLowerCase().replaceAll('_', '-'));
+import { helpRows } from '../options/help.ts';
+import type { OptionSpec } from '../options/option.ts';
+import { ConfigError, loadServerConfig, OPTION_SECTIONS } from './config.ts';
+import { packageVersion } from './package-version.ts';
 
 function usage(): string {
-  const rows = Object.values(SETTINGS).map((s) => `  --${s.flag.padEnd(26)} ${s.env.padEnd(30)} ${s.help}`);
-  const upstream = upstreamFlags.map((f, i) => `  --${f.padEnd(26)} ${UPSTREAM_ENV_NAMES[i]}`);
   return [
     'Usage: mcp-oauth-proxy [options]',
+    '       mcp-oauth-proxy generate-jwks [ES256|EdDSA] > jwks.json',
     '',
-    'An OAuth 2.1 authorization server with Dynamic Client Registration in front of an MCP server, logging users in',
-    'at an upstream identity provider that has no DCR (GitHub, Google, Azure AD, Auth0, any OIDC or OAuth 2 IdP).',
+    'An OAuth 2.1 authorization server (client registration by metadata document or RFC 7591, PKCE, consent) in front',
+    'of an MCP server, signing users in at an upstream identity provider that has no dynamic registration (GitHub,',
+    'Google, Azure AD, Auth0, any OpenID or OAuth 2 provider).',
     '',
-    'Every option is also an environment variable; flags win over variables, variables over --config FILE (JSON',
-    'object keyed by the variable names).',
+    'Every option is a flag and an environment variable. Flags win over variables, variables over --config FILE, a',
+    'JSON object keyed by variable names (or option keys), e.g. {"PROXY_BASE_URL": "https://mcp.example.com"}.',
     '',
-    '  --config FILE                                              JSON config file (PROXY_CONFIG_FILE)',
-    ...rows,
+    '  --config FILE                                PROXY_CONFIG_FILE',
+    '  -h, --help                                   this text',
+    '  --version                                    the version',
+    ...helpRows(OPTION_SECTIONS),
     '',
-    'Upstream identity provider (UPSTREAM_PROVIDER: oidc | oauth2 | github | google | azure | auth0):',
-    ...upstream,
-    '',
-    'Signing keys: `mcp-oauth-proxy generate-jwks [ES256|EdDSA] > jwks.json` makes a private JWKS for --jwks-file.',
-    '',
-    'Example, against the GitHub-style mock:  npx mock-idp --flavor github   then export its proxyEnv and run',
-    '  npx mcp-oauth-proxy --port 8080',
+    'Quick start against the GitHub-style mock IdP, in two terminals:',
+    '  npx mock-idp --flavor github --port 4000 --env > .env.mock   (prints the UPSTREAM_* settings)',
+    '  set -a; . ./.env.mock; set +a; npx mcp-oauth-proxy --port 8080',
   ].join('\n');
+}
+
+function flagOptions(): Record<string, { type: 'string' } | { type: 'boolean'; short?: string }> {
+  const options: Record<string, { type: 'string' } | { type: 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+    config: { type: 'string' },
+  };
+  for (const { table } of OPTION_SECTIONS) {
+    for (const spec of Object.values(table) as OptionSpec<unknown>[]) options[spec.flag] = { type: 'string' };
+  }
+  return options;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`mcp-oauth-proxy: ${message}\n`);
+  process.exit(2);
 }
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'generate-jwks') {
     const alg = process.argv[3] ?? 'ES256';
-    if (alg !== 'ES256' && alg !== 'EdDSA') {
-      process.stderr.write('mcp-oauth-proxy: generate-jwks takes ES256 (default) or EdDSA\n');
-      process.exit(2);
-    }
+    if (alg !== 'ES256' && alg !== 'EdDSA') fail('generate-jwks takes ES256 (default) or EdDSA');
+    const { generateJwks } = await import('./generate-jwks.ts');
     process.stdout.write(`${JSON.stringify(await generateJwks(alg), null, 2)}\n`);
     return;
   }
-  const options: Record<string, { type: 'string' } | { type: 'boolean' }> = {
-    help: { type: 'boolean' },
-    config: { type: 'string' },
-  };
-  for (const s of Object.values(SETTINGS)) options[s.flag] = { type: 'string' };
-  for (const f of upstreamFlags) options[f] = { type: 'string' };
-
   let flags: Record<string, string>;
   try {
-    const { values } = parseArgs({ options, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ options: flagOptions(), strict: true, allowPositionals: false });
     if (values.help) {
       process.stdout.write(`${usage()}\n`);
       return;
     }
+    if (values.version) {
+      process.stdout.write(`${packageVersion(import.meta.url)}\n`);
+      return;
+    }
     flags = Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
   } catch (error) {
-    process.stderr.write(`mcp-oauth-proxy: ${(error as Error).message}\nRun with --help for the options.\n`);
-    process.exit(2);
+    fail(`${(error as Error).message}\nRun mcp-oauth-proxy --help for the options.`);
   }
 
+  let config;
+  try {
+    config = loadServerConfig(flags, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const { startProxyServer } = await import('./start.ts');
   let running: Awaited<ReturnType<typeof startProxyServer>>;
   try {
-    const config = loadServerConfig(flags, process.env);
     running = await startProxyServer(config);
   } catch (error) {
-    const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
-    process.stderr.write(`mcp-oauth-proxy: ${message}\n`);
-    process.exit(2);
+    fail(error instanceof Error ? error.message : String(error));
   }
   let stopping = false;
-  const stop = (): void => {
+  const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    running.close().then(
+    running.close(signal).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -2,7 +2,7 @@
 // proxy publishes `jwks_uri`, so other resource servers can verify its access tokens without sharing a secret.
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
-import type { JsonWebKeyWithKid } from '../options.ts';
+import type { JsonWebKeyWithKid } from '../options/proxy-options.ts';
 
 export type AsymmetricAlgorithm = 'ES256' | 'EdDSA';
 

@@ -1,6 +1,6 @@
-// Structured JSON logs (pino) on stderr, so that stdout carries only the ready line. Credentials are redacted by
-// path wherever they could appear; request logging records the path without its query (codes, states and tokens
-// travel in queries).
+// Structured JSON logs (pino) on stderr, so that stdout carries only the ready line. Levels are names ("info"), not
+// pino's numbers; credentials are redacted by path wherever they could appear, and request lines record the path
+// without its query (codes, states and tokens travel in queries).
 import pino, { type Logger } from 'pino';
 
 export const REDACTED_PATHS = [
@@ -24,15 +24,8 @@ export function createLogger(level: string, destination: pino.DestinationStream 
       base: { service: 'mcp-oauth-proxy' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
     },
     destination,
   );
-}
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
-/** An incoming X-Request-Id is kept when it is a safe token (it goes into logs), otherwise a new one is made. */
-export function requestIdFor(request: Request): string {
-  const incoming = request.headers.get('x-request-id');
-  return incoming !== null && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
 }

@@ -5,12 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createOAuthProxy, type OAuthProxy } from '../app.ts';
-import type { JsonWebKeyWithKid, McpHandler, ProxyOptions, SigningOptions } from '../options.ts';
+import { OptionError, tableWarnings } from '../options/option.ts';
+import { PROXY_OPTIONS } from '../options/proxy-option-table.ts';
+import type { JsonWebKeyWithKid, SigningOptions } from '../options/proxy-options.ts';
+import { optionName } from '../options/read-options.ts';
+import { SERVER_OPTIONS } from '../options/server-option-table.ts';
+import type { McpHandler } from '../resource/auth-info.ts';
 import { createDemoMcpHandler, createGatewayHandler, createNodeHttpFetch } from '../resource/index.ts';
-import { createStore } from '../storage/index.ts';
-import { createUpstream, upstreamConfigFromEnv } from '../upstream/index.ts';
+import { createStore, StoreUnavailableError, type Store } from '../storage/index.ts';
+import { createUpstream } from '../upstream/index.ts';
 import { ConfigError, type ServerConfig } from './config.ts';
-import { createLogger, requestIdFor } from './logger.ts';
+import { createLogger } from './logger.ts';
 
 export interface RunningProxy {
   /** Where it listens, e.g. http://127.0.0.1:8080 */
@@ -19,86 +24,81 @@ export interface RunningProxy {
   /** The protected MCP endpoint (the RFC 9728 resource identifier). */
   resource: string;
   proxy: OAuthProxy;
-  close(): Promise<void>;
+  /** Stops listening and closes the store; logs a shutdown line with `reason` (e.g. the signal). */
+  close(reason?: string): Promise<void>;
 }
 
 export interface StartOptions {
+  /** Default: JSON on stderr at the configured level. Warnings about development defaults go here too. */
   logger?: Logger;
-  /** Called once per dev-default that a production deployment must not keep. */
-  onWarning?: (message: string) => void;
 }
 
 export async function startProxyServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningProxy> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const warn = options.onWarning ?? ((message: string) => logger.warn(message));
+  const { server: settings } = config;
+  const logger = options.logger ?? createLogger(settings.logLevel);
 
-  const signing = signingFromConfig(config, warn);
+  const signing = signingFromConfig(config);
   const rootSecret = signing.kind === 'secret' ? signing.secret : undefined;
-  const encryptionKey = config.encryptionKey ?? rootSecret;
+  const encryptionKey = settings.encryptionKey ?? rootSecret;
   if (encryptionKey === undefined) {
     throw new ConfigError(
-      'PROXY_ENCRYPTION_KEY is required with PROXY_JWKS_FILE (upstream tokens are encrypted at rest)',
+      'PROXY_ENCRYPTION_KEY (--encryption-key) is required with PROXY_JWKS_FILE: upstream tokens are encrypted at rest',
     );
   }
-  const cookieSecret = config.cookieSecret ?? rootSecret;
-  if (cookieSecret === undefined) throw new ConfigError('PROXY_COOKIE_SECRET is required with PROXY_JWKS_FILE');
-  if (config.storage === 'memory') {
-    warn('PROXY_STORAGE=memory: clients and grants are lost on restart and not shared between instances');
-  }
-  if (config.consent === 'off') {
-    warn('PROXY_CONSENT=off: no consent screen; any registered client gets tokens (confused deputy risk)');
+  const cookieSecret = config.proxy.cookieSecret ?? rootSecret;
+  if (cookieSecret === undefined) {
+    throw new ConfigError('PROXY_COOKIE_SECRET (--cookie-secret) is required with PROXY_JWKS_FILE');
   }
 
-  const upstream = await createUpstream(upstreamConfigFromEnv(config.upstreamEnv));
-  const store = await createStore(config.storage, { encryptionSecrets: [encryptionKey] });
+  const upstream = await createUpstream(config.upstream);
+  const store = await openStore(settings.storage, encryptionKey);
 
   // Listen first: with port 0 and no PROXY_BASE_URL the issuer is only known once the port is.
   const route: { handler?: (request: Request) => Promise<Response> } = {};
-  const server = await listen(config, (request) => (route.handler ? route.handler(request) : unavailable()));
+  let server: ServerType;
+  try {
+    server = await listen(settings, (request) => (route.handler ? route.handler(request) : unavailable()));
+  } catch (error) {
+    await store.close();
+    throw listenFailure(settings, error);
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  const baseUrl = config.baseUrl ?? url;
 
-  const mcpHandler: McpHandler = config.mcpUpstream
-    ? createGatewayHandler({ backendUrl: config.mcpUpstream, fetch: createNodeHttpFetch() })
+  const mcpHandler: McpHandler = settings.mcpUpstream
+    ? createGatewayHandler({ backendUrl: settings.mcpUpstream, fetch: createNodeHttpFetch() })
     : createDemoMcpHandler({ upstream });
-  const proxyOptions: ProxyOptions & { mcpHandler: McpHandler } = {
-    baseUrl,
-    mcpPath: config.mcpPath,
-    upstream,
-    store,
-    signing,
-    cookieSecret,
-    allowedRedirectUris: config.allowedRedirectUris,
-    consent: config.consent,
-    scopesSupported: config.scopes,
-    trustProxyHeaders: config.trustProxyHeaders,
-    logger,
-    mcpHandler,
-    ...(config.accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds: config.accessTokenTtlSeconds } : {}),
-    ...(config.refreshTokenTtlSeconds !== undefined ? { refreshTokenTtlSeconds: config.refreshTokenTtlSeconds } : {}),
-    ...(config.refreshGraceSeconds !== undefined ? { refreshGraceSeconds: config.refreshGraceSeconds } : {}),
-    ...(config.registrationRateLimitPerMinute !== undefined
-      ? { registrationRateLimitPerMinute: config.registrationRateLimitPerMinute }
-      : {}),
-  };
   let proxy: OAuthProxy;
   try {
-    proxy = await createOAuthProxy(proxyOptions);
+    proxy = await createOAuthProxy({
+      ...config.proxy,
+      baseUrl: config.proxy.baseUrl ?? url,
+      cookieSecret,
+      upstream,
+      store,
+      signing,
+      logger,
+      mcpHandler,
+    });
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await store.close();
-    throw error;
+    throw error instanceof OptionError ? new ConfigError(configMessage(error)) : error;
   }
-  route.handler = withRequestLog(proxy.fetch, logger);
+  // After every setting was accepted (config errors come first), the development defaults still in force.
+  for (const message of [...tableWarnings(SERVER_OPTIONS, settings), ...(signing.generated ? [DEV_SIGNING_KEY] : [])]) {
+    logger.warn({ event: 'config-warning' }, message);
+  }
+  route.handler = withHealthCheck(proxy.fetch);
 
   return {
     url,
     issuer: proxy.issuer,
     resource: proxy.resource,
     proxy,
-    async close() {
+    async close(reason = 'close') {
+      logger.info({ event: 'shutdown', reason }, `shutting down (${reason})`);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -109,29 +109,75 @@ export async function startProxyServer(config: ServerConfig, options: StartOptio
   };
 }
 
-function signingFromConfig(config: ServerConfig, warn: (message: string) => void): SigningOptions {
-  if (config.jwksFile !== undefined) {
+const DEV_SIGNING_KEY =
+  'PROXY_SIGNING_KEY unset: using a random development key; tokens die with this process and other instances reject them';
+
+/** A library option error, named the way an operator set it: `PROXY_BASE_URL (--base-url) must …`. */
+function configMessage(error: OptionError): string {
+  const spec = (PROXY_OPTIONS as Record<string, { env: string; flag: string } | undefined>)[error.option];
+  return spec ? `${optionName(spec)} ${error.problem}` : error.message;
+}
+
+/** Opens the store; failures name PROXY_STORAGE and say whether Redis refused or did not answer. */
+async function openStore(spec: string, encryptionKey: string): Promise<Store> {
+  try {
+    return await createStore(spec, { encryptionSecrets: [encryptionKey] });
+  } catch (error) {
+    throw new ConfigError(`PROXY_STORAGE (--storage): ${storageProblem(spec, error)}`);
+  }
+}
+
+function storageProblem(spec: string, error: unknown): string {
+  if (!(error instanceof StoreUnavailableError)) return (error as Error).message;
+  let where = 'Redis';
+  try {
+    const url = new URL(spec);
+    where = `Redis at ${url.hostname}:${url.port || '6379'}`;
+  } catch {
+    // the spec was checked when it was read; keep the generic name
+  }
+  const code = (error.cause as { code?: string } | undefined)?.code;
+  if (code === 'ECONNREFUSED') return `${where} refused the connection (is redis-server running?)`;
+  if (/timed out/i.test(error.message)) return `${where} did not answer in time (${error.message})`;
+  return `cannot use ${where}: ${error.message}`;
+}
+
+function listenFailure(settings: ServerConfig['server'], error: unknown): Error {
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE') {
+    return new ConfigError(`PORT (--port) ${settings.port} on ${settings.host} is already in use`);
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new ConfigError(`HOST (--host) ${settings.host} is not an address of this machine`);
+  }
+  return error as Error;
+}
+
+function signingFromConfig(config: ServerConfig): SigningOptions & { generated?: boolean } {
+  const { jwksFile, signingKey } = config.server;
+  if (jwksFile !== undefined) {
     let parsed: { keys?: JsonWebKeyWithKid[] };
     try {
-      parsed = JSON.parse(readFileSync(config.jwksFile, 'utf8')) as { keys?: JsonWebKeyWithKid[] };
+      parsed = JSON.parse(readFileSync(jwksFile, 'utf8')) as { keys?: JsonWebKeyWithKid[] };
     } catch (error) {
-      throw new ConfigError(`PROXY_JWKS_FILE ${config.jwksFile}: ${(error as Error).message}`);
+      throw new ConfigError(`PROXY_JWKS_FILE (--jwks-file) ${jwksFile}: ${(error as Error).message}`);
     }
     if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) {
-      throw new ConfigError(`PROXY_JWKS_FILE ${config.jwksFile} must hold {"keys": [private JWK, …]}`);
+      throw new ConfigError(`PROXY_JWKS_FILE (--jwks-file) ${jwksFile} must hold {"keys": [private JWK, …]}`);
     }
     return { kind: 'jwks', keys: parsed.keys };
   }
-  if (config.signingKey !== undefined) return { kind: 'secret', secret: config.signingKey };
-  warn(
-    'PROXY_SIGNING_KEY unset: using a random development key; tokens die with this process and other instances reject them',
-  );
-  return { kind: 'secret', secret: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url') };
+  if (signingKey !== undefined) return { kind: 'secret', secret: signingKey };
+  const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+  return { kind: 'secret', secret, generated: true };
 }
 
-function listen(config: ServerConfig, fetch: (request: Request) => Promise<Response>): Promise<ServerType> {
+function listen(
+  settings: ServerConfig['server'],
+  fetch: (request: Request) => Promise<Response>,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server));
+    const server = serve({ fetch, port: settings.port, hostname: settings.host }, () => resolve(server));
     server.once('error', reject);
   });
 }
@@ -140,38 +186,10 @@ function unavailable(): Promise<Response> {
   return Promise.resolve(Response.json({ error: 'temporarily_unavailable' }, { status: 503 }));
 }
 
-/** One structured line per request: id, method, path (never the query), status, duration. Plus /healthz. */
-function withRequestLog(fetch: (request: Request) => Promise<Response>, logger: Logger) {
-  return async (request: Request): Promise<Response> => {
-    const started = performance.now();
-    const id = requestIdFor(request);
-    const path = new URL(request.url).pathname;
-    if (path === '/healthz') return Response.json({ status: 'ok' });
-    let response: Response;
-    try {
-      response = await fetch(request);
-    } catch (error) {
-      logger.error({ id, err: error }, 'unhandled error');
-      response = Response.json({ error: 'server_error' }, { status: 500, headers: { 'cache-control': 'no-store' } });
-    }
-    logger.info(
-      {
-        id,
-        method: request.method,
-        path,
-        status: response.status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-      },
-      'request',
-    );
-    try {
-      response.headers.set('x-request-id', id);
-      return response;
-    } catch {
-      // Responses passed through from fetch() have immutable headers.
-      const headers = new Headers(response.headers);
-      headers.set('x-request-id', id);
-      return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-    }
+/** `/healthz` for load balancers and orchestrators: answered before the proxy, never logged. */
+function withHealthCheck(fetch: (request: Request) => Promise<Response>) {
+  return (request: Request): Promise<Response> => {
+    if (new URL(request.url).pathname === '/healthz') return Promise.resolve(Response.json({ status: 'ok' }));
+    return fetch(request);
   };
 }

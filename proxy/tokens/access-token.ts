@@ -30,6 +30,8 @@ export interface AccessTokenInput {
   scopes: string[];
   grantId: string;
   ttlSeconds: number;
+  /** Issue time, epoch seconds (the proxy clock). */
+  now: number;
 }
 
 /**
@@ -45,8 +47,8 @@ export async function signAccessToken(keys: SigningKeys, input: AccessTokenInput
     .setSubject(input.sub)
     .setAudience(input.resource)
     .setJti(randomToken())
-    .setIssuedAt()
-    .setExpirationTime(`${input.ttlSeconds}s`)
+    .setIssuedAt(input.now)
+    .setExpirationTime(input.now + input.ttlSeconds)
     .sign(keys.signer.key);
 }
 
@@ -60,12 +62,12 @@ export class AccessTokenInvalid extends Error {
  * storage here. Synchronous node:crypto underneath (see jws-verify.ts): this runs on every MCP request.
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
-export async function verifyAccessToken(
+export function verifyAccessToken(
   keys: SigningKeys,
   token: string,
   expected: { issuer: string; resource: string },
-  now: number = Math.floor(Date.now() / 1000),
-): Promise<AccessTokenClaims> {
+  now: number,
+): AccessTokenClaims {
   let verified: ReturnType<typeof verifyCompactJws>;
   try {
     verified = verifyCompactJws(token, keys.verifiers);

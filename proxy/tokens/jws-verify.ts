@@ -2,7 +2,9 @@
 // Node runs every HMAC/ECDSA/EdDSA operation as an async job on the thread pool; node:crypto with KeyObjects
 // imported once does the same check in-line, several times faster per MCP request. Signing stays with jose.
 import { createHmac, verify as verifySignature, timingSafeEqual, type KeyObject } from 'node:crypto';
-import type { SigningAlgorithm } from './signing-keys.ts';
+
+/** The access-token algorithms the proxy signs and verifies with. */
+export type SigningAlgorithm = 'HS256' | 'ES256' | 'EdDSA';
 
 export interface VerificationKey {
   alg: SigningAlgorithm;

@@ -2,11 +2,11 @@
 // ES256/EdDSA from private JWKs whose public halves are published at jwks_uri.
 import { createPublicKey, createSecretKey, type JsonWebKey as NodeJsonWebKey } from 'node:crypto';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
-import type { JsonWebKeyWithKid, SigningOptions } from '../options.ts';
+import type { JsonWebKeyWithKid, SigningOptions } from '../options/proxy-options.ts';
 import { deriveKey } from '../crypto/hmac.ts';
-import type { VerificationKey } from './jws-verify.ts';
+import type { SigningAlgorithm, VerificationKey } from './jws-verify.ts';
 
-export type SigningAlgorithm = 'HS256' | 'ES256' | 'EdDSA';
+export type { SigningAlgorithm } from './jws-verify.ts';
 
 export interface SigningKeys {
   /** The key that signs new tokens. */

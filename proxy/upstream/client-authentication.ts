@@ -24,10 +24,10 @@ export function formEncode(value: string): string {
 }
 
 /**
- * Adds the client's credentials to an outgoing form request by the configured method.
+ * Adds the proxy's own client credentials to an outgoing request to the IdP by the configured method.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
-export function authenticateClient(
+export function addClientCredentials(
   method: TokenEndpointAuthMethod,
   credentials: ClientCredentials,
   form: URLSearchParams,

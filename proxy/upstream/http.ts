@@ -1,5 +1,6 @@
 // Every call from the proxy to an upstream IdP goes through `upstreamFetch`: one timeout, one size cap, one body
 // parser, and one translation of transport failures into `UpstreamError` kinds the proxy maps for its clients.
+import { readBounded } from '../http/bounded-body.ts';
 import { UpstreamError } from './types.ts';
 
 /** Default per-request timeout, in milliseconds. */
@@ -78,26 +79,9 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 async function readCapped(response: Response, maxBytes: number, target: string): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    void response.body?.cancel().catch(() => undefined);
-    throw new UpstreamError('bad_response', `${target} answered more than ${maxBytes} bytes`);
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new UpstreamError('bad_response', `${target} answered more than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  const tooLarge = () => new UpstreamError('bad_response', `${target} answered more than ${maxBytes} bytes`);
+  const bytes = await readBounded(response.body, maxBytes, tooLarge, response.headers.get('content-length'));
+  return new TextDecoder().decode(bytes);
 }
 
 /**

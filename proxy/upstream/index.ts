@@ -1,6 +1,6 @@
 // The upstream IdP adapters: one confidential OAuth client per configured provider.
 export { createUpstream, type CreateUpstreamOptions } from './create-upstream.ts';
-export { upstreamConfigFromEnv, parseScopes } from './config-from-env.ts';
+export { upstreamConfig, upstreamConfigFromEnv } from './config-from-env.ts';
 export { assertUpstreamConfig, defaultScopes } from './upstream-config.ts';
 export { upstreamFetch, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES } from './http.ts';
 export type { UpstreamHttpOptions, UpstreamResponse } from './http.ts';

@@ -1,6 +1,6 @@
 // A generic OAuth 2 upstream from explicit endpoints: authorization code with PKCE, refresh, RFC 7009 revocation
 // and a userinfo call. The OIDC, Google, Azure and Auth0 adapters are this provider with settings.
-import { authenticateClient } from './client-authentication.ts';
+import { addClientCredentials } from './client-authentication.ts';
 import { upstreamFetch, type UpstreamHttpOptions } from './http.ts';
 import { assertNoOAuthError, parseTokenResponse } from './token-response.ts';
 import type {
@@ -54,7 +54,7 @@ export function createOAuth2Provider(settings: OAuth2ProviderSettings): Upstream
 
   async function tokenRequest(form: URLSearchParams, what: string): Promise<UpstreamTokens> {
     const headers: Record<string, string> = { ...FORM_HEADERS };
-    authenticateClient(authMethod, credentials, form, headers);
+    addClientCredentials(authMethod, credentials, form, headers);
     const response = await upstreamFetch(endpoints.token, { method: 'POST', headers, body: form }, http);
     return parseTokenResponse(response, what);
   }
@@ -111,7 +111,7 @@ export function createOAuth2Provider(settings: OAuth2ProviderSettings): Upstream
           : { token: tokens.accessToken, token_type_hint: 'access_token' },
       );
       const headers: Record<string, string> = { ...FORM_HEADERS };
-      if (settings.authenticateRevocation ?? true) authenticateClient(authMethod, credentials, form, headers);
+      if (settings.authenticateRevocation ?? true) addClientCredentials(authMethod, credentials, form, headers);
       const response = await upstreamFetch(revocationEndpoint, { method: 'POST', headers, body: form }, http);
       assertNoOAuthError(response, 'upstream revocation');
     };

@@ -1,5 +1,8 @@
 // What each provider needs from `UpstreamConfig`, checked once at start with messages that name the environment
 // variable to set, and the scopes each provider asks for when none are configured.
+import { OptionValueProblem, type Kind } from '../options/kinds.ts';
+import { OptionError } from '../options/option.ts';
+import { UPSTREAM_OPTIONS } from '../options/upstream-option-table.ts';
 import type { UpstreamConfig, UpstreamProviderName } from './types.ts';
 
 /**
@@ -22,29 +25,39 @@ export function defaultScopes(provider: UpstreamProviderName): string[] {
   }
 }
 
-/** Throws an Error naming the missing or invalid `UPSTREAM_*` variable. */
+/**
+ * Checks a config against the upstream option table (every set value by its rule) and the provider's needs. Throws
+ * an OptionError naming the variable and flag to fix.
+ */
 export function assertUpstreamConfig(config: UpstreamConfig): void {
-  const { provider } = config;
-  if (config.clientId === '') throw new Error('UPSTREAM_CLIENT_ID is required');
-  if (config.clientSecret === '') throw new Error('UPSTREAM_CLIENT_SECRET is required');
-  if (config.timeoutMs !== undefined && !(Number.isSafeInteger(config.timeoutMs) && config.timeoutMs > 0)) {
-    throw new Error('UPSTREAM_TIMEOUT_MS must be a positive integer number of milliseconds');
+  const named = (key: keyof typeof UPSTREAM_OPTIONS) =>
+    `${UPSTREAM_OPTIONS[key].env} (--${UPSTREAM_OPTIONS[key].flag})`;
+  for (const key of Object.keys(UPSTREAM_OPTIONS) as (keyof typeof UPSTREAM_OPTIONS)[]) {
+    const value = config[key];
+    if (value === undefined) continue;
+    try {
+      (UPSTREAM_OPTIONS[key].kind as Kind<unknown>).check(value);
+    } catch (error) {
+      if (error instanceof OptionValueProblem) throw new OptionError(key, named(key), error.message);
+      throw error;
+    }
   }
-  const requires = (value: string | undefined, name: string) => {
-    if (value === undefined || value === '') throw new Error(`${name} is required for provider ${provider}`);
+  const { provider } = config;
+  const requires = (key: keyof typeof UPSTREAM_OPTIONS) => {
+    if (config[key] === undefined) throw new OptionError(key, named(key), `is required for provider ${provider}`);
   };
   switch (provider) {
     case 'oidc':
     case 'auth0':
-      requires(config.issuer, 'UPSTREAM_ISSUER');
+      requires('issuer');
       break;
     case 'oauth2':
-      requires(config.authorizationEndpoint, 'UPSTREAM_AUTHORIZATION_ENDPOINT');
-      requires(config.tokenEndpoint, 'UPSTREAM_TOKEN_ENDPOINT');
-      requires(config.userinfoEndpoint, 'UPSTREAM_USERINFO_ENDPOINT');
+      requires('authorizationEndpoint');
+      requires('tokenEndpoint');
+      requires('userinfoEndpoint');
       break;
     case 'azure':
-      requires(config.tenant, 'UPSTREAM_TENANT');
+      requires('tenant');
       break;
     case 'github':
     case 'google':

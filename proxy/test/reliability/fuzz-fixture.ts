@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import type { OAuthProxy } from '../../app.ts';
 import { consentCookieName } from '../../consent/cookies.ts';
-import type { ProxyOptions } from '../../options.ts';
+import type { ProxyOptions } from '../../options/proxy-options.ts';
 import { FAKE_IDP } from '../support/fake-upstream.ts';
 import { newPkce } from '../support/pkce.ts';
 import {

@@ -26,7 +26,7 @@ export function startProxyOn(idp: MockIdp, port: number, storage: string): Promi
     { port: String(port) },
     { ...idp.proxyEnv, PROXY_SIGNING_KEY: TEST_SIGNING_KEY, PROXY_BASE_URL: base, PROXY_STORAGE: storage },
   );
-  return startProxyServer(config, { logger: pino({ level: 'silent' }), onWarning: () => {} });
+  return startProxyServer(config, { logger: pino({ level: 'silent' }) });
 }
 
 /** An MCP `initialize` with the access token; 200 means the bearer check accepted it. */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthInfo } from '../../options.ts';
+import type { AuthInfo } from '../../resource/auth-info.ts';
 import { createGatewayHandler } from '../../resource/gateway.ts';
 import { createNodeHttpFetch } from '../../resource/node-http-fetch.ts';
 

@@ -1,7 +1,7 @@
 // Several MCP requests arriving as the upstream token runs out must share one upstream refresh: IdPs that rotate
 // refresh tokens (GitHub's expiring user tokens, Auth0, Okta) refuse the second use of one and may end the session.
 import { describe, expect, it } from 'vitest';
-import type { McpHandler } from '../../options.ts';
+import type { McpHandler } from '../../resource/auth-info.ts';
 import { callMcp, createTestProxy, obtainTokens } from '../support/test-proxy.ts';
 
 const upstreamTokenHandler: McpHandler = async (_request, auth) =>

@@ -24,7 +24,6 @@ export async function startStack(
     const config = loadServerConfig({ port: '0' }, { ...idp.proxyEnv, PROXY_SIGNING_KEY: TEST_SIGNING_KEY, ...env });
     const proxy = await startProxyServer(config, {
       logger: pino({ level: 'silent' }),
-      onWarning: () => {},
       ...serverOptions,
     });
     return {

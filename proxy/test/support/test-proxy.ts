@@ -1,7 +1,8 @@
 // Builds a proxy against the fake upstream and drives the OAuth flow through proxy.fetch, in process.
 import { pino } from 'pino';
 import { createOAuthProxy, type OAuthProxy } from '../../app.ts';
-import type { McpHandler, ProxyOptions } from '../../options.ts';
+import type { ProxyOptions } from '../../options/proxy-options.ts';
+import type { McpHandler } from '../../resource/auth-info.ts';
 import { MemoryStore } from '../../storage/memory-store.ts';
 import { createFakeUpstream, type FakeUpstream } from './fake-upstream.ts';
 import { newPkce } from './pkce.ts';

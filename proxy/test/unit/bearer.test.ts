@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deriveKey } from '../../crypto/hmac.ts';
-import type { BearerVariables } from '../../tokens/bearer-check.ts';
+import type { ProxyEnv } from '../../app.ts';
 import { BASE, callMcp, createTestProxy, obtainTokens, postForm, SIGNING_SECRET } from '../support/test-proxy.ts';
 
 const PRM = `resource_metadata="${BASE}/.well-known/oauth-protected-resource/mcp"`;
@@ -106,7 +106,7 @@ describe('the bearer check on the MCP endpoint', () => {
   it('works as middleware in an embedder’s own Hono app', async () => {
     const t = await createTestProxy();
     const { tokens } = await obtainTokens(t);
-    const app = new Hono<{ Variables: BearerVariables }>();
+    const app = new Hono<ProxyEnv>();
     app.get('/tools', t.proxy.requireBearer, (c) => c.json({ user: c.get('auth').user.login }));
     expect((await app.request('/tools')).status).toBe(401);
     const ok = await app.request('/tools', { headers: { Authorization: `Bearer ${tokens.access_token}` } });

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { JsonWebKeyWithKid } from '../../options.ts';
+import type { JsonWebKeyWithKid } from '../../options/proxy-options.ts';
 import { createFakeUpstream } from '../support/fake-upstream.ts';
 import { BASE, createTestProxy } from '../support/test-proxy.ts';
 

@@ -70,7 +70,7 @@ describe('allowlist patterns', () => {
   it.each(['*.example.com', 'javascript://x/*', 'https://exa*mple.com/', 'https://a.example.com/x*y', 'https://'])(
     'refuses %s with an error naming it',
     (pattern) => {
-      expect(() => parseRedirectUriPattern(pattern)).toThrow(/allowedRedirectUris/);
+      expect(() => parseRedirectUriPattern(pattern)).toThrow(pattern === 'https://' ? /pattern/ : pattern);
     },
   );
 });

@@ -1,6 +1,6 @@
 // RFC 6749 §2.3.1 client_secret_basic: id and secret are form-encoded before base64.
 import { describe, expect, it } from 'vitest';
-import { authenticateClient, basicAuthorization } from '../../upstream/client-authentication.ts';
+import { addClientCredentials, basicAuthorization } from '../../upstream/client-authentication.ts';
 
 const decode = (header: string) => Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8');
 
@@ -19,7 +19,7 @@ describe('RFC 6749 §2.3.1 client authentication', () => {
   it('puts credentials in the header for client_secret_basic and nowhere in the form', () => {
     const form = new URLSearchParams({ grant_type: 'refresh_token' });
     const headers: Record<string, string> = {};
-    authenticateClient('client_secret_basic', { clientId: 'id', clientSecret: 'secret' }, form, headers);
+    addClientCredentials('client_secret_basic', { clientId: 'id', clientSecret: 'secret' }, form, headers);
     expect(headers.authorization).toBe(`Basic ${Buffer.from('id:secret').toString('base64')}`);
     expect(form.has('client_secret')).toBe(false);
     expect(form.has('client_id')).toBe(false);
@@ -28,7 +28,7 @@ describe('RFC 6749 §2.3.1 client authentication', () => {
   it('puts credentials in the form for client_secret_post and sends no Authorization header', () => {
     const form = new URLSearchParams();
     const headers: Record<string, string> = {};
-    authenticateClient('client_secret_post', { clientId: 'id', clientSecret: 'secret' }, form, headers);
+    addClientCredentials('client_secret_post', { clientId: 'id', clientSecret: 'secret' }, form, headers);
     expect(Object.fromEntries(form)).toEqual({ client_id: 'id', client_secret: 'secret' });
     expect(headers).toEqual({});
   });

@@ -29,12 +29,18 @@ describe('createUpstream', () => {
   });
 
   it.each([
-    [{ provider: 'oidc' }, 'UPSTREAM_ISSUER is required for provider oidc'],
-    [{ provider: 'auth0' }, 'UPSTREAM_ISSUER is required for provider auth0'],
-    [{ provider: 'azure' }, 'UPSTREAM_TENANT is required for provider azure'],
-    [{ provider: 'oauth2' }, 'UPSTREAM_AUTHORIZATION_ENDPOINT is required for provider oauth2'],
-    [{ provider: 'github', clientSecret: '' }, 'UPSTREAM_CLIENT_SECRET is required'],
-    [{ provider: 'github', timeoutMs: -1 }, 'UPSTREAM_TIMEOUT_MS must be a positive integer number of milliseconds'],
+    [{ provider: 'oidc' }, 'UPSTREAM_ISSUER (--upstream-issuer) is required for provider oidc'],
+    [{ provider: 'auth0' }, 'UPSTREAM_ISSUER (--upstream-issuer) is required for provider auth0'],
+    [{ provider: 'azure' }, 'UPSTREAM_TENANT (--upstream-tenant) is required for provider azure'],
+    [
+      { provider: 'oauth2' },
+      'UPSTREAM_AUTHORIZATION_ENDPOINT (--upstream-authorization-endpoint) is required for provider oauth2',
+    ],
+    [{ provider: 'github', clientSecret: '' }, 'UPSTREAM_CLIENT_SECRET (--upstream-client-secret) must not be empty'],
+    [
+      { provider: 'github', timeoutMs: -1 },
+      'UPSTREAM_TIMEOUT_MS (--upstream-timeout-ms) must be a whole number of milliseconds from 1 to 600000, got -1',
+    ],
   ])('rejects %o with a message naming the setting', async (settings, message) => {
     const err = await rejection(() => createUpstream({ ...base, ...settings } as UpstreamConfig));
     expect(err.message).toBe(message);

@@ -4,7 +4,7 @@
 import { html } from 'hono/html';
 import type { ProxyContext } from '../context.ts';
 import type { ClientRecord, PendingAuthorization } from '../records.ts';
-import { csrfToken } from './csrf.ts';
+import { csrfToken } from '../consent/csrf.ts';
 import { renderPage } from './layout.ts';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);

@@ -21,6 +21,10 @@ const STYLE = `
            border: 1px solid color-mix(in srgb, CanvasText 25%, transparent); background: Canvas; color: CanvasText; }
   button.primary { background: #2563eb; border-color: #2563eb; color: #fff; }
   .note { font-size: .85rem; opacity: .75; }
+  .warning { border-left: 4px solid #d97706; padding: .4rem .75rem; background: color-mix(in srgb, #d97706 12%, transparent); }
+  dl { display: grid; grid-template-columns: auto 1fr; gap: .25rem .75rem; font-size: .85rem; }
+  dt { opacity: .75; }
+  dd { margin: 0; overflow-wrap: anywhere; }
 `;
 
 /** A complete page with its security headers; `status` defaults to 200. */
@@ -42,19 +46,4 @@ export async function renderPage(title: string, body: Html, status = 200): Promi
       </body>
     </html>`;
   return new Response(page.toString(), { status, headers });
-}
-
-/**
- * The page shown instead of a redirect when the client or its redirect URI cannot be trusted: "the authorization
- * server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user agent".
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1
- */
-export function renderErrorPage(error: string, description: string | undefined, status = 400): Promise<Response> {
-  return renderPage(
-    'Authorization error',
-    html`<h1>This authorization request cannot continue</h1>
-      <p>${description ?? 'The request was invalid.'}</p>
-      <p class="note">Error code: <code>${error}</code>. You can close this window.</p>`,
-    status,
-  );
 }

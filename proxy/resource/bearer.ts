@@ -1,0 +1,108 @@
+// Step 12: the bearer check in front of the MCP endpoint, the hot path of every MCP request. verifyBearer() checks
+// the proxy's JWT locally (keys imported once) and makes exactly one store lookup, the grant, whose absence means
+// revoked; it throws a plain OAuthError. bearerChallenge() turns that error into the 401/403 with its challenge.
+import { nowSeconds, type ProxyContext } from '../context.ts';
+import { OAuthError } from '../errors.ts';
+import { withFreshUpstreamTokens } from '../grants/upstream-refresh.ts';
+import { oauthErrorResponse } from '../http/json.ts';
+import { mediaType } from '../http/params.ts';
+import { keys } from '../records.ts';
+import { resourceScopes } from '../checks/scope.ts';
+import { AccessTokenInvalid, verifyAccessToken } from '../tokens/access-token.ts';
+import type { AuthInfo } from './auth-info.ts';
+
+/**
+ * The request's access token, verified: signature, `typ`, `iss`, `aud` (this MCP resource), `exp`, and a live grant
+ * of the same client. Throws `invalid_request` (no or malformed credentials) or `invalid_token`.
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+ */
+export async function verifyBearer(ctx: ProxyContext, request: Request): Promise<AuthInfo> {
+  const { settings } = ctx;
+  const token = await bearerToken(request);
+  let claims;
+  try {
+    claims = verifyAccessToken(
+      ctx.keys,
+      token,
+      { issuer: settings.issuer, resource: settings.resource },
+      nowSeconds(ctx),
+    );
+  } catch (error) {
+    if (error instanceof AccessTokenInvalid) throw invalidToken('The access token is invalid');
+    throw error;
+  }
+  const grant = await ctx.records.get(keys.grant(claims.gid));
+  if (!grant || grant.clientId !== claims.client_id) throw invalidToken('The access token was revoked');
+  return {
+    token,
+    sub: claims.sub,
+    clientId: claims.client_id,
+    scopes: claims.scope ? claims.scope.split(' ') : [],
+    grantId: claims.gid,
+    expiresAt: claims.exp,
+    user: grant.user,
+    upstreamTokens: async () => {
+      const current = await ctx.records.get(keys.grant(claims.gid));
+      if (!current) throw invalidToken('The access token was revoked');
+      return (await withFreshUpstreamTokens(ctx, claims.gid, current)).upstreamTokens;
+    },
+  };
+}
+
+/**
+ * The response for a failed bearer check. Every 401 carries `WWW-Authenticate: Bearer` with `resource_metadata`
+ * (RFC 9728 §5.1) and, when scopes are configured, `scope` (RFC 6750 §3; MCP: servers SHOULD include it). Without
+ * credentials the challenge has no error code (RFC 6750 §3.1: "SHOULD NOT include an error code").
+ * @see https://www.rfc-editor.org/rfc/rfc9728#section-5.1
+ */
+export function bearerChallenge(ctx: ProxyContext, error: OAuthError): Response {
+  const { settings } = ctx;
+  const scopes = resourceScopes(settings.scopesSupported);
+  const parts = [
+    ...(error.error === 'invalid_token' || error.error === 'insufficient_scope' || error.detail === MALFORMED
+      ? [`error="${error.error}"`, `error_description="${error.errorDescription ?? ''}"`]
+      : []),
+    `resource_metadata="${settings.urls.protectedResourceMetadata}"`,
+    ...(scopes.length > 0 ? [`scope="${scopes.join(' ')}"`] : []),
+  ];
+  const status = error.error === 'insufficient_scope' ? 403 : 401;
+  return oauthErrorResponse(
+    new OAuthError(error.error, error.errorDescription, {
+      status,
+      headers: { ...error.headers, 'WWW-Authenticate': `Bearer ${parts.join(', ')}` },
+    }),
+  );
+}
+
+/** Marks an invalid_request that names what is wrong (as opposed to "no credentials at all"). */
+const MALFORMED = 'malformed-credentials';
+
+function invalidToken(description: string): OAuthError {
+  return new OAuthError('invalid_token', description, { status: 401 });
+}
+
+function malformed(description: string): OAuthError {
+  return new OAuthError('invalid_request', description, { status: 401, detail: MALFORMED });
+}
+
+/**
+ * The token from `Authorization: Bearer` only. A token in the query string or a form body is refused outright
+ * (MCP "Access tokens MUST NOT be included in the URI query string"; OAuth 2.1 §5.2).
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+ */
+async function bearerToken(request: Request): Promise<string> {
+  if (new URL(request.url).searchParams.has('access_token')) {
+    throw malformed('Access tokens are accepted only in the Authorization header');
+  }
+  if (mediaType(request.headers.get('content-type')) === 'application/x-www-form-urlencoded') {
+    const form = new URLSearchParams(await request.clone().text());
+    if (form.has('access_token')) throw malformed('Access tokens are accepted only in the Authorization header');
+  }
+  const header = request.headers.get('authorization');
+  const match = header === null ? null : /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
+  if (!match?.[1]) {
+    if (header !== null && /^bearer\b/i.test(header.trim())) throw malformed('The Authorization header is malformed');
+    throw new OAuthError('invalid_request', 'Authorization required', { status: 401 });
+  }
+  return match[1];
+}

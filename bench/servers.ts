@@ -7,13 +7,12 @@
 //            fixed AuthInfo, no bearer check), on (the proxy app: bearer check + the same handler), full (the
 //            standalone server: on + its one structured log line per request).
 // - gateway: gateway (the standalone server with PROXY_MCP_UPSTREAM = a backend), direct (that backend).
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { AuthInfo } from '../proxy/resource/auth-info.ts';
 import { createDemoMcpHandler } from '../proxy/resource/demo-mcp-server.ts';
 import { createUpstream, upstreamConfigFromEnv } from '../proxy/upstream/index.ts';
+import { listenOnLoopback } from '../testkit/loopback-server.ts';
 import { startBackendMcpServer } from './lib/backend-mcp-server.ts';
 import type { LoadTarget } from './lib/load.ts';
 import { probe, toolsListTarget } from './lib/mcp-request.ts';
@@ -106,24 +105,11 @@ function bearerOffApp(resource: string, auth: AuthInfo, upstreamEnv: Record<stri
 
 function serveBytes(body: string, contentType: string): Promise<Listening> {
   const bytes = Buffer.from(body);
-  const server = createServer((req, res) => {
+  return listenOnLoopback((req, res) => {
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length });
       res.end(bytes);
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
     });
   });
 }

@@ -21,7 +21,14 @@ Options:
   --strict-redirects     accept registered redirect URIs only (default: any loopback URI is accepted too)
   --expiring-tokens      github flavor: GitHub's expiring user tokens (expires_in, ghr_ refresh tokens)
   --access-token-ttl S   access token lifetime in seconds
+  --print json|env|dotenv
+                         what to print once ready: the JSON line (default), the proxy settings as shell
+                         "export" lines, or as KEY=VALUE lines for mcp-oauth-proxy --env-file
   -h, --help             show this help
+
+Quick start, in two terminals (a fixed port keeps the printed settings the same on every restart):
+  npx mock-idp --flavor github --port 4000 --print dotenv > mock-idp.env
+  npx mcp-oauth-proxy --env-file mock-idp.env --port 8080
 
 Harness: GET/DELETE /__harness/requests, POST/DELETE /__harness/faults, GET /__harness/tokens.`;
 
@@ -30,7 +37,9 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function parseOptions(argv: string[]): StartMockIdpOptions | 'help' {
+type PrintFormat = 'json' | 'env' | 'dotenv';
+
+function parseOptions(argv: string[]): (StartMockIdpOptions & { print: PrintFormat }) | 'help' {
   let values;
   try {
     ({ values } = parseArgs({
@@ -45,6 +54,7 @@ function parseOptions(argv: string[]): StartMockIdpOptions | 'help' {
         'strict-redirects': { type: 'boolean' },
         'expiring-tokens': { type: 'boolean' },
         'access-token-ttl': { type: 'string' },
+        print: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -53,7 +63,9 @@ function parseOptions(argv: string[]): StartMockIdpOptions | 'help' {
   }
   if (values.help) return 'help';
   if (values.flavor !== 'oidc' && values.flavor !== 'github') fail('--flavor must be "oidc" or "github"');
-  const options: StartMockIdpOptions = { flavor: values.flavor as MockIdpFlavor };
+  const print = values.print ?? 'json';
+  if (print !== 'json' && print !== 'env' && print !== 'dotenv') fail('--print must be json, env or dotenv');
+  const options: StartMockIdpOptions & { print: PrintFormat } = { flavor: values.flavor as MockIdpFlavor, print };
   if (values.port !== undefined) {
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got "${values.port}"`);
@@ -83,10 +95,11 @@ if (parsed === 'help') {
   process.exit(0);
 }
 
+const { print, ...startOptions } = parsed;
 const { startMockIdp } = await import('./start.ts');
 let idp;
 try {
-  idp = await startMockIdp(parsed);
+  idp = await startMockIdp(startOptions);
 } catch (err) {
   process.stderr.write(`mock-idp: could not start: ${(err as Error).message}\n`);
   process.exit(1);
@@ -104,16 +117,31 @@ function stop(): void {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
+/** A value as POSIX shell (single quotes) or dotenv (double quotes when needed) would read it back. */
+function quoted(value: string, format: 'env' | 'dotenv'): string {
+  if (format === 'env') return `'${value.replaceAll("'", "'\\''")}'`;
+  return /^[\w.:/@%+,-]*$/.test(value) ? value : JSON.stringify(value);
+}
+
 // Handlers are installed before the ready line: a supervisor may signal as soon as it reads it, and a signal that
 // arrives before a handler exists kills the process with the default action instead of a clean close.
-process.stdout.write(
-  `${JSON.stringify({
-    event: 'ready',
-    flavor: idp.flavor,
-    url: idp.url,
-    ...(idp.issuer ? { issuer: idp.issuer } : {}),
-    endpoints: idp.endpoints,
-    client: idp.client,
-    proxyEnv: idp.proxyEnv,
-  })}\n`,
-);
+if (print !== 'json') {
+  const lines = Object.entries(idp.proxyEnv).map(
+    ([name, value]) => `${print === 'env' ? 'export ' : ''}${name}=${quoted(value, print)}`,
+  );
+  process.stdout.write(
+    `# mock-idp ${idp.flavor} at ${idp.url}: settings for the proxy under test\n${lines.join('\n')}\n`,
+  );
+  process.stderr.write(`mock-idp: ${idp.flavor} flavor ready at ${idp.url}\n`);
+} else
+  process.stdout.write(
+    `${JSON.stringify({
+      event: 'ready',
+      flavor: idp.flavor,
+      url: idp.url,
+      ...(idp.issuer ? { issuer: idp.issuer } : {}),
+      endpoints: idp.endpoints,
+      client: idp.client,
+      proxyEnv: idp.proxyEnv,
+    })}\n`,
+  );

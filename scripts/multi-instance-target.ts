@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { startRedisServer } from '../proxy/test/support/redis-server.ts';
+import { startRedisServer } from '../testkit/redis-server.ts';
 import { startRoundRobinFront, type RoundRobinFront } from './lib/round-robin-front.ts';
 
 const INSTANCES = 2;

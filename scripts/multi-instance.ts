@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REFERENCE_PROXY_ENV } from '../conformance/reference-target.ts';
-import { freePort } from './lib/free-port.ts';
+import { freePort } from '../testkit/free-port.ts';
 
 const port = await freePort();
 const countsFile = join(tmpdir(), `multi-instance-counts-${process.pid}.json`);

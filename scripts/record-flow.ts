@@ -8,9 +8,9 @@ import type { RecordedRequest } from '../mock-idp/index.ts';
 import { loadServerConfig } from '../proxy/server/config.ts';
 import { startProxyServer } from '../proxy/server/start.ts';
 import { startMockIdp } from '../mock-idp/index.ts';
-import { TestBrowser } from '../proxy/test/support/http-client.ts';
-import { newPkce } from '../proxy/test/support/pkce.ts';
-import { consentFields, form } from '../proxy/test/support/test-proxy.ts';
+import { TestBrowser } from '../testkit/test-browser.ts';
+import { newPkce } from '../testkit/pkce.ts';
+import { consentFields, form } from '../testkit/forms.ts';
 
 type Actor = 'Client' | 'Browser' | 'Proxy' | 'IdP';
 interface Hop {

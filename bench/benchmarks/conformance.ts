@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { BenchContext } from '../lib/context.ts';
 import { NotAvailable } from '../lib/not-available.ts';
 import { figure, type Figure } from '../lib/report.ts';
-import { freePort } from '../../scripts/lib/free-port.ts';
+import { freePort } from '../../testkit/free-port.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = 'conformance/bin/oauth-proxy-conformance.js';

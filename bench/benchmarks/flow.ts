@@ -2,8 +2,8 @@
 // consent → upstream login → callback → token → first MCP call (initialize), N flows one after another.
 // Proxy-own time = the client-observed time of every request to the proxy − the time the proxy waited on the IdP.
 import { startMockIdp } from '../../mock-idp/index.ts';
-import { TestBrowser } from '../../proxy/test/support/http-client.ts';
-import { authorizeHttp, exchangeCodeHttp, registerHttpClient } from '../../proxy/test/support/http-flow.ts';
+import { TestBrowser } from '../../testkit/test-browser.ts';
+import { authorizeHttp, exchangeCodeHttp, registerHttpClient } from '../../testkit/http-flow.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { startInstrumentedProxy } from '../lib/instrumented-proxy.ts';
 import { percentile } from '../lib/load.ts';

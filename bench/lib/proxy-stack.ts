@@ -7,8 +7,8 @@ import { pino } from 'pino';
 import type { MockIdp } from '../../mock-idp/index.ts';
 import { createLogger } from '../../proxy/server/logger.ts';
 import type { RunningProxy } from '../../proxy/server/start.ts';
-import { runHttpFlow } from '../../proxy/test/support/http-flow.ts';
-import { startStack } from '../../proxy/test/support/running-proxy.ts';
+import { runHttpFlow } from '../../testkit/http-flow.ts';
+import { startStack } from '../../testkit/stack.ts';
 
 export const BENCH_SIGNING_KEY = 'bench-signing-key-0123456789abcdef0123456789';
 

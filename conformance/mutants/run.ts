@@ -10,7 +10,7 @@ import { runConformance } from '../run.ts';
 import { grepFor, loadCatalog, REPO_ROOT, suiteCheckIds, type Mutant } from './catalog.ts';
 import { bundleProxy, copyProxy, materialize, WORK_DIR } from './materialize.ts';
 import { verdict, type CheckVerdict } from './verdict.ts';
-import { freePort } from '../../scripts/lib/free-port.ts';
+import { freePort } from '../../testkit/free-port.ts';
 import { REFERENCE_PROXY_ENV } from '../reference-target.ts';
 
 interface Job {

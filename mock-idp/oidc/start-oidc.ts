@@ -1,7 +1,6 @@
 // Assembles the oidc flavor: oidc-provider behind our interaction routes, with loopback redirect leniency, the
 // offline_access rule relaxed, and every issued token noted in the ledger.
 import { randomBytes } from 'node:crypto';
-import Provider from 'oidc-provider';
 import type { KoaContext, TokenInstance } from 'oidc-provider';
 import { findUser, fixtureUsers, upstreamClient } from '../fixtures.ts';
 import { requestUrl, type NodeHandler } from '../harness/front-server.ts';
@@ -10,6 +9,7 @@ import type { TokenLedger } from '../harness/token-ledger.ts';
 import type { MockIdpEndpoints } from '../types.ts';
 import { buildConfiguration } from './configuration.ts';
 import { handleInteraction, INTERACTION_PREFIX } from './interactions.ts';
+import { createProvider } from './load-provider.ts';
 import { followLoginHint } from './login-hint.ts';
 
 export const OIDC_AUTHORIZATION_PATH = '/auth';
@@ -52,7 +52,7 @@ export async function createOidcFlavor(input: OidcFlavorInput): Promise<OidcFlav
     accessTokenTtlSeconds: input.accessTokenTtlSeconds,
   });
   configuration.allowOmittingSingleRegisteredRedirectUri = input.policy.registered.length > 0;
-  const provider = new Provider(input.issuer, configuration);
+  const provider = await createProvider(input.issuer, configuration);
   provider.proxy = false;
 
   const { policy } = input;

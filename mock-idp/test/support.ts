@@ -1,7 +1,6 @@
 // Test helpers: PKCE pairs, a callback catcher standing in for a proxy's redirect endpoint, and form posts.
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../testkit/loopback-server.ts';
 
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
@@ -37,7 +36,7 @@ export interface CallbackCatcher {
 
 export async function startCallbackCatcher(): Promise<CallbackCatcher> {
   const received: URLSearchParams[] = [];
-  const server: Server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     const url = new URL(req.url ?? '/', 'http://catcher.invalid');
     if (url.pathname !== '/callback') {
       res.writeHead(404).end();
@@ -50,15 +49,5 @@ export async function startCallbackCatcher(): Promise<CallbackCatcher> {
       `<!doctype html><title>Callback</title><h1>Callback received</h1><p>${query.has('code') ? 'code' : 'error'}</p>`,
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/callback`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { url: `${server.url}/callback`, received, close: server.close };
 }

@@ -77,7 +77,8 @@ async function takePendingAuthorization(ctx: ProxyContext, pendingId: string): P
   const authorization = await ctx.records.take(keys.pending(pendingId));
   if (!authorization) {
     throw new OAuthError('invalid_request', 'This authorization request has expired or was already answered', {
-      explanation: 'This approval page has expired or was already answered. Go back to the application and start again.',
+      explanation:
+        'This approval page has expired or was already answered. Go back to the application and start again.',
     });
   }
   return authorization;

@@ -25,9 +25,7 @@ export async function revoke(ctx: ProxyContext, request: Request): Promise<Respo
  */
 async function grantOfToken(ctx: ProxyContext, token: string, client: ClientRecord): Promise<string | undefined> {
   const hash = sha256(token);
-  const refresh =
-    (await ctx.records.get(keys.refresh(hash))) ??
-    (await ctx.records.get(keys.usedRefresh(hash)));
+  const refresh = (await ctx.records.get(keys.refresh(hash))) ?? (await ctx.records.get(keys.usedRefresh(hash)));
   if (refresh) return refresh.clientId === client.client_id ? refresh.grantId : undefined;
   if (token.split('.').length !== 3) return undefined;
   try {

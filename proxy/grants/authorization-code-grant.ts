@@ -7,13 +7,7 @@ import { assertPkceVerifier, pkceVerifierMatches } from '../checks/pkce.ts';
 import { assertResource } from '../checks/resource.ts';
 import { sha256 } from '../crypto/digest.ts';
 import { requireParam, type Params } from '../http/params.ts';
-import {
-  keys,
-  type ClientRecord,
-  type CodeRecord,
-  type TokenResponseBody,
-  type UsedCodeRecord,
-} from '../records.ts';
+import { keys, type ClientRecord, type CodeRecord, type TokenResponseBody, type UsedCodeRecord } from '../records.ts';
 import { revokeGrant } from './revoke-grant.ts';
 import { grantTtlSeconds, issueTokens, markClientUsed } from './token-issuance.ts';
 

@@ -4,13 +4,7 @@
 import { nowSeconds, type ProxyContext } from '../context.ts';
 import { sha256 } from '../crypto/digest.ts';
 import { randomToken } from '../crypto/random.ts';
-import {
-  keys,
-  type ClientRecord,
-  type GrantRecord,
-  type RefreshRecord,
-  type TokenResponseBody,
-} from '../records.ts';
+import { keys, type ClientRecord, type GrantRecord, type RefreshRecord, type TokenResponseBody } from '../records.ts';
 import { signAccessToken } from '../tokens/access-token.ts';
 
 export interface IssueInput {

@@ -40,12 +40,7 @@ export function codeRedirect(ctx: Responder, to: ResponseDestination, code: stri
  * An error response (RFC 6749 §4.1.2.1): error, error_description, state, iss; recorded for the access log.
  * @param status 302 after a GET, 303 after a POST (never 307, OAuth 2.1 §7.12 / AUTHZ-06).
  */
-export function errorRedirect(
-  ctx: Responder,
-  to: ResponseDestination,
-  error: OAuthError,
-  status: 302 | 303,
-): Response {
+export function errorRedirect(ctx: Responder, to: ResponseDestination, error: OAuthError, status: 302 | 303): Response {
   ctx.outcome.error = error.error;
   const params: Record<string, string> = { error: error.error };
   if (error.errorDescription !== undefined) params.error_description = error.errorDescription;

@@ -63,13 +63,22 @@ export function helpRows(sections: readonly TableSection[]): string[] {
   return lines;
 }
 
-/** A Markdown table of the given sections' options (`essentialOnly`: the rows marked for the top-level README). */
-export function markdownTable(sections: readonly TableSection[], essentialOnly = false): string {
-  const rows = ['| variable | flag | default | meaning |', '| --- | --- | --- | --- |'];
+/**
+ * A Markdown table of the given sections' options. `essentialOnly`: the rows marked for the top-level README;
+ * `withKeys`: a first column with the option's key (the name library callers use).
+ */
+export function markdownTable(
+  sections: readonly TableSection[],
+  { essentialOnly = false, withKeys = false } = {},
+): string {
+  const header = ['variable', 'flag', 'default', 'meaning'];
+  if (withKeys) header.unshift('option');
+  const rows = [`| ${header.join(' | ')} |`, `|${' --- |'.repeat(header.length)}`];
   for (const { table } of sections) {
-    for (const spec of Object.values(table) as OptionSpec<unknown>[]) {
+    for (const [key, spec] of Object.entries(table) as [string, OptionSpec<unknown>][]) {
       if (essentialOnly && !spec.essential) continue;
       const cells = [
+        ...(withKeys ? [`\`${key}\``] : []),
         `\`${spec.env}\``,
         `\`--${spec.flag}\``,
         escapeCell(defaultText(spec)),

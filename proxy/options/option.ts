@@ -45,8 +45,7 @@ export function option<T, D extends T | undefined = undefined>(spec: OptionSpec<
 }
 
 /** The value of a row once defaults are applied: `T`, or `T | undefined` for a row without a default. */
-export type ResolvedOf<S> =
-  S extends Row<infer T, infer D> ? (undefined extends D ? T | undefined : T) : ValueOf<S>;
+export type ResolvedOf<S> = S extends Row<infer T, infer D> ? (undefined extends D ? T | undefined : T) : ValueOf<S>;
 
 /** A table's values once defaults are applied. */
 export type ResolvedTable<Table> = { [K in keyof Table]: ResolvedOf<Table[K]> };

@@ -63,7 +63,7 @@ export const UPSTREAM_OPTIONS = {
     kind: text('SECRET'),
     env: 'UPSTREAM_CLIENT_SECRET',
     flag: 'upstream-client-secret',
-    doc: "Client secret of that app; never sent to MCP clients.",
+    doc: 'Client secret of that app; never sent to MCP clients.',
     required: true,
     example: 'upstream-secret',
     essential: true,

@@ -1,13 +1,13 @@
 // Step 6: the consent page. MCP SBP "Consent UI Requirements": it names the client, shows where the tokens will be
 // sent (the redirect URI's host prominently, then the full URI), the scopes, and the upstream IdP; CSRF-protected,
-// never framed. hono/html escapes every value, so a hostile client_name renders as text.
+// never framed. It also says which MCP server is asking (its display name and the issuer host), because a user may
+// have several. hono/html escapes every value, so a hostile client_name renders as text.
 import { html } from 'hono/html';
-import type { ProxyContext } from '../context.ts';
-import type { ClientRecord, PendingAuthorization } from '../records.ts';
 import { csrfToken } from '../consent/csrf.ts';
+import type { ProxyContext } from '../context.ts';
+import { isLoopbackHost } from '../http/loopback.ts';
+import type { ClientRecord, PendingAuthorization } from '../records.ts';
 import { renderPage } from './layout.ts';
-
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export interface ConsentView {
   pendingId: string;
@@ -32,14 +32,26 @@ export function renderConsentPage(ctx: ProxyContext, view: ConsentView): Promise
   const clientName = client.client_name ?? 'An unnamed application';
   const idp = PROVIDER_NAMES[ctx.settings.upstream.name] ?? ctx.settings.upstream.name;
   const remember = ctx.settings.consent === 'remember';
+  const serverHost = new URL(ctx.settings.issuer).host;
+  const server = ctx.settings.serverName;
   return renderPage(
     `Authorize ${clientName}`,
-    html`<h1>Allow <span>${clientName}</span> to access this MCP server?</h1>
+    html`<h1>
+        Allow <span class="client">${clientName}</span> to use
+        ${server ? html`<span class="server">${server}</span> at ${serverHost}` : html`the MCP server at ${serverHost}`}?
+      </h1>
+      ${
+        client.client_name === undefined
+          ? ''
+          : html`<p class="note">
+              The name “${clientName}” was chosen by the application itself; this server has not verified it.
+            </p>`
+      }
       <p>After you sign in with ${idp}, access will be sent to</p>
       <p class="host">${host}</p>
       <p class="uri">${authorization.redirectUri}</p>
       ${
-        LOOPBACK.has(redirect.hostname)
+        isLoopbackHost(redirect.hostname)
           ? html`<p class="note">
               This address is on your own computer. Approve only if you just started this sign-in from an application
               you trust.

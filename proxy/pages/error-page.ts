@@ -24,8 +24,10 @@ export function renderErrorPage(ctx: ProxyContext, error: OAuthError): Promise<R
     'Sign-in stopped',
     html`<h1>This sign-in cannot continue</h1>
       <p>${explanation}</p>
-      <p class="note">You can close this window and start again from the application. If it keeps happening, give
-        its developer these details:</p>
+      <p class="note">
+        You can close this window and start again from the application. If it keeps happening, give its developer these
+        details:
+      </p>
       <dl>
         <dt>Error</dt>
         <dd><code>${error.error}</code>${error.errorDescription ? html`: ${error.errorDescription}` : ''}</dd>

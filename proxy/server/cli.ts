@@ -1,7 +1,8 @@
 // `mcp-oauth-proxy`: the standalone reference proxy. Reads flags, environment variables and an optional JSON config
 // file through the option tables, prints one JSON ready line on stdout when listening, logs JSON on stderr, and stops
 // cleanly on SIGINT/SIGTERM. --help and --version load nothing but the tables, so they answer at once.
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { parseArgs, parseEnv } from 'node:util';
 import { helpRows } from '../options/help.ts';
 import type { OptionSpec } from '../options/option.ts';
 import { ConfigError, loadServerConfig, OPTION_SECTIONS } from './config.ts';
@@ -20,13 +21,15 @@ function usage(): string {
     'JSON object keyed by variable names (or option keys), e.g. {"PROXY_BASE_URL": "https://mcp.example.com"}.',
     '',
     '  --config FILE                                PROXY_CONFIG_FILE',
+    '  --env-file FILE                              KEY=VALUE lines (e.g. from mock-idp --print dotenv); variables',
+    '                                               already in the environment win over the file',
     '  -h, --help                                   this text',
     '  --version                                    the version',
     ...helpRows(OPTION_SECTIONS),
     '',
     'Quick start against the GitHub-style mock IdP, in two terminals:',
-    '  npx mock-idp --flavor github --port 4000 --env > .env.mock   (prints the UPSTREAM_* settings)',
-    '  set -a; . ./.env.mock; set +a; npx mcp-oauth-proxy --port 8080',
+    '  npx mock-idp --flavor github --port 4000 --print dotenv > mock-idp.env',
+    '  npx mcp-oauth-proxy --env-file mock-idp.env --port 8080',
   ].join('\n');
 }
 
@@ -35,6 +38,7 @@ function flagOptions(): Record<string, { type: 'string' } | { type: 'boolean'; s
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
     config: { type: 'string' },
+    'env-file': { type: 'string' },
   };
   for (const { table } of OPTION_SECTIONS) {
     for (const spec of Object.values(table) as OptionSpec<unknown>[]) options[spec.flag] = { type: 'string' };
@@ -45,6 +49,14 @@ function flagOptions(): Record<string, { type: 'string' } | { type: 'boolean'; s
 function fail(message: string): never {
   process.stderr.write(`mcp-oauth-proxy: ${message}\n`);
   process.exit(2);
+}
+
+function readEnvFile(path: string): Record<string, string> {
+  try {
+    return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
+  } catch (error) {
+    fail(`--env-file ${path}: ${(error as Error).message}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -73,7 +85,11 @@ async function main(): Promise<void> {
 
   let config;
   try {
-    config = loadServerConfig(flags, process.env);
+    const { 'env-file': envFile, ...settings } = flags;
+    config = loadServerConfig(
+      settings,
+      envFile === undefined ? process.env : { ...readEnvFile(envFile), ...process.env },
+    );
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;

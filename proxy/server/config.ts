@@ -60,7 +60,11 @@ function readConfigFile(path: string): Record<string, string | undefined> {
   } catch (error) {
     throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
   }
-  return configFileValues(path, parsed, OPTION_SECTIONS.map((s) => s.table));
+  return configFileValues(
+    path,
+    parsed,
+    OPTION_SECTIONS.map((s) => s.table),
+  );
 }
 
 /**

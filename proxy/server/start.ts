@@ -172,10 +172,7 @@ function signingFromConfig(config: ServerConfig): SigningOptions & { generated?:
   return { kind: 'secret', secret, generated: true };
 }
 
-function listen(
-  settings: ServerConfig['server'],
-  fetch: (request: Request) => Promise<Response>,
-): Promise<ServerType> {
+function listen(settings: ServerConfig['server'], fetch: (request: Request) => Promise<Response>): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port: settings.port, hostname: settings.host }, () => resolve(server));
     server.once('error', reject);

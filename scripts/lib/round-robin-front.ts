@@ -1,7 +1,7 @@
 // A minimal round-robin HTTP front for tests and benchmarks: each request goes to the next instance in turn, so a
 // flow's steps land on different proxy instances and only shared storage can make it work. Loopback only.
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { listenOnLoopback } from '../../testkit/loopback-server.ts';
 
 export interface RoundRobinFront {
   url: string;
@@ -16,7 +16,7 @@ export async function startRoundRobinFront(port = 0): Promise<RoundRobinFront> {
   let targets: URL[] = [];
   let counts: number[] = [];
   let next = 0;
-  const server: Server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     if (targets.length === 0) {
       res.writeHead(503, { 'content-type': 'text/plain' }).end('no instances yet');
       return;
@@ -44,21 +44,15 @@ export async function startRoundRobinFront(port = 0): Promise<RoundRobinFront> {
       res.end('bad gateway');
     });
     req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: actual } = server.address() as AddressInfo;
+  }, port);
   return {
-    url: `http://127.0.0.1:${actual}`,
+    url: server.url,
     setInstances(urls) {
       targets = urls.map((u) => new URL(u));
       counts = targets.map(() => 0);
       next = 0;
     },
     counts: () => [...counts],
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }

@@ -7,9 +7,9 @@ import { startMockIdp, type MockIdp, type MockIdpFlavor } from '../../../mock-id
 import { createOAuthProxy } from '../../app.ts';
 import { MemoryStore } from '../../storage/memory-store.ts';
 import { createUpstream, upstreamConfigFromEnv } from '../../upstream/create-upstream.ts';
-import { TestBrowser } from '../support/http-client.ts';
+import { TestBrowser } from '../../../testkit/test-browser.ts';
 import { serveProxy, type ServedProxy } from '../support/serve.ts';
-import { newPkce } from '../support/pkce.ts';
+import { newPkce } from '../../../testkit/pkce.ts';
 import { consentFields, echoAuthHandler, form } from '../support/test-proxy.ts';
 
 const CLIENT_REDIRECT = 'http://127.0.0.1:65000/callback';

@@ -8,9 +8,9 @@ import { MemoryStore } from '../../storage/memory-store.ts';
 import { RedisStore } from '../../storage/redis-store.ts';
 import type { JsonValue, Store } from '../../storage/store.ts';
 import type { MockIdpFlavor } from '../../../mock-idp/index.ts';
-import { refreshHttp, runHttpFlow } from '../support/http-flow.ts';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server.ts';
-import { startStack, type Stack } from '../support/running-proxy.ts';
+import { refreshHttp, runHttpFlow } from '../../../testkit/http-flow.ts';
+import { startRedisServer, type RedisServerHandle } from '../../../testkit/redis-server.ts';
+import { startStack, type Stack } from '../../../testkit/stack.ts';
 import {
   BASE,
   callMcp,

@@ -5,7 +5,7 @@ import type { OAuthProxy } from '../../app.ts';
 import { consentCookieName } from '../../consent/cookies.ts';
 import type { ProxyOptions } from '../../options/proxy-options.ts';
 import { FAKE_IDP } from '../support/fake-upstream.ts';
-import { newPkce } from '../support/pkce.ts';
+import { newPkce } from '../../../testkit/pkce.ts';
 import {
   BASE,
   CLIENT_REDIRECT,

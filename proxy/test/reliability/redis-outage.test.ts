@@ -2,9 +2,9 @@
 // queueing), a hung Redis is cut off by the command timeout, and once Redis is back the proxy serves again without
 // a restart of its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runHttpFlow, type FlowTokens } from '../support/http-flow.ts';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server.ts';
-import { startStack, type Stack } from '../support/running-proxy.ts';
+import { runHttpFlow, type FlowTokens } from '../../../testkit/http-flow.ts';
+import { startRedisServer, type RedisServerHandle } from '../../../testkit/redis-server.ts';
+import { startStack, type Stack } from '../../../testkit/stack.ts';
 import { mcpInitialize } from './server-support.ts';
 
 const REGISTRATION = JSON.stringify({

@@ -4,16 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockIdp, type MockIdp } from '../../../mock-idp/index.ts';
 import type { RunningProxy } from '../../server/start.ts';
-import { TestBrowser } from '../support/http-client.ts';
+import { TestBrowser } from '../../../testkit/test-browser.ts';
 import {
   authorizeHttp,
   exchangeCodeHttp,
   refreshHttp,
   registerHttpClient,
   type FlowTokens,
-} from '../support/http-flow.ts';
-import { newPkce } from '../support/pkce.ts';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server.ts';
+} from '../../../testkit/http-flow.ts';
+import { newPkce } from '../../../testkit/pkce.ts';
+import { startRedisServer, type RedisServerHandle } from '../../../testkit/redis-server.ts';
 import { consentFields, form } from '../support/test-proxy.ts';
 import { useTempDirs } from '../storage/temp-dir.ts';
 import { freePort, mcpInitialize, startProxyOn } from './server-support.ts';

@@ -1,23 +1,12 @@
 // Standalone proxy servers on a fixed loopback port, so that a test can stop one and start another on the same
 // storage, signing key and issuer (a restart), and an MCP request that proves an access token is accepted.
-import { createServer } from 'node:net';
 import { pino } from 'pino';
 import type { MockIdp } from '../../../mock-idp/index.ts';
 import { loadServerConfig } from '../../server/config.ts';
 import { startProxyServer, type RunningProxy } from '../../server/start.ts';
-import { TEST_SIGNING_KEY } from '../support/running-proxy.ts';
+import { TEST_SIGNING_KEY } from '../../../testkit/stack.ts';
 
-/** A port the OS just handed out for loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
-    });
-  });
-}
+export { freePort } from '../../../testkit/free-port.ts';
 
 /** The standalone server on `port` in front of `idp`, with PROXY_STORAGE = `storage` and the shared signing key. */
 export function startProxyOn(idp: MockIdp, port: number, storage: string): Promise<RunningProxy> {

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FaultKind, FaultSpec, MockIdpFlavor } from '../../../mock-idp/index.ts';
-import { TestBrowser } from '../support/http-client.ts';
-import { refreshHttp, registerHttpClient, runHttpFlow } from '../support/http-flow.ts';
-import { newPkce } from '../support/pkce.ts';
-import { startStack, type Stack } from '../support/running-proxy.ts';
+import { TestBrowser } from '../../../testkit/test-browser.ts';
+import { refreshHttp, registerHttpClient, runHttpFlow } from '../../../testkit/http-flow.ts';
+import { newPkce } from '../../../testkit/pkce.ts';
+import { startStack, type Stack } from '../../../testkit/stack.ts';
 import { consentFields, form } from '../support/test-proxy.ts';
 import { snapshotFileStore, without } from './store-snapshot.ts';
 

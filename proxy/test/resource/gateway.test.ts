@@ -1,9 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthInfo } from '../../resource/auth-info.ts';
 import { createGatewayHandler } from '../../resource/gateway.ts';
 import { createNodeHttpFetch } from '../../resource/node-http-fetch.ts';
+import { listenOnLoopback, type LoopbackServer } from '../../../testkit/loopback-server.ts';
 
 const auth: AuthInfo = {
   token: 'proxy-jwt-must-not-travel',
@@ -20,13 +20,13 @@ describe.each([
   ['fetch', undefined],
   ['node:http', createNodeHttpFetch()],
 ] as const)('gateway to a backend MCP server (%s)', (_name, transport) => {
-  let backend: Server;
+  let backend: LoopbackServer;
   let backendUrl: string;
   let seen: { method?: string; headers?: IncomingHttpHeaders; body?: string; url?: string } = {};
   let releaseStream: () => void = () => {};
 
   beforeAll(async () => {
-    backend = createServer((req, res) => {
+    backend = await listenOnLoopback((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -42,10 +42,9 @@ describe.each([
         res.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { ok: true } }));
       });
     });
-    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-    backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/mcp`;
+    backendUrl = `${backend.url}/mcp`;
   });
-  afterAll(() => new Promise<void>((resolve) => backend.close(() => resolve())));
+  afterAll(() => backend.close());
 
   it('forwards the JSON-RPC body and answers with the backend response and its MCP headers', async () => {
     const gateway = createGatewayHandler({ backendUrl, ...(transport ? { fetch: transport } : {}) });
@@ -122,12 +121,11 @@ describe.each([
 describe('the node:http transport of the gateway', () => {
   it('refuses to buffer a request body over the forwarding limit: 502, and the backend never sees it', async () => {
     let hits = 0;
-    const backend = createServer((_req, res) => {
+    const backend = await listenOnLoopback((_req, res) => {
       hits += 1;
       res.end('{}');
     });
-    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/mcp`;
+    const url = `${backend.url}/mcp`;
     try {
       const gateway = createGatewayHandler({ backendUrl: url, fetch: createNodeHttpFetch() });
       const small = await gateway(new Request('http://proxy.test/mcp', { method: 'POST', body: '{}' }), auth);
@@ -137,7 +135,7 @@ describe('the node:http transport of the gateway', () => {
       expect(response.status).toBe(502);
       expect(hits).toBe(1);
     } finally {
-      await new Promise<void>((resolve) => backend.close(() => resolve()));
+      await backend.close();
     }
   });
 });

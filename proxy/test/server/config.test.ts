@@ -109,12 +109,12 @@ describe('server configuration', () => {
 
   it('reads UPSTREAM_TOKEN_ENDPOINT_AUTH_METHOD from env, flag and file (once a lost setting)', () => {
     const method = (config: ReturnType<typeof loadServerConfig>) => config.upstream.tokenEndpointAuthMethod;
-    expect(method(loadServerConfig({}, { ...UPSTREAM, UPSTREAM_TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_post' }))).toBe(
-      'client_secret_post',
-    );
     expect(
-      method(loadServerConfig({ 'upstream-token-endpoint-auth-method': 'client_secret_basic' }, UPSTREAM)),
-    ).toBe('client_secret_basic');
+      method(loadServerConfig({}, { ...UPSTREAM, UPSTREAM_TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_post' })),
+    ).toBe('client_secret_post');
+    expect(method(loadServerConfig({ 'upstream-token-endpoint-auth-method': 'client_secret_basic' }, UPSTREAM))).toBe(
+      'client_secret_basic',
+    );
     const file = configFile({ UPSTREAM_TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_post' });
     expect(method(loadServerConfig({ config: file }, UPSTREAM))).toBe('client_secret_post');
   });

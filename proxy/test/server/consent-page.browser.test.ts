@@ -2,14 +2,13 @@
 // the IdP, Deny returns access_denied to the client, the page cannot be framed, and a remembered approval for one
 // client never approves another.
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../../conformance/lib/chromium.ts';
-import { newPkce } from '../support/pkce.ts';
-import { startCallbackListener, type CallbackListener } from '../support/callback-listener.ts';
-import { startStack, type Stack } from '../support/running-proxy.ts';
+import { newPkce } from '../../../testkit/pkce.ts';
+import { startCallbackListener, type CallbackListener } from '../../../testkit/callback-listener.ts';
+import { listenOnLoopback } from '../../../testkit/loopback-server.ts';
+import { startStack, type Stack } from '../../../testkit/stack.ts';
 
 const HOSTILE_NAME = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>Evil "Corp" & Co`;
 
@@ -121,19 +120,18 @@ describe('the consent page in Chromium', () => {
 
   it('cannot be framed by another site, while a page without anti-framing headers can', async () => {
     const clientId = await register('Framed client');
-    const framer: Server = createServer((_req, res) => {
+    const framer = await listenOnLoopback((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(
         `<!doctype html><iframe name="consent" src="${authorizeUrl(clientId, 'frame')}"></iframe>` +
           `<iframe name="control" src="${callback.url}?control=1"></iframe>`,
       );
     });
-    await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
       // The load event of the framing page waits for both frames to finish (or fail) loading.
-      await page.goto(`http://localhost:${(framer.address() as AddressInfo).port}/`, { waitUntil: 'load' });
+      await page.goto(`http://localhost:${framer.port}/`, { waitUntil: 'load' });
       const control = page.frame({ name: 'control' });
       expect(await control?.getByText('You can close this window').count()).toBe(1);
       const consent = page.frame({ name: 'consent' });
@@ -141,7 +139,7 @@ describe('the consent page in Chromium', () => {
       expect(await consent!.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     } finally {
       await context.close();
-      await new Promise<void>((resolve) => framer.close(() => resolve()));
+      await framer.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshHttp, runHttpFlow } from '../support/http-flow.ts';
-import { startStack, type Stack } from '../support/running-proxy.ts';
+import { refreshHttp, runHttpFlow } from '../../../testkit/http-flow.ts';
+import { startStack, type Stack } from '../../../testkit/stack.ts';
 
 describe.each(['github', 'oidc'] as const)('the standalone server over HTTP (%s upstream)', (flavor) => {
   let stack: Stack;

@@ -9,8 +9,8 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackendMcpServer, type BackendMcpServer } from '../../../bench/lib/backend-mcp-server.ts';
 import { generateJwks } from '../../server/generate-jwks.ts';
-import { runHttpFlow } from '../support/http-flow.ts';
-import { startStack, type Stack } from '../support/running-proxy.ts';
+import { runHttpFlow } from '../../../testkit/http-flow.ts';
+import { startStack, type Stack } from '../../../testkit/stack.ts';
 
 describe.each(['ES256', 'EdDSA'] as const)('asymmetric signing with %s', (alg) => {
   let stack: Stack;

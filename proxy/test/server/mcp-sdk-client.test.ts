@@ -14,8 +14,8 @@ import type {
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../../conformance/lib/chromium.ts';
-import { startCallbackListener, type CallbackListener } from '../support/callback-listener.ts';
-import { startStack, type Stack } from '../support/running-proxy.ts';
+import { startCallbackListener, type CallbackListener } from '../../../testkit/callback-listener.ts';
+import { startStack, type Stack } from '../../../testkit/stack.ts';
 
 /** A browser-backed OAuthClientProvider: the authorization URL is opened in Chromium, as a desktop client would. */
 class BrowserClientProvider implements OAuthClientProvider {

@@ -9,7 +9,7 @@ import { FileStore } from '../../storage/file-store.ts';
 import { MemoryStore } from '../../storage/memory-store.ts';
 import { RedisStore } from '../../storage/redis-store.ts';
 import { StoreUnavailableError } from '../../storage/store.ts';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server.ts';
+import { startRedisServer, type RedisServerHandle } from '../../../testkit/redis-server.ts';
 import { useTempDirs } from './temp-dir.ts';
 
 const tempDir = useTempDirs('create-store');

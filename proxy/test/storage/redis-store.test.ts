@@ -5,7 +5,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../storage/redis-store.ts';
 import { StoreUnavailableError } from '../../storage/store.ts';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server.ts';
+import { startRedisServer, type RedisServerHandle } from '../../../testkit/redis-server.ts';
 import { describeStoreContract } from './store-contract.ts';
 
 let server: RedisServerHandle;

@@ -5,7 +5,10 @@ import type { ProxyOptions } from '../../options/proxy-options.ts';
 import type { McpHandler } from '../../resource/auth-info.ts';
 import { MemoryStore } from '../../storage/memory-store.ts';
 import { createFakeUpstream, type FakeUpstream } from './fake-upstream.ts';
-import { newPkce } from './pkce.ts';
+import { consentFields, form } from '../../../testkit/forms.ts';
+import { newPkce } from '../../../testkit/pkce.ts';
+
+export { consentFields, form };
 
 export const BASE = 'https://proxy.test';
 export const CLIENT_REDIRECT = 'https://client.test/callback';
@@ -61,12 +64,6 @@ export async function registerClient(
   return { status: response.status, body: (await response.json()) as never };
 }
 
-export function form(fields: Record<string, string | undefined>): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined) params.append(k, v);
-  return params;
-}
-
 export function postForm(
   proxy: OAuthProxy,
   path: string,
@@ -84,14 +81,6 @@ export function postForm(
 
 export function authorizeUrl(params: Record<string, string | undefined>): string {
   return `${BASE}/authorize?${form(params).toString()}`;
-}
-
-/** The hidden fields of the consent form. */
-export function consentFields(html: string): { authorization_id: string; csrf_token: string } {
-  const id = /name="authorization_id" value="([^"]+)"/.exec(html)?.[1];
-  const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
-  if (!id || !csrf) throw new Error(`no consent form in page:\n${html}`);
-  return { authorization_id: id, csrf_token: csrf };
 }
 
 export interface FlowResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newPkce } from '../support/pkce.ts';
+import { newPkce } from '../../../testkit/pkce.ts';
 import {
   authorizeUrl,
   BASE,

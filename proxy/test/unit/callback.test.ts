@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UpstreamErrorKind } from '../../upstream/types.ts';
-import { newPkce } from '../support/pkce.ts';
+import { newPkce } from '../../../testkit/pkce.ts';
 import {
   authorizeUrl,
   BASE,

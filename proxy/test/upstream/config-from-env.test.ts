@@ -88,14 +88,26 @@ describe('configuration errors name the variable', () => {
       { ...CREDENTIALS, UPSTREAM_PROVIDER: 'okta' },
       'UPSTREAM_PROVIDER must be oidc, oauth2, github, google, azure or auth0, got "okta"',
     ],
-    [{ UPSTREAM_PROVIDER: 'github', UPSTREAM_CLIENT_SECRET: 's' }, 'UPSTREAM_CLIENT_ID (--upstream-client-id) is required'],
+    [
+      { UPSTREAM_PROVIDER: 'github', UPSTREAM_CLIENT_SECRET: 's' },
+      'UPSTREAM_CLIENT_ID (--upstream-client-id) is required',
+    ],
     [
       { UPSTREAM_PROVIDER: 'github', UPSTREAM_CLIENT_ID: 'id', UPSTREAM_CLIENT_SECRET: '' },
       'UPSTREAM_CLIENT_SECRET (--upstream-client-secret) is required',
     ],
-    [{ ...CREDENTIALS, UPSTREAM_PROVIDER: 'oidc' }, 'UPSTREAM_ISSUER (--upstream-issuer) is required for provider oidc'],
-    [{ ...CREDENTIALS, UPSTREAM_PROVIDER: 'auth0' }, 'UPSTREAM_ISSUER (--upstream-issuer) is required for provider auth0'],
-    [{ ...CREDENTIALS, UPSTREAM_PROVIDER: 'azure' }, 'UPSTREAM_TENANT (--upstream-tenant) is required for provider azure'],
+    [
+      { ...CREDENTIALS, UPSTREAM_PROVIDER: 'oidc' },
+      'UPSTREAM_ISSUER (--upstream-issuer) is required for provider oidc',
+    ],
+    [
+      { ...CREDENTIALS, UPSTREAM_PROVIDER: 'auth0' },
+      'UPSTREAM_ISSUER (--upstream-issuer) is required for provider auth0',
+    ],
+    [
+      { ...CREDENTIALS, UPSTREAM_PROVIDER: 'azure' },
+      'UPSTREAM_TENANT (--upstream-tenant) is required for provider azure',
+    ],
     [
       { ...CREDENTIALS, UPSTREAM_TOKEN_ENDPOINT: 'https://idp.example.com/token' },
       'UPSTREAM_AUTHORIZATION_ENDPOINT (--upstream-authorization-endpoint) is required for provider oauth2',

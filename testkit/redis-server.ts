@@ -2,7 +2,7 @@
 // and restart it on the same port so that outage and recovery can be tested. Nothing is persisted to disk.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { freePort } from '../../../scripts/lib/free-port.ts';
+import { freePort } from './free-port.ts';
 
 export interface RedisServerHandle {
   /** `redis://127.0.0.1:PORT`. */

@@ -1,6 +1,5 @@
 // A loopback redirect_uri for tests: records every hit (so "no redirect happened" is checkable) and answers 200.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server.ts';
 
 export interface CallbackListener {
   /** e.g. http://127.0.0.1:PORT/callback */
@@ -14,7 +13,7 @@ export interface CallbackListener {
 export async function startCallbackListener(): Promise<CallbackListener> {
   const hits: URL[] = [];
   let waiters: Array<(url: URL) => void> = [];
-  const server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     hits.push(url);
     const current = waiters;
@@ -24,16 +23,10 @@ export async function startCallbackListener(): Promise<CallbackListener> {
       .writeHead(200, { 'content-type': 'text/html' })
       .end('<!doctype html><title>Done</title><p>You can close this window.</p>');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/callback`,
+    url: `${server.url}/callback`,
     hits,
     next: () => new Promise((resolve) => waiters.push(resolve)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }

@@ -1,9 +1,9 @@
 // Starts the real stack for end-to-end tests: a mock upstream IdP on loopback and the standalone proxy server
 // configured from the mock's proxyEnv, exactly as a user would run them from the README.
 import { pino } from 'pino';
-import { startMockIdp, type MockIdp, type MockIdpFlavor, type StartMockIdpOptions } from '../../../mock-idp/index.ts';
-import { loadServerConfig } from '../../server/config.ts';
-import { startProxyServer, type RunningProxy, type StartOptions } from '../../server/start.ts';
+import { startMockIdp, type MockIdp, type MockIdpFlavor, type StartMockIdpOptions } from '../mock-idp/index.ts';
+import { loadServerConfig } from '../proxy/server/config.ts';
+import { startProxyServer, type RunningProxy, type StartOptions } from '../proxy/server/start.ts';
 
 export const TEST_SIGNING_KEY = 'e2e-signing-key-0123456789abcdef0123456789';
 

@@ -1,10 +1,10 @@
 // The whole authorization flow over real HTTP, without a browser: register → authorize → consent (form post with its
 // CSRF token) → upstream login (login / login_hint appended, as the mock IdPs allow) → callback → code → tokens.
 // Used by reliability tests, the multi-instance test and the benchmarks.
-import type { MockIdpFlavor } from '../../../mock-idp/index.ts';
-import { TestBrowser } from './http-client.ts';
+import type { MockIdpFlavor } from '../mock-idp/index.ts';
+import { TestBrowser } from './test-browser.ts';
 import { newPkce } from './pkce.ts';
-import { consentFields, form } from './test-proxy.ts';
+import { consentFields, form } from './forms.ts';
 
 export interface FlowTokens {
   access_token: string;

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { OptionError, resolveTable, type ResolvedTable } from './options/option.ts';
 import { PROXY_OPTIONS } from './options/proxy-option-table.ts';
 import type { ProxyOptions, SigningOptions } from './options/proxy-options.ts';
-import { MIN_SECRET_LENGTH } from './options/kinds.ts';
+import { MIN_SECRET_LENGTH } from './crypto/hmac.ts';
 import type { Store } from './storage/store.ts';
 import type { UpstreamProvider } from './upstream/types.ts';
 

@@ -1,10 +1,10 @@
 // Builds one mutant: a copy of proxy/ under .mutants/<id>/proxy/ (inside the repository, so node_modules resolves)
 // with the mutant's patch applied. proxy/ itself is never touched.
-import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MUTANTS_DIR, REPO_ROOT, type Mutant } from './catalog.ts';
+import { PatchDoesNotFit, plant } from './plant.ts';
 
 export const WORK_DIR = join(REPO_ROOT, '.mutants');
 
@@ -25,26 +25,19 @@ export function copyProxy(name: string, run = ''): string {
 }
 
 /**
- * Copies proxy/ and applies the patch; throws "patch no longer applies to proxy/<file>" when the proxy moved on.
+ * Copies proxy/ and plants the patch (by content, see plant.ts); throws naming the file and hunk when the lines the
+ * patch changes are gone.
  * Returns the mutant's directory (the one holding `proxy/`).
  */
 export function materialize(mutant: Mutant, run = ''): string {
   const patch = join(MUTANTS_DIR, mutant.patch);
   if (!existsSync(patch)) throw new Error(`${mutant.id}: patch file ${mutant.patch} is missing`);
   const dir = copyProxy(mutant.id, run);
-  const directory = relative(REPO_ROOT, dir);
   try {
-    execFileSync('git', ['apply', '--unidiff-zero', `--directory=${directory}`, patch], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    plant(readFileSync(patch, 'utf8'), dir);
   } catch (error) {
-    const stderr = String((error as { stderr?: Buffer }).stderr ?? error);
-    const files = [...stderr.matchAll(/(?:patch failed|No such file|does not exist in index)[^\n]*?(proxy\/[^\s:]+)/g)]
-      .map((m) => m[1])
-      .filter(Boolean);
-    const where = files.length ? [...new Set(files)].join(', ') : 'proxy/';
-    throw new Error(`${mutant.id}: patch no longer applies to ${where}; re-create ${mutant.patch}\n${stderr.trim()}`);
+    if (!(error instanceof PatchDoesNotFit)) throw error;
+    throw new Error(`${mutant.id}: ${error.message}; re-create ${mutant.patch} (conformance/mutants/README.md)`);
   }
   return dir;
 }

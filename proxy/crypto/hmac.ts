@@ -3,9 +3,15 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { constantTimeEqual } from './digest.ts';
 
-/** Derives a 32-byte key for one purpose (`info`) from a secret (RFC 5869 HKDF-SHA256). */
-export function deriveKey(secret: string, info: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), 'mcp-oauth-proxy', info, 32));
+/** Shortest secret accepted anywhere (characters): HKDF adds no entropy to a guessable secret. */
+export const MIN_SECRET_LENGTH = 32;
+
+/**
+ * Derives a 32-byte key for one purpose (`info`) from a secret (RFC 5869 HKDF-SHA256). The salt is fixed per use so
+ * that keys stay stable across restarts; storage encryption keeps the empty salt its records were sealed with.
+ */
+export function deriveKey(secret: string, info: string, salt: string = 'mcp-oauth-proxy'): Buffer {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), salt, info, 32));
 }
 
 /** HMAC-SHA256 of `message`, base64url. */

@@ -2,6 +2,7 @@
 // and checks a typed value (library callers) with the same rule, so one option has one message wherever it comes
 // from: the caller only prefixes the name it was set under (`PROXY_ACCESS_TOKEN_TTL`, `--access-token-ttl`,
 // `accessTokenTtlSeconds`).
+import { MIN_SECRET_LENGTH } from '../crypto/hmac.ts';
 
 /** A rule broken by a value, phrased to follow the option's name: "must be a whole number from 1 to 86400". */
 export class OptionValueProblem extends Error {
@@ -74,9 +75,6 @@ export const boolean: Kind<boolean> = {
   },
   toText: String,
 };
-
-/** Shortest secret accepted anywhere (HKDF adds no entropy to a guessable secret). */
-export const MIN_SECRET_LENGTH = 32;
 
 /** High-entropy text, at least 32 characters; never echoed in messages. */
 export const secret: Kind<string> = {

@@ -1,14 +1,14 @@
 // Encryption at rest around any backend: records are sealed with AES-256-GCM before they reach disk or Redis, with
 // the record key as associated data so that a ciphertext copied to another key does not decrypt.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { deriveKey, MIN_SECRET_LENGTH } from '../crypto/hmac.ts';
 import type { JsonValue, Store } from './store.ts';
 
 /** HKDF `info`: binds derived keys to this purpose and format version, so the same secret elsewhere yields other keys. */
 const HKDF_INFO = 'mcp-oauth-proxy storage v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-/** Secrets shorter than this (characters) are refused: HKDF does not add entropy to a guessable secret. */
-export const MIN_SECRET_LENGTH = 32;
+export { MIN_SECRET_LENGTH };
 
 /** What the inner store holds: format version, random 96-bit IV, and ciphertext followed by the GCM tag. */
 // A type alias rather than an interface so that it is assignable to JsonValue.
@@ -41,9 +41,7 @@ export class EncryptedStore implements Store {
       }
     }
     this.#inner = inner;
-    this.#keys = options.secrets.map((secret) =>
-      Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), HKDF_INFO, 32)),
-    );
+    this.#keys = options.secrets.map((secret) => deriveKey(secret, HKDF_INFO, ''));
   }
 
   async get<T extends JsonValue>(key: string): Promise<T | undefined> {

@@ -26,16 +26,16 @@ defineCheck(
     refs: [ref.rfc(7636, '4.2'), ref.oauth21('Authorization Code Grant')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await sharedFlow(suite);
     const res = await callMcp(suite, flow.tokens.access_token);
     // A 400 that refuses the MCP revision we speak passed authorization (a refused token is 401, MCP authorization
     // "Error Handling") but proves nothing about the token: not testable under this --revision, not a pass.
     if (res.status === 400 && /unsupported protocol version/i.test(res.text))
-      return ck.notTestable(
+      return verdict.notTestable(
         `the MCP endpoint does not serve revision ${suite.settings.revision} (${res.text.slice(0, 160)}); rerun with the --revision it implements`,
       );
-    ck.check(res.status >= 200 && res.status < 300, 'the MCP endpoint must accept the access token', {
+    verdict.check(res.status >= 200 && res.status < 300, 'the MCP endpoint must accept the access token', {
       expected: '2xx',
       actual: `${res.status} ${res.text.slice(0, 120)}`,
     });
@@ -50,11 +50,11 @@ defineCheck(
     refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Reuse of Authorization Codes')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await authorizationCode(suite);
     requireTokens(await exchangeCode(suite, flow), 'first redemption');
     const replay = await exchangeCode(suite, flow);
-    ck.equal(statusAndError(replay), '400 invalid_grant', 'second redemption of the same code');
+    verdict.equal(statusAndError(replay), '400 invalid_grant', 'second redemption of the same code');
   },
 );
 
@@ -66,17 +66,20 @@ defineCheck(
     refs: [ref.rfc(6749, '10.5'), ref.rfc(6749, '4.1.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await authorizationCode(suite);
     const first = requireTokens(await exchangeCode(suite, flow), 'first redemption');
     const replay = await exchangeCode(suite, flow);
     if (tokenSet(replay))
-      ck.fail('the replay itself was answered with tokens (see CODE-01)', { level: 'MUST', actual: replay.status });
+      verdict.fail('the replay itself was answered with tokens (see CODE-01)', {
+        level: 'MUST',
+        actual: replay.status,
+      });
     const mcp = await callMcp(suite, first.access_token);
-    ck.equal(mcp.status, 401, 'MCP status with the access token of a replayed code');
+    verdict.equal(mcp.status, 401, 'MCP status with the access token of a replayed code');
     if (first.refresh_token) {
       const refreshed = await refreshGrant(suite, flow.client, first.refresh_token);
-      ck.equal(errorCode(refreshed), 'invalid_grant', 'refresh with the refresh token of a replayed code');
+      verdict.equal(errorCode(refreshed), 'invalid_grant', 'refresh with the refresh token of a replayed code');
     }
   },
 );
@@ -89,14 +92,14 @@ defineCheck(
     refs: [ref.oauth21('Reuse of Authorization Codes')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await authorizationCode(suite);
     const first = requireTokens(await exchangeCode(suite, flow), 'first redemption');
     const replay = await exchangeCode(suite, flow, { code_verifier: newVerifier() });
-    ck.equal(statusAndError(replay), '400 invalid_grant', 'replay with a wrong verifier');
+    verdict.equal(statusAndError(replay), '400 invalid_grant', 'replay with a wrong verifier');
     const mcp = await callMcp(suite, first.access_token);
     if (mcp.status === 401)
-      ck.warn('an invalid replay SHOULD NOT revoke the issued tokens (denial of service)', {
+      verdict.warn('an invalid replay SHOULD NOT revoke the issued tokens (denial of service)', {
         expected: 'token still accepted',
         actual: 401,
       });
@@ -111,13 +114,13 @@ defineCheck(
     refs: [ref.oauth21('Token Request (authorization code)')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await authorizationCode(suite);
     const other = await otherClient(suite);
     // B presents the code as itself: with B's own credentials when the proxy issued secrets. Sending A's Basic
     // credentials with client_id=B would be one request with two client identities (RFC 6749 §2.3.1), not B.
     const res = await exchangeCode(suite, flow, {}, other);
-    ck.equal(statusAndError(res), '400 invalid_grant', "redemption of client A's code by client B");
+    verdict.equal(statusAndError(res), '400 invalid_grant', "redemption of client A's code by client B");
   },
 );
 
@@ -129,12 +132,12 @@ defineCheck(
     refs: [ref.oauth21('Differences from OAuth 2.0'), ref.rfc(6749, '4.1.3')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const callback = await suite.callback();
     const client = await registerClient(suite, publicClientMetadata([callback.uri(), callback.uri('/other')]));
     const flow = await authorizationCode(suite, { client, redirectUri: callback.uri() });
     const res = await exchangeCode(suite, flow, { redirect_uri: callback.uri('/other') });
-    ck.equal(statusAndError(res), '400 invalid_grant', 'redemption with a different registered redirect_uri');
+    verdict.equal(statusAndError(res), '400 invalid_grant', 'redemption with a different registered redirect_uri');
   },
 );
 
@@ -146,14 +149,18 @@ defineCheck(
     refs: [ref.rfc(6749, '4.1.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const ttl = suite.settings.targetDescription.codeTtlSeconds;
     if (ttl === undefined || ttl > 30) {
-      return ck.notApplicable('declare codeTtlSeconds (≤ 30) in the target description to wait a code out');
+      return verdict.notApplicable('declare codeTtlSeconds (≤ 30) in the target description to wait a code out');
     }
     const flow = await authorizationCode(suite);
     await new Promise((r) => setTimeout(r, (ttl + 1) * 1000));
-    ck.equal(statusAndError(await exchangeCode(suite, flow)), '400 invalid_grant', `redemption after ${ttl + 1} s`);
-    ck.note(`declared lifetime ${ttl} s`);
+    verdict.equal(
+      statusAndError(await exchangeCode(suite, flow)),
+      '400 invalid_grant',
+      `redemption after ${ttl + 1} s`,
+    );
+    verdict.note(`declared lifetime ${ttl} s`);
   },
 );

@@ -2,7 +2,7 @@
 // userinfo tricks, no redirect on an invalid client or URI, byte-exact state, duplicates, unsupported response types
 // (requirements.md B6).
 import { defineCheck } from '../lib/check.ts';
-import type { CheckContext } from '../lib/check-context.ts';
+import type { Verdict } from '../lib/verdict.ts';
 import { authorizeParams, probeAuthorize, type Probe } from '../lib/authorize-probe.ts';
 import { authorize, buildAuthorizeUrl, sharedClient } from '../lib/flow.ts';
 import { REVISIONS } from '../lib/model.ts';
@@ -14,15 +14,15 @@ import type { Suite } from '../lib/suite.ts';
 
 const ALL = [...REVISIONS];
 
-function expectRefused(ck: CheckContext, probe: Probe, what: string): void {
-  ck.check(probe.kind === 'error_page', `${what} must be refused with an error page, without redirecting`, {
+function expectRefused(verdict: Verdict, probe: Probe, what: string): void {
+  verdict.check(probe.kind === 'error_page', `${what} must be refused with an error page, without redirecting`, {
     expected: '4xx error page, no redirect',
     actual: probe.summary,
   });
 }
 
-function expectAccepted(ck: CheckContext, probe: Probe, what: string, level?: 'SHOULD'): void {
-  ck.check(probe.kind === 'accepted', `${what} must be accepted`, {
+function expectAccepted(verdict: Verdict, probe: Probe, what: string, level?: 'SHOULD'): void {
+  verdict.check(probe.kind === 'accepted', `${what} must be accepted`, {
     expected: 'consent page or onward redirect',
     actual: probe.summary,
     ...(level ? { level } : {}),
@@ -51,17 +51,17 @@ defineCheck(
     refs: [ref.oauth21('Redirect URI Registration'), ref.rfc(9700, '4.1.3')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const client = await sharedClient(suite);
     const callback = await suite.callback();
     expectAccepted(
-      ck,
+      verdict,
       await probeAuthorize(suite, authorizeParams(suite, client.client_id, callback.uri())),
       'the registered URI (control)',
     );
     for (const uri of variants(callback.port)) {
       expectRefused(
-        ck,
+        verdict,
         await probeAuthorize(suite, authorizeParams(suite, client.client_id, uri), uri),
         `redirect_uri ${uri}`,
       );
@@ -78,7 +78,7 @@ defineCheck(
     refs: [ref.rfc(9700, '2.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const client = await sharedClient(suite);
     const { port } = await suite.callback();
     const uris = [
@@ -90,7 +90,7 @@ defineCheck(
     ];
     for (const uri of uris) {
       expectRefused(
-        ck,
+        verdict,
         await probeAuthorize(suite, authorizeParams(suite, client.client_id, uri), uri),
         `unregistered redirect_uri ${uri}`,
       );
@@ -106,7 +106,7 @@ defineCheck(
     refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const callback = await suite.callback();
     const client = await sharedClient(suite);
     const cases: [string, Record<string, string | undefined>][] = [
@@ -122,11 +122,11 @@ defineCheck(
         await page.goto(await buildAuthorizeUrl(suite, params), { timeout: 10_000 }).catch(() => undefined);
         await page.waitForTimeout(300);
         const hit = callback.hits.slice(from).find((h) => h.path !== '/callback');
-        ck.check(!hit, `${what}: the callback listener must receive nothing`, {
+        verdict.check(!hit, `${what}: the callback listener must receive nothing`, {
           expected: 'no request',
           actual: hit?.path,
         });
-        ck.check(
+        verdict.check(
           !page.url().startsWith(`http://127.0.0.1:${callback.port}`),
           `${what}: the browser must stay on the proxy`,
           { actual: page.url().split('?')[0] },
@@ -147,26 +147,26 @@ defineCheck(
     refs: [ref.rfc(8252, '7.3'), ref.oauth21('Loopback Interface Redirection')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     let probed = 0;
     for (const host of ['127.0.0.1', '[::1]']) {
-      const loopback = await registerLoopbackClient(suite, ck, host);
+      const loopback = await registerLoopbackClient(suite, verdict, host);
       if (!loopback) continue;
       probed++;
       const { client, registered } = loopback;
       expectAccepted(
-        ck,
+        verdict,
         await probeAuthorize(suite, authorizeParams(suite, client.client_id, `http://${host}:54321/callback`)),
         `http://${host}:54321/callback for ${registered}`,
       );
       const other = `http://${host}:54321/other`;
       expectRefused(
-        ck,
+        verdict,
         await probeAuthorize(suite, authorizeParams(suite, client.client_id, other), other),
         `${other} (path differs)`,
       );
     }
-    if (probed === 0) ck.notTestable('no loopback IP redirect URI could be registered');
+    if (probed === 0) verdict.notTestable('no loopback IP redirect URI could be registered');
   },
 );
 
@@ -178,7 +178,7 @@ defineCheck(
  */
 async function registerLoopbackClient(
   suite: Suite,
-  ck: CheckContext,
+  verdict: Verdict,
   host: string,
 ): Promise<{ client: RegisteredClient; registered: string } | undefined> {
   const refusals: string[] = [];
@@ -190,7 +190,7 @@ async function registerLoopbackClient(
       refusals.push(`${registered}: ${err.message}`);
     }
   }
-  ck.note(`registration refused (${refusals.join(', ')}): ${host} not probed`);
+  verdict.note(`registration refused (${refusals.join(', ')}): ${host} not probed`);
   return undefined;
 }
 
@@ -202,11 +202,11 @@ defineCheck(
     refs: [ref.rfc(8252, '8.3'), ref.mcpAuth('client-id-metadata-documents', 'localhost redirect URIs')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const loopback = await registerLoopbackClient(suite, ck, 'localhost');
-    if (!loopback) return ck.notTestable('no localhost redirect URI could be registered');
+  async ({ suite, verdict }) => {
+    const loopback = await registerLoopbackClient(suite, verdict, 'localhost');
+    if (!loopback) return verdict.notTestable('no localhost redirect URI could be registered');
     expectAccepted(
-      ck,
+      verdict,
       await probeAuthorize(suite, authorizeParams(suite, loopback.client.client_id, 'http://localhost:54321/callback')),
       `http://localhost:54321/callback for ${loopback.registered}`,
     );
@@ -221,11 +221,11 @@ defineCheck(
     refs: [ref.oauth21('Redirect URI in the authorization request')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const callback = await suite.callback();
     const client = await registerClient(suite, publicClientMetadata([callback.uri(), callback.uri('/second')]));
     expectRefused(
-      ck,
+      verdict,
       await probeAuthorize(suite, authorizeParams(suite, client.client_id, undefined), callback.uri('')),
       'a request without redirect_uri',
     );
@@ -240,11 +240,11 @@ defineCheck(
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(6749, '3.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const client = await sharedClient(suite);
     const cb = (await suite.callback()).uri();
     expectAccepted(
-      ck,
+      verdict,
       await probeAuthorize(suite, authorizeParams(suite, client.client_id, cb, { x_conformance: '1' }), cb),
       'an unknown parameter',
     );
@@ -255,7 +255,7 @@ defineCheck(
       const first = pairs.find(([k]) => k === dup);
       pairs.push([dup, dup === 'redirect_uri' ? (first?.[1] ?? cb) : `${first?.[1] ?? ''}x`]);
       const probe = await probeAuthorize(suite, pairs, cb);
-      ck.check(
+      verdict.check(
         probe.kind === 'error_page' || probe.error === 'invalid_request',
         `a duplicated ${dup} must be refused`,
         {
@@ -275,13 +275,13 @@ defineCheck(
     refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Authorization Response')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const state = trickyState();
     const flow = await authorize(suite, { state });
     await flow.context.close();
-    if (!flow.hit) return ck.notTestable('the flow did not reach the client callback');
-    ck.equal(flow.hit.params.get('state'), state, 'state returned to the client');
-    ck.equal(flow.hit.params.getAll('state').length, 1, 'number of state parameters');
+    if (!flow.hit) return verdict.notTestable('the flow did not reach the client callback');
+    verdict.equal(flow.hit.params.get('state'), state, 'state returned to the client');
+    verdict.equal(flow.hit.params.getAll('state').length, 1, 'number of state parameters');
   },
 );
 
@@ -293,7 +293,7 @@ defineCheck(
     refs: [ref.oauth21('Authorization Request'), ref.oauth21('Differences from OAuth 2.0')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const client = await sharedClient(suite);
     const cb = (await suite.callback()).uri();
     for (const responseType of ['token', 'code token', undefined]) {
@@ -306,11 +306,11 @@ defineCheck(
         probe.kind === 'error_page' ||
         (probe.kind === 'error_redirect' &&
           ['unsupported_response_type', 'invalid_request'].includes(probe.error ?? ''));
-      ck.check(ok, `response_type=${responseType ?? '(missing)'} must be refused`, {
+      verdict.check(ok, `response_type=${responseType ?? '(missing)'} must be refused`, {
         expected: 'unsupported_response_type / invalid_request',
         actual: probe.summary,
       });
-      ck.check(!probe.location?.hash.includes('access_token'), 'no token may be issued in the fragment', {
+      verdict.check(!probe.location?.hash.includes('access_token'), 'no token may be issued in the fragment', {
         actual: 'access_token in fragment',
       });
     }

@@ -16,10 +16,10 @@ defineCheck(
     refs: [ref.rfc(8414, '3'), ref.mcpAuth('authorization-server-metadata-discovery', 'AS metadata discovery')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const url = wellKnownUrl(suite.settings.issuer, 'oauth-authorization-server');
     const res = await suite.http.request({ url, headers: { accept: 'application/json' } });
-    ck.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata document`, {
+    verdict.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata document`, {
       expected: '200 with a JSON object',
       actual: `${res.status} ${res.text.slice(0, 100)}`,
     });
@@ -34,13 +34,13 @@ defineCheck(
     refs: [ref.rfc(8414, '3'), ref.mcpAuth('communication-security', 'Communication security')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { url } = await authorizationServerMetadata(suite);
     if (isLoopbackUrl(url)) {
-      ck.note('loopback target: https not required for local testing');
+      verdict.note('loopback target: https not required for local testing');
       return;
     }
-    ck.check(url.startsWith('https://'), 'metadata URL must use https', { expected: 'https://…', actual: url });
+    verdict.check(url.startsWith('https://'), 'metadata URL must use https', { expected: 'https://…', actual: url });
   },
 );
 
@@ -52,16 +52,16 @@ defineCheck(
     refs: [ref.rfc(8414, '3.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { response, body } = await authorizationServerMetadata(suite);
-    ck.check(isJsonContentType(response), 'content type must be application/json', {
+    verdict.check(isJsonContentType(response), 'content type must be application/json', {
       expected: 'application/json',
       actual: response.headers.get('content-type') ?? '(none)',
     });
     const empty = Object.entries(body)
       .filter(([, v]) => Array.isArray(v) && v.length === 0)
       .map(([k]) => k);
-    ck.check(empty.length === 0, 'claims with zero elements must be omitted', {
+    verdict.check(empty.length === 0, 'claims with zero elements must be omitted', {
       expected: 'no []',
       actual: empty.join(', '),
     });
@@ -76,15 +76,21 @@ defineCheck(
     refs: [ref.rfc(8414, '2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
     const issuer = body.issuer;
-    ck.check(typeof issuer === 'string', 'issuer is required', { expected: 'a string', actual: issuer });
+    verdict.check(typeof issuer === 'string', 'issuer is required', { expected: 'a string', actual: issuer });
     const url = new URL(issuer as string);
-    ck.check(!url.search && !url.hash && !(issuer as string).includes('#'), 'issuer must have no query or fragment', {
+    verdict.check(
+      !url.search && !url.hash && !(issuer as string).includes('#'),
+      'issuer must have no query or fragment',
+      {
+        actual: issuer,
+      },
+    );
+    verdict.check(url.protocol === 'https:' || isLoopbackUrl(issuer as string), 'issuer must use https', {
       actual: issuer,
     });
-    ck.check(url.protocol === 'https:' || isLoopbackUrl(issuer as string), 'issuer must use https', { actual: issuer });
   },
 );
 
@@ -99,9 +105,9 @@ defineCheck(
     ],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
-    ck.equal(body.issuer, suite.settings.issuer, 'metadata issuer (byte comparison, no normalisation)');
+    verdict.equal(body.issuer, suite.settings.issuer, 'metadata issuer (byte comparison, no normalisation)');
   },
 );
 
@@ -113,16 +119,16 @@ defineCheck(
     refs: [ref.rfc(8414, '2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
     for (const name of ['authorization_endpoint', 'token_endpoint']) {
-      ck.check(typeof body[name] === 'string', `${name} is required`, {
+      verdict.check(typeof body[name] === 'string', `${name} is required`, {
         expected: 'a URL',
         actual: body[name] ?? '(absent)',
       });
     }
     const types = body.response_types_supported;
-    ck.check(Array.isArray(types) && types.includes('code'), 'response_types_supported must contain "code"', {
+    verdict.check(Array.isArray(types) && types.includes('code'), 'response_types_supported must contain "code"', {
       expected: '["code", …]',
       actual: types ?? '(absent)',
     });
@@ -137,10 +143,10 @@ defineCheck(
     refs: [ref.mcpAuth('authorization-code-protection', 'Authorization code protection'), ref.rfc(8414, '2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
     const methods = body.code_challenge_methods_supported;
-    ck.check(
+    verdict.check(
       Array.isArray(methods) && methods.includes('S256'),
       'MCP clients refuse to proceed without S256 advertised',
       {
@@ -159,10 +165,10 @@ defineCheck(
     refs: [ref.oauth21('Authorization Request'), ref.rfc(9700, '2.1.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
     const methods = body.code_challenge_methods_supported;
-    ck.check(
+    verdict.check(
       !(Array.isArray(methods) && methods.includes('plain')),
       'MCP clients must use S256; plain only weakens PKCE',
       {
@@ -181,10 +187,10 @@ defineCheck(
     refs: [ref.rfc(8414, '2'), ref.oauth21('Differences from OAuth 2.0')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
     const grants = body.grant_types_supported;
-    ck.check(
+    verdict.check(
       Array.isArray(grants),
       'without grant_types_supported the default ["authorization_code","implicit"] applies',
       {
@@ -193,10 +199,10 @@ defineCheck(
       },
     );
     const list = grants as unknown[];
-    ck.check(list.includes('authorization_code'), 'grant_types_supported must list authorization_code', {
+    verdict.check(list.includes('authorization_code'), 'grant_types_supported must list authorization_code', {
       actual: list,
     });
-    ck.check(
+    verdict.check(
       !list.includes('implicit') && !list.includes('password'),
       'OAuth 2.1 omits the implicit and password grants',
       {
@@ -205,7 +211,7 @@ defineCheck(
       },
     );
     const auth = body.token_endpoint_auth_methods_supported;
-    ck.check(
+    verdict.check(
       Array.isArray(auth) && auth.includes('none'),
       'public MCP clients need token_endpoint_auth_method "none"',
       {
@@ -224,9 +230,9 @@ defineCheck(
     refs: [ref.rfc(8414, '2'), ref.mcpAuth('dynamic-client-registration', 'Dynamic client registration')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
-    ck.check(
+    verdict.check(
       typeof body.registration_endpoint === 'string',
       'registration_endpoint is how MCP clients obtain a client_id here',
       {
@@ -245,9 +251,9 @@ defineCheck(
     refs: [ref.mcpAuth('client-id-metadata-documents', 'Client ID metadata documents')],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
-    ck.equal(body.client_id_metadata_document_supported, true, 'client_id_metadata_document_supported');
+    verdict.equal(body.client_id_metadata_document_supported, true, 'client_id_metadata_document_supported');
   },
 );
 
@@ -259,7 +265,7 @@ defineCheck(
     refs: [ref.mcpAuth('authorization-server-metadata-discovery', 'AS metadata discovery')],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const issuer = suite.settings.issuer;
     const path = new URL(issuer).pathname.replace(/\/+$/, '');
     const candidates = [
@@ -273,13 +279,13 @@ defineCheck(
       const body = jsonObject(res);
       if (res.status !== 200 || !body) continue;
       found.push(url);
-      ck.equal(body.issuer, issuer, `issuer at ${url}`);
+      verdict.equal(body.issuer, issuer, `issuer at ${url}`);
     }
-    ck.check(found.length > 0, 'at least one discovery URL must answer', {
+    verdict.check(found.length > 0, 'at least one discovery URL must answer', {
       expected: candidates.join(' or '),
       actual: 'none',
     });
-    ck.note(`answering: ${found.join(', ')}`);
+    verdict.note(`answering: ${found.join(', ')}`);
   },
 );
 
@@ -291,14 +297,14 @@ defineCheck(
     refs: [ref.mcpAuth('communication-security', 'Communication security')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
     const endpoints = Object.entries(body).filter(
       ([k, v]) => (k.endsWith('_endpoint') || k === 'jwks_uri') && typeof v === 'string',
     );
     for (const [name, value] of endpoints) {
       const v = value as string;
-      ck.check(v.startsWith('https://') || isLoopbackUrl(v), `${name} must use https`, {
+      verdict.check(v.startsWith('https://') || isLoopbackUrl(v), `${name} must use https`, {
         expected: 'https://…',
         actual: v,
       });
@@ -314,13 +320,13 @@ defineCheck(
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(9700, '2.6')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
     const url = body.authorization_endpoint;
-    if (typeof url !== 'string') return ck.notTestable('no authorization_endpoint');
+    if (typeof url !== 'string') return verdict.notTestable('no authorization_endpoint');
     const res = await suite.http.request({ url, headers: { origin: 'https://attacker.example' } });
     const acao = res.headers.get('access-control-allow-origin');
-    ck.check(acao === null, 'Cross-Origin Resource Sharing must not be supported at the authorization endpoint', {
+    verdict.check(acao === null, 'Cross-Origin Resource Sharing must not be supported at the authorization endpoint', {
       expected: 'no Access-Control-Allow-Origin',
       actual: acao,
     });

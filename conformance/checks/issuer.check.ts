@@ -17,12 +17,12 @@ defineCheck(
     refs: [ref.rfc(9207, '2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
     if (body.authorization_response_iss_parameter_supported !== true)
-      return ck.notApplicable('authorization_response_iss_parameter_supported is not true');
+      return verdict.notApplicable('authorization_response_iss_parameter_supported is not true');
     const flow = await sharedFlow(suite);
-    ck.equal(flow.hit?.params.getAll('iss').length, 1, 'number of iss parameters in the success response');
+    verdict.equal(flow.hit?.params.getAll('iss').length, 1, 'number of iss parameters in the success response');
     const client = await sharedClient(suite);
     const cb = (await suite.callback()).uri();
     const probe = await probeAuthorize(
@@ -31,8 +31,8 @@ defineCheck(
       cb,
     );
     if (probe.kind !== 'error_redirect' || !probe.location)
-      return ck.note(`no error redirect to inspect (${probe.summary})`);
-    ck.equal(probe.location.searchParams.getAll('iss').length, 1, 'number of iss parameters in an error response');
+      return verdict.note(`no error redirect to inspect (${probe.summary})`);
+    verdict.equal(probe.location.searchParams.getAll('iss').length, 1, 'number of iss parameters in an error response');
   },
 );
 
@@ -44,17 +44,17 @@ defineCheck(
     refs: [ref.rfc(9207, '2.3'), ref.rfc(9207, '3')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
     const flow = await sharedFlow(suite);
     const iss = flow.hit?.params.get('iss');
-    if (iss === null || iss === undefined) return ck.note('no iss sent');
-    ck.equal(
+    if (iss === null || iss === undefined) return verdict.note('no iss sent');
+    verdict.equal(
       body.authorization_response_iss_parameter_supported,
       true,
       'authorization_response_iss_parameter_supported while iss is sent',
     );
-    ck.equal(iss, body.issuer, 'iss (byte comparison)');
+    verdict.equal(iss, body.issuer, 'iss (byte comparison)');
   },
 );
 
@@ -66,9 +66,9 @@ defineCheck(
     refs: [ref.mcpAuthRev('2026-07-28', 'authorization-response-validation', 'Authorization response validation')],
     revisions: since('2026-07-28'),
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await sharedFlow(suite);
-    ck.check(flow.hit?.params.has('iss') === true, 'MCP authorization servers SHOULD include iss', {
+    verdict.check(flow.hit?.params.has('iss') === true, 'MCP authorization servers SHOULD include iss', {
       expected: 'iss=…',
       actual: '(absent)',
     });
@@ -83,18 +83,18 @@ defineCheck(
     refs: [ref.mcpAuthRev('2026-07-28', 'authorization-response-validation', 'no normalisation'), ref.rfc(8414, '3.3')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
     const { body: prm } = await protectedResourceMetadata(suite);
     const servers = Array.isArray(prm.authorization_servers) ? prm.authorization_servers : [];
-    ck.check(
+    verdict.check(
       servers.includes(body.issuer),
       'resource metadata authorization_servers must contain the issuer string exactly',
       { expected: body.issuer, actual: servers },
     );
     const flow = await sharedFlow(suite);
     const iss = flow.hit?.params.get('iss');
-    if (iss !== null && iss !== undefined) ck.equal(iss, body.issuer, 'iss vs metadata issuer');
-    ck.equal(body.issuer, suite.settings.issuer, 'metadata issuer vs the identifier the client started from');
+    if (iss !== null && iss !== undefined) verdict.equal(iss, body.issuer, 'iss vs metadata issuer');
+    verdict.equal(body.issuer, suite.settings.issuer, 'metadata issuer vs the identifier the client started from');
   },
 );

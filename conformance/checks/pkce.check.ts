@@ -23,7 +23,7 @@ defineCheck(
     refs: [ref.oauth21('Authorization Request'), ref.rfc(7636, '4.4.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const client = await sharedClient(suite);
     const cb = (await suite.callback()).uri();
     const probe = await probeAuthorize(
@@ -31,7 +31,7 @@ defineCheck(
       authorizeParams(suite, client.client_id, cb, { code_challenge: undefined, code_challenge_method: undefined }),
       cb,
     );
-    ck.check(refusedAsInvalidRequest(probe), 'public clients must send a code_challenge', {
+    verdict.check(refusedAsInvalidRequest(probe), 'public clients must send a code_challenge', {
       expected: 'error=invalid_request',
       actual: probe.summary,
     });
@@ -46,7 +46,7 @@ defineCheck(
     refs: [ref.rfc(7636, '4.4.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const client = await sharedClient(suite);
     const cb = (await suite.callback()).uri();
     const probe = await probeAuthorize(
@@ -54,7 +54,7 @@ defineCheck(
       authorizeParams(suite, client.client_id, cb, { code_challenge_method: 'S512' }),
       cb,
     );
-    ck.check(refusedAsInvalidRequest(probe), 'code_challenge_method=S512', {
+    verdict.check(refusedAsInvalidRequest(probe), 'code_challenge_method=S512', {
       expected: 'error=invalid_request',
       actual: probe.summary,
     });
@@ -69,10 +69,10 @@ defineCheck(
     refs: [ref.rfc(7636, '4.6')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await authorizationCode(suite);
     const res = await exchangeCode(suite, flow, { code_verifier: newVerifier() });
-    ck.equal(statusAndError(res), '400 invalid_grant', 'token response for a wrong verifier');
+    verdict.equal(statusAndError(res), '400 invalid_grant', 'token response for a wrong verifier');
   },
 );
 
@@ -84,15 +84,15 @@ defineCheck(
     refs: [ref.oauth21('Token Request (authorization code)'), ref.rfc(9700, '2.1.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await authorizationCode(suite);
     const res = await exchangeCode(suite, flow, { code_verifier: undefined });
-    ck.check(!tokenSet(res) && res.status === 400, 'the code must not be redeemable without its verifier', {
+    verdict.check(!tokenSet(res) && res.status === 400, 'the code must not be redeemable without its verifier', {
       expected: '400 invalid_grant',
       actual: statusAndError(res),
     });
     if (errorCode(res) !== 'invalid_grant')
-      ck.warn('RFC 7636 §4.6 expects invalid_grant', { expected: 'invalid_grant', actual: errorCode(res) });
+      verdict.warn('RFC 7636 §4.6 expects invalid_grant', { expected: 'invalid_grant', actual: errorCode(res) });
   },
 );
 
@@ -104,12 +104,12 @@ defineCheck(
     refs: [ref.rfc(7636, '4.1'), ref.oauth21('Authorization Request')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     // The verifier's challenge is correct, so only the syntax check can refuse it.
     const shortVerifier = newVerifier().slice(0, 42);
     const flow = await authorizationCode(suite, { verifier: shortVerifier });
     const res = await exchangeCode(suite, flow);
-    ck.check(!tokenSet(res), 'a 42-character verifier violates the ABNF', {
+    verdict.check(!tokenSet(res), 'a 42-character verifier violates the ABNF', {
       expected: '400',
       actual: statusAndError(res),
     });
@@ -124,7 +124,7 @@ defineCheck(
     refs: [ref.rfc(8414, '2'), ref.rfc(7636, '4.4.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await authorizationServerMetadata(suite);
     const methods = Array.isArray(body.code_challenge_methods_supported) ? body.code_challenge_methods_supported : [];
     const client = await sharedClient(suite);
@@ -137,10 +137,10 @@ defineCheck(
     );
     if (methods.includes('plain')) {
       if (probe.kind === 'accepted')
-        ck.warn('plain is advertised and accepted; MCP clients never need it', { level: 'SHOULD' });
+        verdict.warn('plain is advertised and accepted; MCP clients never need it', { level: 'SHOULD' });
       return;
     }
-    ck.check(refusedAsInvalidRequest(probe), 'plain is not advertised, so it must be refused', {
+    verdict.check(refusedAsInvalidRequest(probe), 'plain is not advertised, so it must be refused', {
       expected: 'error=invalid_request',
       actual: probe.summary,
     });
@@ -155,12 +155,12 @@ defineCheck(
     refs: [ref.oauth21('Authorization Request'), ref.rfc(7636, '4.6')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const other = await sharedFlow(suite);
     const flow = await authorizationCode(suite);
     const res = await exchangeCode(suite, flow, { code_verifier: other.verifier });
-    ck.equal(statusAndError(res), '400 invalid_grant', "redemption with another flow's valid verifier");
-    ck.check(
+    verdict.equal(statusAndError(res), '400 invalid_grant', "redemption with another flow's valid verifier");
+    verdict.check(
       !flow.hit?.params.has('code_challenge'),
       'the challenge must not be echoed in the authorization response',
       { actual: 'code_challenge in the redirect' },
@@ -176,9 +176,9 @@ defineCheck(
     refs: [ref.rfc(7636, '4.6'), ref.rfc(9700, '2.1.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await authorizationCode(suite);
     const res = await exchangeCode(suite, flow, { code_verifier: flow.challenge });
-    ck.equal(statusAndError(res), '400 invalid_grant', 'redemption with verifier = challenge');
+    verdict.equal(statusAndError(res), '400 invalid_grant', 'redemption with verifier = challenge');
   },
 );

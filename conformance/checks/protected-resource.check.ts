@@ -24,11 +24,11 @@ defineCheck(
     refs: [ref.mcpAuthRev('2025-06-18', 'authorization-server-location', 'AS location'), ref.rfc(9728, '5.1')],
     revisions: ['2025-06-18'],
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const res = await unauthenticatedChallenge(suite);
-    ck.equal(res.status, 401, 'status of an unauthenticated MCP request');
+    verdict.equal(res.status, 401, 'status of an unauthenticated MCP request');
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
-    ck.check(Boolean(params?.resource_metadata), 'the Bearer challenge must carry resource_metadata', {
+    verdict.check(Boolean(params?.resource_metadata), 'the Bearer challenge must carry resource_metadata', {
       expected: 'Bearer resource_metadata="…"',
       actual: res.headers.get('www-authenticate') ?? '(no header)',
     });
@@ -46,23 +46,27 @@ defineCheck(
     ],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const res = await unauthenticatedChallenge(suite);
-    ck.equal(res.status, 401, 'status of an unauthenticated MCP request');
+    verdict.equal(res.status, 401, 'status of an unauthenticated MCP request');
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
     if (params?.resource_metadata) {
       const prm = await suite.http.request({ url: params.resource_metadata });
-      ck.check(prm.status === 200 && jsonObject(prm) !== undefined, 'resource_metadata must point at the document', {
-        expected: '200 JSON',
-        actual: `${prm.status} at ${params.resource_metadata}`,
-      });
+      verdict.check(
+        prm.status === 200 && jsonObject(prm) !== undefined,
+        'resource_metadata must point at the document',
+        {
+          expected: '200 JSON',
+          actual: `${prm.status} at ${params.resource_metadata}`,
+        },
+      );
       return;
     }
     const wellKnown = await suite.http.request({ url: wellKnownUrl(suite.settings.mcp, 'oauth-protected-resource') });
-    ck.check(wellKnown.status === 200, 'neither the challenge nor the well-known location leads to the metadata', {
+    verdict.check(wellKnown.status === 200, 'neither the challenge nor the well-known location leads to the metadata', {
       actual: `no resource_metadata in challenge, well-known ${wellKnown.status}`,
     });
-    ck.warn('many clients rely on resource_metadata in the 401 challenge', {
+    verdict.warn('many clients rely on resource_metadata in the 401 challenge', {
       expected: 'resource_metadata="…"',
       actual: res.headers.get('www-authenticate'),
     });
@@ -77,10 +81,10 @@ defineCheck(
     refs: [ref.rfc(9728, '3'), ref.rfc(9728, '3.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const url = wellKnownUrl(suite.settings.mcp, 'oauth-protected-resource');
     const res = await suite.http.request({ url });
-    ck.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata`, {
+    verdict.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata`, {
       expected: '200 JSON object',
       actual: `${res.status} ${res.text.slice(0, 100)}`,
     });
@@ -95,15 +99,15 @@ defineCheck(
     refs: [ref.rfc(9728, '3.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { response, body } = await protectedResourceMetadata(suite);
-    ck.check(isJsonContentType(response), 'content type must be application/json', {
+    verdict.check(isJsonContentType(response), 'content type must be application/json', {
       actual: response.headers.get('content-type'),
     });
     const empty = Object.entries(body)
       .filter(([, v]) => Array.isArray(v) && v.length === 0)
       .map(([k]) => k);
-    ck.check(empty.length === 0, 'parameters with zero values must be omitted', {
+    verdict.check(empty.length === 0, 'parameters with zero values must be omitted', {
       expected: 'no []',
       actual: empty.join(', '),
     });
@@ -118,9 +122,9 @@ defineCheck(
     refs: [ref.rfc(9728, '2'), ref.rfc(9728, '3.3')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await protectedResourceMetadata(suite);
-    ck.equal(body.resource, suite.settings.mcp, 'resource (compliant clients discard the metadata otherwise)');
+    verdict.equal(body.resource, suite.settings.mcp, 'resource (compliant clients discard the metadata otherwise)');
   },
 );
 
@@ -132,16 +136,16 @@ defineCheck(
     refs: [ref.mcpAuth('authorization-server-location', 'AS location'), ref.rfc(9728, '2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await protectedResourceMetadata(suite);
     const servers = body.authorization_servers;
-    ck.check(Array.isArray(servers) && servers.length > 0, 'authorization_servers must name at least one server', {
+    verdict.check(Array.isArray(servers) && servers.length > 0, 'authorization_servers must name at least one server', {
       actual: servers ?? '(absent)',
     });
     const { body: as } = await authorizationServerMetadata(suite).catch(() => ({
       body: { issuer: suite.settings.issuer },
     }));
-    ck.check((servers as unknown[]).includes(as.issuer), 'the proxy issuer must appear byte-identically', {
+    verdict.check((servers as unknown[]).includes(as.issuer), 'the proxy issuer must appear byte-identically', {
       expected: as.issuer,
       actual: servers,
     });
@@ -156,9 +160,9 @@ defineCheck(
     refs: [ref.rfc(9728, '2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await protectedResourceMetadata(suite);
-    ck.check(Array.isArray(body.scopes_supported), 'scopes_supported is RECOMMENDED', {
+    verdict.check(Array.isArray(body.scopes_supported), 'scopes_supported is RECOMMENDED', {
       actual: body.scopes_supported ?? '(absent)',
     });
   },
@@ -172,12 +176,12 @@ defineCheck(
     refs: [ref.mcpAuthRev('2026-07-28', 'refresh-tokens', 'Refresh tokens')],
     revisions: since('2026-07-28'),
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { body } = await protectedResourceMetadata(suite);
     const scopes = Array.isArray(body.scopes_supported) ? body.scopes_supported : [];
-    ck.check(!scopes.includes('offline_access'), 'servers SHOULD NOT list offline_access', { actual: scopes });
+    verdict.check(!scopes.includes('offline_access'), 'servers SHOULD NOT list offline_access', { actual: scopes });
     const challenge = parseBearerChallenge((await unauthenticatedChallenge(suite)).headers.get('www-authenticate'));
-    ck.check(
+    verdict.check(
       !(challenge?.scope ?? '').split(' ').includes('offline_access'),
       'the challenge scope SHOULD NOT include offline_access',
       {
@@ -198,10 +202,10 @@ defineCheck(
     ],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const res = await unauthenticatedChallenge(suite);
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
-    ck.check(params?.scope !== undefined, 'MCP servers SHOULD include scope in the challenge', {
+    verdict.check(params?.scope !== undefined, 'MCP servers SHOULD include scope in the challenge', {
       expected: 'Bearer …, scope="…"',
       actual: res.headers.get('www-authenticate') ?? '(no header)',
     });
@@ -216,12 +220,12 @@ defineCheck(
     refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.rfc(6750, '3.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const res = await callMcp(suite, `conformance-${randomToken(24)}`);
-    ck.equal(res.status, 401, 'status for an invalid token');
+    verdict.equal(res.status, 401, 'status for an invalid token');
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
     if (params?.error !== 'invalid_token') {
-      ck.warn('RFC 6750 §3.1: the challenge should say error="invalid_token"', {
+      verdict.warn('RFC 6750 §3.1: the challenge should say error="invalid_token"', {
         expected: 'invalid_token',
         actual: params?.error ?? '(none)',
       });
@@ -237,7 +241,7 @@ defineCheck(
     refs: [ref.oauth21('Error Response (resource server)'), ref.rfc(6750, '3')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const cases: [string, string | undefined][] = [
       ['no token', undefined],
       ['malformed token', 'not a token at all'],
@@ -245,8 +249,8 @@ defineCheck(
     ];
     for (const [what, token] of cases) {
       const res = await callMcp(suite, token);
-      ck.equal(res.status, 401, `status with ${what}`);
-      ck.check(res.headers.get('www-authenticate') !== null, `401 with ${what} must carry WWW-Authenticate`, {
+      verdict.equal(res.status, 401, `status with ${what}`);
+      verdict.check(res.headers.get('www-authenticate') !== null, `401 with ${what} must carry WWW-Authenticate`, {
         actual: '(no header)',
       });
     }

@@ -61,15 +61,17 @@ defineCheck(
     refs: [ref.mcpAuth('token-theft', 'Token theft'), ref.oauth21('Refresh Token Grant')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const s = await rotationScenario(suite);
     const tokens = tokenSet(s.first);
-    ck.check(Boolean(tokens), 'the refresh must succeed', { actual: statusAndError(s.first) });
-    ck.check(Boolean(tokens?.refresh_token), 'a new refresh token must be issued', { actual: '(no refresh_token)' });
-    ck.check(tokens?.refresh_token !== s.rt1, 'the new refresh token must differ from the old one', {
+    verdict.check(Boolean(tokens), 'the refresh must succeed', { actual: statusAndError(s.first) });
+    verdict.check(Boolean(tokens?.refresh_token), 'a new refresh token must be issued', {
+      actual: '(no refresh_token)',
+    });
+    verdict.check(tokens?.refresh_token !== s.rt1, 'the new refresh token must differ from the old one', {
       actual: 'the same token',
     });
-    ck.check(tokens?.access_token !== s.flow.tokens.access_token, 'a new access token must be issued', {
+    verdict.check(tokens?.access_token !== s.flow.tokens.access_token, 'a new access token must be issued', {
       actual: 'the same access token',
     });
   },
@@ -83,15 +85,15 @@ defineCheck(
     refs: [ref.oauth21('Refresh Token Response')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const s = await rotationScenario(suite);
-    if (!s.second) return ck.notTestable(`the first refresh failed: ${statusAndError(s.first)}`);
-    ck.check(Boolean(tokenSet(s.second)), 'refresh with the new refresh token must succeed', {
+    if (!s.second) return verdict.notTestable(`the first refresh failed: ${statusAndError(s.first)}`);
+    verdict.check(Boolean(tokenSet(s.second)), 'refresh with the new refresh token must succeed', {
       expected: '200',
       actual: statusAndError(s.second),
     });
     const status = s.refreshedAccess?.status ?? 0;
-    ck.check(status >= 200 && status < 300, 'the refreshed access token must be accepted', {
+    verdict.check(status >= 200 && status < 300, 'the refreshed access token must be accepted', {
       expected: '2xx',
       actual: status,
     });
@@ -106,10 +108,10 @@ defineCheck(
     refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(9700, '4.14.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const s = await rotationScenario(suite);
-    if (!s.reuseOfRt1) return ck.notTestable(`rotation did not complete: ${statusAndError(s.first)}`);
-    ck.equal(statusAndError(s.reuseOfRt1), '400 invalid_grant', 'reuse of the first refresh token');
+    if (!s.reuseOfRt1) return verdict.notTestable(`rotation did not complete: ${statusAndError(s.first)}`);
+    verdict.equal(statusAndError(s.reuseOfRt1), '400 invalid_grant', 'reuse of the first refresh token');
   },
 );
 
@@ -121,16 +123,16 @@ defineCheck(
     refs: [ref.rfc(9700, '4.14.2'), ref.oauth21('Refresh Token Grant')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const s = await rotationScenario(suite);
-    if (!s.afterReuse) return ck.notTestable('rotation did not complete');
-    ck.equal(
+    if (!s.afterReuse) return verdict.notTestable('rotation did not complete');
+    verdict.equal(
       errorCode(s.afterReuse),
       'invalid_grant',
       'refresh with the newest refresh token after reuse was detected',
     );
     if (s.accessAfterReuse && s.accessAfterReuse.status !== 401) {
-      ck.warn('access tokens of the revoked grant should stop working', {
+      verdict.warn('access tokens of the revoked grant should stop working', {
         expected: 401,
         actual: s.accessAfterReuse.status,
       });
@@ -146,7 +148,7 @@ defineCheck(
     refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(6749, '6')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await grantWithRefreshToken(suite);
     const granted = flow.tokens.scope ?? '';
     const escalated = await refreshGrant(suite, flow.client, flow.rt, {
@@ -155,7 +157,7 @@ defineCheck(
     const widened = tokenSet(escalated);
     let rt = flow.rt;
     if (widened) {
-      ck.check(
+      verdict.check(
         widened.scope !== undefined && !widened.scope.split(' ').includes('conformance:escalated'),
         'an extra scope must not be granted',
         {
@@ -163,17 +165,17 @@ defineCheck(
           actual: `200 scope=${widened.scope ?? '(absent: the requested scope is implied)'}`,
         },
       );
-      ck.warn('a request for extra scope should be refused with invalid_scope', {
+      verdict.warn('a request for extra scope should be refused with invalid_scope', {
         actual: `200 scope=${widened.scope}`,
       });
       rt = widened.refresh_token ?? rt;
     } else {
-      ck.equal(errorCode(escalated), 'invalid_scope', 'error for an extra scope', 'SHOULD');
+      verdict.equal(errorCode(escalated), 'invalid_scope', 'error for an extra scope', 'SHOULD');
     }
     const plain = tokenSet(await refreshGrant(suite, flow.client, rt));
-    if (!plain) return ck.notTestable('a refresh without scope failed after the escalation attempt');
+    if (!plain) return verdict.notTestable('a refresh without scope failed after the escalation attempt');
     const sorted = (x: string): string => x.split(' ').filter(Boolean).sort().join(' ');
-    ck.equal(sorted(plain.scope ?? granted), sorted(granted), 'scope of a refresh without a scope parameter');
+    verdict.equal(sorted(plain.scope ?? granted), sorted(granted), 'scope of a refresh without a scope parameter');
   },
 );
 
@@ -185,11 +187,11 @@ defineCheck(
     refs: [ref.oauth21('Refresh Token Grant')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await grantWithRefreshToken(suite);
     const other = await otherClient(suite);
     const res = await refreshGrant(suite, other, flow.rt);
-    ck.equal(statusAndError(res), '400 invalid_grant', "refresh of client A's token by client B");
+    verdict.equal(statusAndError(res), '400 invalid_grant', "refresh of client A's token by client B");
   },
 );
 
@@ -201,14 +203,14 @@ defineCheck(
     refs: [ref.oauth21('Token Response'), ref.rfc(8707, '2.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await grantWithRefreshToken(suite);
     const res = await refreshGrant(suite, flow.client, flow.rt, { resource: 'https://other-resource.example/mcp' });
-    ck.check(!tokenSet(res), 'tokens for a resource the user did not consent to must not be issued', {
+    verdict.check(!tokenSet(res), 'tokens for a resource the user did not consent to must not be issued', {
       expected: '400 invalid_target',
       actual: statusAndError(res),
     });
     if (errorCode(res) !== 'invalid_target')
-      ck.warn('RFC 8707 names invalid_target for this', { expected: 'invalid_target', actual: errorCode(res) });
+      verdict.warn('RFC 8707 names invalid_target for this', { expected: 'invalid_target', actual: errorCode(res) });
   },
 );

@@ -1,7 +1,7 @@
 // RFC 7591 dynamic client registration: the positive path, each negative, unique credentials, and the upstream
 // client secret never handed out (requirements.md B3, UP-06).
 import { defineCheck } from '../lib/check.ts';
-import type { CheckContext } from '../lib/check-context.ts';
+import type { Verdict } from '../lib/verdict.ts';
 import { isJsonContentType, jsonObject, type HttpResponse } from '../lib/http.ts';
 import { REVISIONS, since } from '../lib/model.ts';
 import { proxyCallbackUri } from '../lib/flow.ts';
@@ -19,8 +19,8 @@ const DCR_ERRORS = [
 ];
 
 /** RFC 7591 §3.2.2: 400, JSON, a defined error code. */
-function expectRegistrationError(ck: CheckContext, res: HttpResponse, what: string, codes: string[]): void {
-  ck.check(
+function expectRegistrationError(verdict: Verdict, res: HttpResponse, what: string, codes: string[]): void {
+  verdict.check(
     res.status === 400 && isJsonContentType(res) && codes.includes(errorCode(res) ?? ''),
     `${what} must be refused`,
     {
@@ -42,21 +42,21 @@ defineCheck(
     refs: [ref.rfc(7591, '3.1'), ref.rfc(7591, '3.2.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const res = await register(suite, publicClientMetadata([CB]));
-    ck.check(res.status !== 415, 'the endpoint must accept application/json (DCR-01)', { actual: res.status });
-    ck.check(
+    verdict.check(res.status !== 415, 'the endpoint must accept application/json (DCR-01)', { actual: res.status });
+    verdict.check(
       res.status !== 401 && res.status !== 403,
       'registration without an initial access token should be allowed (DCR-02)',
       {
         actual: res.status,
       },
     );
-    ck.equal(res.status, 201, 'registration status');
-    ck.check(isJsonContentType(res), 'the response must be application/json', {
+    verdict.equal(res.status, 201, 'registration status');
+    verdict.check(isJsonContentType(res), 'the response must be application/json', {
       actual: res.headers.get('content-type'),
     });
-    ck.check(typeof jsonObject(res)?.client_id === 'string', 'client_id is REQUIRED', {
+    verdict.check(typeof jsonObject(res)?.client_id === 'string', 'client_id is REQUIRED', {
       actual: res.text.slice(0, 200),
     });
   },
@@ -70,16 +70,16 @@ defineCheck(
     refs: [ref.rfc(7591, '3.2.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const a = await registerClient(suite, publicClientMetadata([CB]));
     const b = await registerClient(suite, publicClientMetadata([CB]));
-    ck.check(a.client_id !== b.client_id, 'each registration must get its own client_id', {
+    verdict.check(a.client_id !== b.client_id, 'each registration must get its own client_id', {
       actual: `${a.client_id} twice`,
     });
     const issued = a.raw.client_id_issued_at;
     if (issued !== undefined) {
       const now = Date.now() / 1000;
-      ck.check(
+      verdict.check(
         Number.isInteger(issued) && Math.abs((issued as number) - now) < 300,
         'client_id_issued_at is seconds since the epoch (DCR-05)',
         {
@@ -99,28 +99,28 @@ defineCheck(
     refs: [ref.rfc(7591, '3.2.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const meta = (): Record<string, unknown> =>
       publicClientMetadata([CB], { token_endpoint_auth_method: 'client_secret_post' });
     const first = await register(suite, meta());
     const a = jsonObject(first);
     if (first.status !== 201 || !a)
-      return ck.notTestable(`confidential registration refused: ${statusAndError(first)}`);
+      return verdict.notTestable(`confidential registration refused: ${statusAndError(first)}`);
     if (typeof a.client_secret !== 'string') {
-      ck.check(
+      verdict.check(
         a.token_endpoint_auth_method === 'none',
         'a client registered without a secret must be reported as "none" (DCR-07)',
         {
           actual: a.token_endpoint_auth_method,
         },
       );
-      ck.notApplicable('the proxy registers public clients only (no client_secret issued)');
+      verdict.notApplicable('the proxy registers public clients only (no client_secret issued)');
     }
     const b = await registerClient(suite, meta());
-    ck.check(a.client_secret !== b.client_secret, 'client_secret must be unique per client_id', {
+    verdict.check(a.client_secret !== b.client_secret, 'client_secret must be unique per client_id', {
       actual: 'the same secret twice',
     });
-    ck.check(
+    verdict.check(
       typeof a.client_secret_expires_at === 'number',
       'client_secret_expires_at is REQUIRED with a secret (0 = never)',
       {
@@ -130,13 +130,13 @@ defineCheck(
     const upstream =
       suite.settings.harness?.upstreamClientSecret ?? suite.settings.targetDescription.upstreamClient?.clientSecret;
     if (upstream) {
-      ck.check(
+      verdict.check(
         a.client_secret !== upstream && b.client_secret !== upstream,
         'the upstream client secret must never be issued',
       );
     }
     if (!/no-store/i.test(first.headers.get('cache-control') ?? '')) {
-      ck.warn('a response carrying a client_secret should be Cache-Control: no-store (DCR-17)', {
+      verdict.warn('a response carrying a client_secret should be Cache-Control: no-store (DCR-17)', {
         expected: 'no-store',
         actual: first.headers.get('cache-control') ?? '(none)',
       });
@@ -152,12 +152,12 @@ defineCheck(
     refs: [ref.rfc(7591, '3.2.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const sent = publicClientMetadata([CB]);
     const res = await register(suite, sent);
     const body = jsonObject(res);
-    if (res.status !== 201 || !body) return ck.notTestable(`registration refused: ${statusAndError(res)}`);
-    ck.check(
+    if (res.status !== 201 || !body) return verdict.notTestable(`registration refused: ${statusAndError(res)}`);
+    verdict.check(
       Array.isArray(body.redirect_uris) && (body.redirect_uris as unknown[]).includes(CB),
       'redirect_uris must be returned',
       {
@@ -165,7 +165,7 @@ defineCheck(
         actual: body.redirect_uris,
       },
     );
-    ck.check(
+    verdict.check(
       typeof body.token_endpoint_auth_method === 'string',
       'token_endpoint_auth_method in force must be returned',
       {
@@ -173,17 +173,19 @@ defineCheck(
       },
     );
     if (body.token_endpoint_auth_method === 'none') {
-      ck.check(body.client_secret === undefined, 'a client registered as "none" gets no client_secret (DCR-15)', {
+      verdict.check(body.client_secret === undefined, 'a client registered as "none" gets no client_secret (DCR-15)', {
         actual: 'a client_secret',
       });
     } else {
-      ck.check(
+      verdict.check(
         typeof body.client_secret === 'string',
         `a ${String(body.token_endpoint_auth_method)} client needs its secret in the response`,
       );
     }
     for (const field of ['grant_types', 'response_types']) {
-      ck.check(Array.isArray(body[field]), `${field} in force must be returned`, { actual: body[field] ?? '(absent)' });
+      verdict.check(Array.isArray(body[field]), `${field} in force must be returned`, {
+        actual: body[field] ?? '(absent)',
+      });
     }
   },
 );
@@ -196,12 +198,12 @@ defineCheck(
     refs: [ref.rfc(7591, '2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const res = await register(
       suite,
       publicClientMetadata([CB], { x_conformance_unknown: 1, software_id: 'conformance' }),
     );
-    ck.equal(statusAndError(res).split(' ')[0], '201', 'status with an unknown metadata field');
+    verdict.equal(statusAndError(res).split(' ')[0], '201', 'status with an unknown metadata field');
   },
 );
 
@@ -213,10 +215,10 @@ defineCheck(
     refs: [ref.rfc(7591, '5'), ref.rfc(7591, '3.2.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const body = publicClientMetadata([]);
     delete body.redirect_uris;
-    expectRegistrationError(ck, await register(suite, body), 'registration without redirect_uris', [
+    expectRegistrationError(verdict, await register(suite, body), 'registration without redirect_uris', [
       'invalid_redirect_uri',
       'invalid_client_metadata',
     ]);
@@ -231,10 +233,10 @@ defineCheck(
     refs: [ref.mcpAuth('communication-security', 'Communication security'), ref.rfc(9700, '2.6')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     for (const uri of ['http://evil.example/cb', 'javascript:alert(1)//', 'data:text/html,hi', 'file:///etc/passwd']) {
       expectRegistrationError(
-        ck,
+        verdict,
         await register(suite, publicClientMetadata([uri])),
         `redirect URI ${uri}`,
         DCR_ERRORS.slice(0, 2),
@@ -251,8 +253,8 @@ defineCheck(
     refs: [ref.rfc(6749, '3.1.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    expectRegistrationError(ck, await register(suite, publicClientMetadata([`${CB}#frag`])), 'a fragment', [
+  async ({ suite, verdict }) => {
+    expectRegistrationError(verdict, await register(suite, publicClientMetadata([`${CB}#frag`])), 'a fragment', [
       'invalid_redirect_uri',
       'invalid_client_metadata',
     ]);
@@ -267,10 +269,10 @@ defineCheck(
     refs: [ref.rfc(9700, '4.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     // The proxy's callback path is the proxy's choice (no spec fixes it): observed in the flow, not assumed.
     const ownCallback = await proxyCallbackUri(suite);
-    if (!ownCallback) ck.note("the proxy's upstream callback was not observed (no completed flow): not probed");
+    if (!ownCallback) verdict.note("the proxy's upstream callback was not observed (no completed flow): not probed");
     const uris = [
       'http://localhost@evil.example/cb',
       'http://127.0.0.1@evil.example/cb',
@@ -279,7 +281,7 @@ defineCheck(
       ...(suite.settings.targetDescription.refusedRedirectUris ?? []),
     ];
     for (const uri of uris) {
-      expectRegistrationError(ck, await register(suite, publicClientMetadata([uri])), `redirect URI ${uri}`, [
+      expectRegistrationError(verdict, await register(suite, publicClientMetadata([uri])), `redirect URI ${uri}`, [
         'invalid_redirect_uri',
         'invalid_client_metadata',
       ]);
@@ -295,9 +297,9 @@ defineCheck(
     refs: [ref.rfc(7591, '2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const body = publicClientMetadata([CB], { jwks_uri: 'https://client.example/jwks', jwks: { keys: [] } });
-    expectRegistrationError(ck, await register(suite, body), 'jwks with jwks_uri', ['invalid_client_metadata']);
+    expectRegistrationError(verdict, await register(suite, body), 'jwks with jwks_uri', ['invalid_client_metadata']);
   },
 );
 
@@ -309,12 +311,12 @@ defineCheck(
     refs: [ref.mcpAuthRev('2026-07-28', 'client-registration', 'application_type'), ref.rfc(8252, '7.3')],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const res = await register(
       suite,
       publicClientMetadata(['http://127.0.0.1/callback'], { application_type: 'native' }),
     );
-    ck.equal(
+    verdict.equal(
       statusAndError(res).split(' ')[0],
       '201',
       'status for application_type native with http://127.0.0.1/callback',
@@ -330,11 +332,11 @@ defineCheck(
     refs: [ref.mcpSbp('confused-deputy-problem', 'Confused deputy'), ref.rfc(7591, '3.2.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const secret =
       suite.settings.harness?.upstreamClientSecret ?? suite.settings.targetDescription.upstreamClient?.clientSecret;
     if (!secret)
-      return ck.notApplicable(
+      return verdict.notApplicable(
         'upstream client secret unknown (instrumented mode or upstreamClient in the target file)',
       );
     const responses = [
@@ -343,7 +345,7 @@ defineCheck(
       await suite.http.request({ url: `${suite.settings.issuer}/.well-known/oauth-authorization-server` }),
     ];
     for (const res of responses) {
-      ck.check(!res.text.includes(secret), `the upstream client secret leaked in ${res.url} (${res.status})`, {
+      verdict.check(!res.text.includes(secret), `the upstream client secret leaked in ${res.url} (${res.status})`, {
         expected: 'absent',
         actual: 'present',
       });

@@ -28,10 +28,10 @@ defineCheck(
     refs: [ref.mcpAuth('resource-parameter-implementation', 'Resource parameter'), ref.rfc(8707, '2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await sharedFlow(suite);
-    ck.check(flow.authorizeUrl.includes('resource='), 'the shared flow sent resource', { actual: 'no resource' });
-    ck.check(Boolean(flow.tokens.access_token), 'tokens were issued');
+    verdict.check(flow.authorizeUrl.includes('resource='), 'the shared flow sent resource', { actual: 'no resource' });
+    verdict.check(Boolean(flow.tokens.access_token), 'tokens were issued');
   },
 );
 
@@ -43,15 +43,19 @@ defineCheck(
     refs: [ref.rfc(8707, '2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const client = await sharedClient(suite);
     const cb = (await suite.callback()).uri();
     for (const resource of [`${suite.settings.mcp}#fragment`, '/relative/mcp']) {
       const probe = await probeAuthorize(suite, authorizeParams(suite, client.client_id, cb, { resource }), cb);
-      ck.check(probe.kind === 'error_page' || probe.kind === 'error_redirect', `resource=${resource} must be refused`, {
-        expected: 'invalid_target / invalid_request',
-        actual: probe.summary,
-      });
+      verdict.check(
+        probe.kind === 'error_page' || probe.kind === 'error_redirect',
+        `resource=${resource} must be refused`,
+        {
+          expected: 'invalid_target / invalid_request',
+          actual: probe.summary,
+        },
+      );
     }
     const foreign = await probeAuthorize(
       suite,
@@ -59,7 +63,9 @@ defineCheck(
       cb,
     );
     if (foreign.kind === 'accepted')
-      ck.warn('a resource this proxy does not serve should be refused (invalid_target)', { actual: foreign.summary });
+      verdict.warn('a resource this proxy does not serve should be refused (invalid_target)', {
+        actual: foreign.summary,
+      });
   },
 );
 
@@ -71,12 +77,12 @@ defineCheck(
     refs: [ref.rfc(8707, '2'), ref.rfc(9068, '2.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { tokens } = await sharedFlow(suite);
     const payload = jwtPayload(tokens.access_token);
-    if (!payload) return ck.notTestable('opaque access token: audience not observable');
+    if (!payload) return verdict.notTestable('opaque access token: audience not observable');
     const aud = payload.aud;
-    ck.check(
+    verdict.check(
       aud === suite.settings.mcp || (Array.isArray(aud) && aud.includes(suite.settings.mcp)),
       'aud must name the MCP resource',
       { expected: suite.settings.mcp, actual: aud },
@@ -92,10 +98,10 @@ defineCheck(
     refs: [ref.rfc(8707, '2.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await authorizationCode(suite);
     const res = await exchangeCode(suite, flow, { resource: 'https://other-resource.example/mcp' });
-    ck.check(!tokenSet(res), 'no token for a resource that was not authorized', {
+    verdict.check(!tokenSet(res), 'no token for a resource that was not authorized', {
       expected: '400 invalid_target / invalid_grant',
       actual: statusAndError(res),
     });
@@ -111,13 +117,13 @@ defineCheck(
     revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     await sharedFlow(suite);
     const upstreamTokens = await suite.upstreamIssuedTokens();
-    if (upstreamTokens.length === 0) return ck.notTestable('the mock IdP issued no token');
+    if (upstreamTokens.length === 0) return verdict.notTestable('the mock IdP issued no token');
     for (const token of upstreamTokens.slice(-4)) {
       const res = await callMcp(suite, token);
-      ck.equal(res.status, 401, 'MCP status with an upstream token');
+      verdict.equal(res.status, 401, 'MCP status with an upstream token');
     }
   },
 );
@@ -130,12 +136,12 @@ defineCheck(
     refs: [ref.mcpAuth('token-requirements', 'Token requirements'), ref.oauth21('Bearer Token Usage')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { tokens } = await sharedFlow(suite);
     const url = new URL(suite.settings.mcp);
     url.searchParams.set('access_token', tokens.access_token);
     const res = await callMcp(suite, undefined, url.toString());
-    ck.equal(res.status, 401, 'MCP status with ?access_token=');
+    verdict.equal(res.status, 401, 'MCP status with ?access_token=');
   },
 );
 
@@ -147,17 +153,17 @@ defineCheck(
     refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.rfc(6750, '3.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { tokens } = await sharedFlow(suite);
     const t = tokens.access_token;
     const i = Math.floor(t.length * 0.8);
     const tampered = `${t.slice(0, i)}${t[i] === 'A' ? 'B' : 'A'}${t.slice(i + 1)}`;
-    ck.equal((await callMcp(suite, tampered)).status, 401, 'MCP status with a tampered token');
+    verdict.equal((await callMcp(suite, tampered)).status, 401, 'MCP status with a tampered token');
     const payload = jwtPayload(t);
     if (payload) {
       const [h, , sig] = t.split('.');
       const forged = Buffer.from(JSON.stringify({ ...payload, sub: 'conformance-forged' })).toString('base64url');
-      ck.equal((await callMcp(suite, `${h}.${forged}.${sig}`)).status, 401, 'MCP status with a modified payload');
+      verdict.equal((await callMcp(suite, `${h}.${forged}.${sig}`)).status, 401, 'MCP status with a modified payload');
     }
   },
 );

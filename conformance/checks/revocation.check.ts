@@ -24,17 +24,21 @@ defineCheck(
     refs: [ref.rfc(7009, '2'), ref.rfc(7009, '2.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     await requireRevocation(suite);
     const flow = await completedFlow(suite);
     const rt = flow.tokens.refresh_token;
-    if (!rt) return ck.notApplicable('no refresh token issued');
+    if (!rt) return verdict.notApplicable('no refresh token issued');
     const res = await revokeToken(suite, flow.client, rt, 'refresh_token');
-    ck.equal(res.status, 200, 'revocation status');
-    ck.equal(errorCode(await refreshGrant(suite, flow.client, rt)), 'invalid_grant', 'refresh with the revoked token');
+    verdict.equal(res.status, 200, 'revocation status');
+    verdict.equal(
+      errorCode(await refreshGrant(suite, flow.client, rt)),
+      'invalid_grant',
+      'refresh with the revoked token',
+    );
     const mcp = await callMcp(suite, flow.tokens.access_token);
     if (mcp.status !== 401)
-      ck.warn('revoking the refresh token should also end the access tokens of the grant (REV-04)', {
+      verdict.warn('revoking the refresh token should also end the access tokens of the grant (REV-04)', {
         expected: 401,
         actual: mcp.status,
       });
@@ -49,11 +53,11 @@ defineCheck(
     refs: [ref.rfc(7009, '2.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     await requireRevocation(suite);
     const client = await otherClient(suite);
     const res = await revokeToken(suite, client, randomToken(24));
-    ck.equal(res.status, 200, 'status for an invalid token');
+    verdict.equal(res.status, 200, 'status for an invalid token');
   },
 );
 
@@ -65,15 +69,15 @@ defineCheck(
     refs: [ref.rfc(7009, '2.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     await requireRevocation(suite);
     const flow = await completedFlow(suite);
     const rt = flow.tokens.refresh_token;
-    if (!rt) return ck.notApplicable('no refresh token issued');
+    if (!rt) return verdict.notApplicable('no refresh token issued');
     const other = await otherClient(suite);
     await revokeToken(suite, other, rt, 'refresh_token');
     const res = await refreshGrant(suite, flow.client, rt);
-    ck.check(Boolean(tokenSet(res)), "client A's refresh token must survive client B's revocation request", {
+    verdict.check(Boolean(tokenSet(res)), "client A's refresh token must survive client B's revocation request", {
       expected: '200',
       actual: statusAndError(res),
     });
@@ -88,13 +92,13 @@ defineCheck(
     refs: [ref.rfc(7009, '2.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     await requireRevocation(suite);
     const flow = await completedFlow(suite);
     const rt = flow.tokens.refresh_token;
-    if (!rt) return ck.notApplicable('no refresh token issued');
+    if (!rt) return verdict.notApplicable('no refresh token issued');
     await revokeToken(suite, flow.client, rt, 'access_token');
-    ck.equal(
+    verdict.equal(
       errorCode(await refreshGrant(suite, flow.client, rt)),
       'invalid_grant',
       'refresh after revocation with hint access_token',
@@ -110,11 +114,15 @@ defineCheck(
     refs: [ref.rfc(7009, '2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     await requireRevocation(suite);
     const flow = await completedFlow(suite);
     const res = await revokeToken(suite, flow.client, flow.tokens.access_token, 'access_token');
-    ck.equal(res.status, 200, 'revocation status');
-    ck.equal((await callMcp(suite, flow.tokens.access_token)).status, 401, 'MCP status with the revoked access token');
+    verdict.equal(res.status, 200, 'revocation status');
+    verdict.equal(
+      (await callMcp(suite, flow.tokens.access_token)).status,
+      401,
+      'MCP status with the revoked access token',
+    );
   },
 );

@@ -36,18 +36,21 @@ defineCheck(
     refs: [ref.oauth21('Token Response'), ref.rfc(6749, '5.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { tokenResponse, tokens } = await sharedFlow(suite);
-    ck.check(isJsonContentType(tokenResponse), 'content type must be application/json', {
+    verdict.check(isJsonContentType(tokenResponse), 'content type must be application/json', {
       actual: tokenResponse.headers.get('content-type'),
     });
-    ck.check(/^bearer$/i.test(tokens.token_type ?? ''), 'token_type is REQUIRED', {
+    verdict.check(/^bearer$/i.test(tokens.token_type ?? ''), 'token_type is REQUIRED', {
       expected: 'Bearer',
       actual: tokens.token_type ?? '(absent)',
     });
-    if (tokens.expires_in === undefined) ck.warn('expires_in is RECOMMENDED', { actual: '(absent)' });
+    if (tokens.expires_in === undefined) verdict.warn('expires_in is RECOMMENDED', { actual: '(absent)' });
     else if (tokens.expires_in > 86_400)
-      ck.warn('access tokens SHOULD be short-lived (SEC-03)', { expected: '≤ 86400 s', actual: tokens.expires_in });
+      verdict.warn('access tokens SHOULD be short-lived (SEC-03)', {
+        expected: '≤ 86400 s',
+        actual: tokens.expires_in,
+      });
   },
 );
 
@@ -59,9 +62,9 @@ defineCheck(
     refs: [ref.oauth21('Token Response'), ref.rfc(6749, '5.1')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const { tokenResponse } = await sharedFlow(suite);
-    ck.check(
+    verdict.check(
       /no-store/i.test(tokenResponse.headers.get('cache-control') ?? ''),
       'Cache-Control must contain no-store',
       {
@@ -70,7 +73,7 @@ defineCheck(
       },
     );
     if (!/no-cache/i.test(tokenResponse.headers.get('pragma') ?? ''))
-      ck.warn('RFC 6749 also asks for Pragma: no-cache', { level: 'MAY' });
+      verdict.warn('RFC 6749 also asks for Pragma: no-cache', { level: 'MAY' });
   },
 );
 
@@ -82,7 +85,7 @@ defineCheck(
     refs: [ref.oauth21('Error Response (token endpoint)'), ref.rfc(6749, '5.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await sharedFlow(suite);
     const auth = clientAuth(flow.client);
     const cases: [string, Record<string, string>, string][] = [
@@ -107,18 +110,22 @@ defineCheck(
     ];
     for (const [what, form, code] of cases) {
       const res = await postToken(suite, form, auth.headers);
-      ck.check(res.status === 400 && isJsonContentType(res) && errorCode(res) === code, `${what} must be refused`, {
-        expected: `400 JSON ${code}`,
-        actual: statusAndError(res),
-      });
+      verdict.check(
+        res.status === 400 && isJsonContentType(res) && errorCode(res) === code,
+        `${what} must be refused`,
+        {
+          expected: `400 JSON ${code}`,
+          actual: statusAndError(res),
+        },
+      );
       const body = jsonObject(res) ?? {};
       const desc = body.error_description;
       if (typeof desc === 'string' && !/^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/.test(desc)) {
-        ck.warn('error_description must use %x20-21 / %x23-5B / %x5D-7E', { actual: desc });
+        verdict.warn('error_description must use %x20-21 / %x23-5B / %x5D-7E', { actual: desc });
       }
       if (!/no-store/i.test(res.headers.get('cache-control') ?? ''))
-        ck.warn(`${what}: error responses should be no-store too`, { level: 'MAY' });
-      ck.check(ERROR_CODES.includes(errorCode(res) ?? ''), 'error must be a registered code', {
+        verdict.warn(`${what}: error responses should be no-store too`, { level: 'MAY' });
+      verdict.check(ERROR_CODES.includes(errorCode(res) ?? ''), 'error must be a registered code', {
         actual: errorCode(res),
       });
     }
@@ -133,10 +140,10 @@ defineCheck(
     refs: [ref.oauth21('Token Endpoint')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const url = await endpoint(suite, 'token_endpoint');
     const get = await suite.http.request({ url: `${url}?grant_type=authorization_code&code=${randomToken()}` });
-    ck.check(get.status >= 400 && get.status < 500, 'GET on the token endpoint must be refused', {
+    verdict.check(get.status >= 400 && get.status < 500, 'GET on the token endpoint must be refused', {
       expected: '4xx',
       actual: get.status,
     });
@@ -154,12 +161,15 @@ defineCheck(
       ],
       auth.headers,
     );
-    ck.check(!tokenSet(res), 'a request with the code twice must not issue tokens', {
+    verdict.check(!tokenSet(res), 'a request with the code twice must not issue tokens', {
       expected: '400 invalid_request',
       actual: statusAndError(res),
     });
     if (errorCode(res) !== 'invalid_request')
-      ck.warn('duplicated parameters are invalid_request', { expected: 'invalid_request', actual: errorCode(res) });
+      verdict.warn('duplicated parameters are invalid_request', {
+        expected: 'invalid_request',
+        actual: errorCode(res),
+      });
   },
 );
 
@@ -171,13 +181,13 @@ defineCheck(
     refs: [ref.oauth21('Client Authentication'), ref.rfc(6749, '5.2')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const callback = await suite.callback();
     const client = await registerClient(
       suite,
       publicClientMetadata([callback.uri()], { token_endpoint_auth_method: 'client_secret_post' }),
     );
-    if (!client.client_secret) return ck.notApplicable('the proxy registers public clients only');
+    if (!client.client_secret) return verdict.notApplicable('the proxy registers public clients only');
     for (const mode of ['post', 'basic'] as const) {
       const flow = await authorizationCode(suite, { client });
       const auth = clientAuth(client, mode);
@@ -188,7 +198,7 @@ defineCheck(
         redirect_uri: flow.redirectUri,
       };
       const res = await postToken(suite, { ...form, ...auth.form }, auth.headers);
-      ck.check(Boolean(tokenSet(res)), `client_secret_${mode} must work`, {
+      verdict.check(Boolean(tokenSet(res)), `client_secret_${mode} must work`, {
         expected: '200 with tokens',
         actual: statusAndError(res),
       });
@@ -205,10 +215,14 @@ defineCheck(
       },
       wrong.headers,
     );
-    ck.equal(statusAndError(res), '401 invalid_client', 'a wrong secret via HTTP Basic');
-    ck.check(res.headers.get('www-authenticate') !== null, 'a 401 for Basic credentials must carry WWW-Authenticate', {
-      actual: '(no header)',
-    });
+    verdict.equal(statusAndError(res), '401 invalid_client', 'a wrong secret via HTTP Basic');
+    verdict.check(
+      res.headers.get('www-authenticate') !== null,
+      'a 401 for Basic credentials must carry WWW-Authenticate',
+      {
+        actual: '(no header)',
+      },
+    );
   },
 );
 
@@ -220,15 +234,15 @@ defineCheck(
     refs: [ref.rfc(6749, '5.2'), ref.oauth21('Error Response (token endpoint)')],
     revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const basic = Buffer.from(`conformance-unknown:${randomToken()}`).toString('base64');
     const res = await postToken(
       suite,
       { grant_type: 'authorization_code', code: randomToken(), code_verifier: randomToken(32) },
       { authorization: `Basic ${basic}` },
     );
-    ck.equal(statusAndError(res), '401 invalid_client', 'unknown client with Basic credentials');
-    ck.check(res.headers.get('www-authenticate') !== null, 'WWW-Authenticate is required with the 401', {
+    verdict.equal(statusAndError(res), '401 invalid_client', 'unknown client with Basic credentials');
+    verdict.check(res.headers.get('www-authenticate') !== null, 'WWW-Authenticate is required with the 401', {
       actual: '(no header)',
     });
   },

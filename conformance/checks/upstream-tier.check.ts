@@ -43,31 +43,31 @@ defineCheck(
     revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await sharedFlow(suite);
     const up = upstreamAuthorize(suite, flow);
-    if (!up) return ck.notTestable('no upstream authorization request seen in the flow');
+    if (!up) return verdict.notTestable('no upstream authorization request seen in the flow');
     const challenge = up.searchParams.get('code_challenge');
-    ck.check(challenge !== null, 'PKCE is RECOMMENDED for confidential clients upstream', {
+    verdict.check(challenge !== null, 'PKCE is RECOMMENDED for confidential clients upstream', {
       level: 'SHOULD',
       expected: 'code_challenge',
       actual: '(absent)',
     });
-    ck.equal(up.searchParams.get('code_challenge_method'), 'S256', 'upstream code_challenge_method');
-    ck.check(challenge !== flow.challenge, "the client's challenge must not be forwarded upstream", {
+    verdict.equal(up.searchParams.get('code_challenge_method'), 'S256', 'upstream code_challenge_method');
+    verdict.check(challenge !== flow.challenge, "the client's challenge must not be forwarded upstream", {
       actual: 'the same challenge',
     });
     const other = upstreamAuthorize(suite, await secondFlow(suite));
-    ck.check(
+    verdict.check(
       other?.searchParams.get('code_challenge') !== challenge,
       'the upstream challenge must be fresh per transaction',
       { actual: 'the same challenge twice' },
     );
     const code = upstreamCallback(suite, flow)?.searchParams.get('code');
     const tokenRequest = (await suite.upstreamRequests()).find((r) => r.method === 'POST' && r.form.code === code);
-    if (!tokenRequest) return ck.notTestable('the upstream token request was not found in the mock log');
+    if (!tokenRequest) return verdict.notTestable('the upstream token request was not found in the mock log');
     const verifier = tokenRequest.form.code_verifier;
-    ck.check(
+    verdict.check(
       typeof verifier === 'string' && s256(verifier) === challenge,
       'the upstream token request must carry the matching verifier',
       {
@@ -87,17 +87,19 @@ defineCheck(
     revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await sharedFlow(suite);
     const state = upstreamAuthorize(suite, flow)?.searchParams.get('state');
-    if (!state) return ck.fail('no state sent upstream', { expected: 'a random state' });
-    ck.check(state !== flow.state, "the client's state must not be reused upstream", { actual: 'the same state' });
-    ck.check(state.length >= 16, 'the upstream state must be unguessable', {
+    if (!state) return verdict.fail('no state sent upstream', { expected: 'a random state' });
+    verdict.check(state !== flow.state, "the client's state must not be reused upstream", { actual: 'the same state' });
+    verdict.check(state.length >= 16, 'the upstream state must be unguessable', {
       expected: '≥ 16 characters',
       actual: state.length,
     });
     const other = upstreamAuthorize(suite, await secondFlow(suite))?.searchParams.get('state');
-    ck.check(other !== state, 'the upstream state must be fresh per transaction', { actual: 'the same state twice' });
+    verdict.check(other !== state, 'the upstream state must be fresh per transaction', {
+      actual: 'the same state twice',
+    });
     const intercepted = await interceptUpstreamCallback(suite);
     try {
       const url = intercepted.url;
@@ -112,16 +114,16 @@ defineCheck(
         ['missing', missing],
       ] as const) {
         const res = await getWithoutRedirect(intercepted.context, u.toString());
-        ck.check(!codeToClient(res.location), `a callback with the state ${what} must be refused`, {
+        verdict.check(!codeToClient(res.location), `a callback with the state ${what} must be refused`, {
           expected: 'no code to the client',
           actual: `${res.status} → ${res.location.split('?')[0]}`,
         });
       }
       const genuine = await getWithoutRedirect(intercepted.context, url.toString());
       if (!codeToClient(genuine.location))
-        return ck.notTestable(`the genuine callback did not complete: ${genuine.status}`);
+        return verdict.notTestable(`the genuine callback did not complete: ${genuine.status}`);
       const replay = await getWithoutRedirect(intercepted.context, url.toString());
-      ck.check(!codeToClient(replay.location), 'a replayed upstream callback must not yield a second code', {
+      verdict.check(!codeToClient(replay.location), 'a replayed upstream callback must not yield a second code', {
         expected: '4xx or an error',
         actual: `${replay.status} → ${replay.location.split('?')[0]}`,
       });
@@ -143,20 +145,20 @@ defineCheck(
     revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await sharedFlow(suite);
     const upstreamCode = upstreamCallback(suite, flow)?.searchParams.get('code');
-    if (!upstreamCode) return ck.notTestable('no upstream code seen in the flow');
-    ck.check(flow.code !== upstreamCode, 'the client must get a proxy code, not the upstream code', {
+    if (!upstreamCode) return verdict.notTestable('no upstream code seen in the flow');
+    verdict.check(flow.code !== upstreamCode, 'the client must get a proxy code, not the upstream code', {
       actual: 'the upstream code',
     });
     const issued = await suite.upstreamIssuedTokens();
     for (const token of issued) {
-      ck.check(!flow.tokenResponse.text.includes(token), 'the token response must not contain an upstream token', {
+      verdict.check(!flow.tokenResponse.text.includes(token), 'the token response must not contain an upstream token', {
         actual: 'upstream token in the response',
       });
     }
-    ck.check(!issued.includes(flow.tokens.access_token), 'the access token must be minted by the proxy', {
+    verdict.check(!issued.includes(flow.tokens.access_token), 'the access token must be minted by the proxy', {
       actual: 'an upstream token',
     });
   },
@@ -171,25 +173,25 @@ defineCheck(
     revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, ck }) => {
+  async ({ suite, verdict }) => {
     const flow = await sharedFlow(suite);
     const first = upstreamAuthorize(suite, flow)?.searchParams.get('redirect_uri');
     const second = upstreamAuthorize(suite, await secondFlow(suite))?.searchParams.get('redirect_uri');
-    if (!first) return ck.notTestable('no upstream authorization request seen');
-    ck.equal(second, first, 'upstream redirect_uri across transactions');
-    ck.equal(safeOrigin(first), suite.targetOrigin, 'origin of the upstream redirect_uri');
-    ck.check(first !== flow.redirectUri, "the client's redirect_uri must not be sent upstream", { actual: first });
+    if (!first) return verdict.notTestable('no upstream authorization request seen');
+    verdict.equal(second, first, 'upstream redirect_uri across transactions');
+    verdict.equal(safeOrigin(first), suite.targetOrigin, 'origin of the upstream redirect_uri');
+    verdict.check(first !== flow.redirectUri, "the client's redirect_uri must not be sent upstream", { actual: first });
     const intercepted = await interceptUpstreamCallback(suite);
     try {
       const url = new URL(intercepted.url);
       for (const name of ['redirect_uri', 'next', 'return_to']) url.searchParams.set(name, 'https://evil.example/cb');
       const res = await getWithoutRedirect(intercepted.context, url.toString());
-      ck.check(
+      verdict.check(
         !res.location.startsWith('https://evil.example'),
         'the callback must redirect only to the registered client URI',
         { actual: res.location.split('?')[0] },
       );
-      ck.check(
+      verdict.check(
         res.location === '' || res.location.startsWith(intercepted.redirectUri),
         "the callback redirects to the transaction's client redirect_uri",
         { expected: intercepted.redirectUri, actual: res.location.split('?')[0] },

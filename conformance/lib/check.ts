@@ -3,7 +3,7 @@
 // trace is attached. MUST failures show as (expected) failures in the HTML report; warnings and infos pass with an
 // annotation. report.json, not Playwright's status, is the source of truth.
 import { test as base } from '@playwright/test';
-import { CheckContext } from './check-context.ts';
+import { Verdict } from './verdict.ts';
 import { chromiumLaunchOptions } from './chromium.ts';
 import type { CheckDefinition } from './model.ts';
 import { describeFinding, resolveOutcome } from './outcome.ts';
@@ -26,7 +26,7 @@ export const test = base.extend<object, { suite: Suite }>({
   ],
 });
 
-export type CheckBody = (args: { suite: Suite; ck: CheckContext }) => Promise<void>;
+export type CheckBody = (args: { suite: Suite; verdict: Verdict }) => Promise<void>;
 
 export function defineCheck(def: CheckDefinition, body: CheckBody): void {
   registerCheck(def);
@@ -36,32 +36,32 @@ export function defineCheck(def: CheckDefinition, body: CheckBody): void {
     ...def.refs.map((r) => ({ type: 'spec', description: `${r.label}: ${r.url}` })),
   ];
   test(`${def.id} ${def.title}`, { annotation }, async ({ suite }, testInfo) => {
-    const ck = new CheckContext(def);
+    const verdict = new Verdict();
     const trace = new TraceRecorder();
     setCurrentTrace(trace);
     let error: unknown;
     try {
       if (!def.revisions.includes(suite.settings.revision)) {
-        ck.notApplicable(`applies to MCP ${def.revisions.join(', ')}, not ${suite.settings.revision}`);
+        verdict.notApplicable(`applies to MCP ${def.revisions.join(', ')}, not ${suite.settings.revision}`);
       }
       if (def.needsHarness) suite.requireHarness();
-      await body({ suite, ck });
+      await body({ suite, verdict });
     } catch (err) {
       error = err;
     } finally {
       setCurrentTrace(undefined);
     }
-    const resolved = resolveOutcome(def.level, error, ck.soft);
+    const resolved = resolveOutcome(def.level, error, verdict.soft);
     testInfo.annotations.push({
       type: RESULT_ANNOTATION,
-      description: JSON.stringify({ ...resolved, notes: ck.notes }),
+      description: JSON.stringify({ ...resolved, notes: verdict.notes }),
     });
     if (resolved.outcome !== 'pass')
       testInfo.annotations.push({
         type: resolved.outcome,
         description: describeFinding({ message: resolved.message ?? '', ...resolved }),
       });
-    for (const note of ck.notes) testInfo.annotations.push({ type: 'note', description: note });
+    for (const note of verdict.notes) testInfo.annotations.push({ type: 'note', description: note });
     await testInfo.attach('http-trace.txt', { body: trace.format() || '(no requests)', contentType: 'text/plain' });
     if (resolved.outcome === 'fail' || (resolved.outcome === 'not_testable' && def.level === 'MUST')) {
       // Marked as an expected failure: the HTML report shows the error and a "fail" badge, while Playwright keeps

@@ -1,13 +1,11 @@
-// What a check body uses to report: fail with expected/actual, soft findings of a lower level, notes, and the two
-// non-results (not applicable, not testable).
-import type { CheckDefinition, Finding, Level } from './model.ts';
+// What a check body reports through (`verdict.fail(…)`, `verdict.equal(…)`, `verdict.warn(…)`): a failure with
+// expected/actual, soft findings of a lower level, notes, and the two non-results (not applicable, not testable).
+import type { Finding, Level } from './model.ts';
 import { CheckFailure, NotApplicable, NotTestable, type SoftFinding } from './outcome.ts';
 
-export class CheckContext {
+export class Verdict {
   readonly notes: string[] = [];
   readonly soft: SoftFinding[] = [];
-
-  constructor(readonly def: CheckDefinition) {}
 
   /** The requirement is violated (at the check's level unless `level` says otherwise). */
   fail(message: string, detail: { expected?: unknown; actual?: unknown; level?: Level } = {}): never {

@@ -26,14 +26,14 @@ defineCheck(
     refs: [ref.rfc(7636, '4.2'), ref.oauth21('Authorization Code Grant')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await sharedFlow(suite);
-    const res = await callMcp(suite, flow.tokens.access_token);
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
+    const res = await callMcp(session, flow.tokens.access_token);
     // A 400 that refuses the MCP revision we speak passed authorization (a refused token is 401, MCP authorization
     // "Error Handling") but proves nothing about the token: not testable under this --revision, not a pass.
     if (res.status === 400 && /unsupported protocol version/i.test(res.text))
       return verdict.notTestable(
-        `the MCP endpoint does not serve revision ${suite.settings.revision} (${res.text.slice(0, 160)}); rerun with the --revision it implements`,
+        `the MCP endpoint does not serve revision ${session.settings.revision} (${res.text.slice(0, 160)}); rerun with the --revision it implements`,
       );
     verdict.check(res.status >= 200 && res.status < 300, 'the MCP endpoint must accept the access token', {
       expected: '2xx',
@@ -50,10 +50,10 @@ defineCheck(
     refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Reuse of Authorization Codes')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await authorizationCode(suite);
-    requireTokens(await exchangeCode(suite, flow), 'first redemption');
-    const replay = await exchangeCode(suite, flow);
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    requireTokens(await exchangeCode(session, flow), 'first redemption');
+    const replay = await exchangeCode(session, flow);
     verdict.equal(statusAndError(replay), '400 invalid_grant', 'second redemption of the same code');
   },
 );
@@ -66,19 +66,19 @@ defineCheck(
     refs: [ref.rfc(6749, '10.5'), ref.rfc(6749, '4.1.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await authorizationCode(suite);
-    const first = requireTokens(await exchangeCode(suite, flow), 'first redemption');
-    const replay = await exchangeCode(suite, flow);
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    const first = requireTokens(await exchangeCode(session, flow), 'first redemption');
+    const replay = await exchangeCode(session, flow);
     if (tokenSet(replay))
       verdict.fail('the replay itself was answered with tokens (see CODE-01)', {
         level: 'MUST',
         actual: replay.status,
       });
-    const mcp = await callMcp(suite, first.access_token);
+    const mcp = await callMcp(session, first.access_token);
     verdict.equal(mcp.status, 401, 'MCP status with the access token of a replayed code');
     if (first.refresh_token) {
-      const refreshed = await refreshGrant(suite, flow.client, first.refresh_token);
+      const refreshed = await refreshGrant(session, flow.client, first.refresh_token);
       verdict.equal(errorCode(refreshed), 'invalid_grant', 'refresh with the refresh token of a replayed code');
     }
   },
@@ -92,12 +92,12 @@ defineCheck(
     refs: [ref.oauth21('Reuse of Authorization Codes')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await authorizationCode(suite);
-    const first = requireTokens(await exchangeCode(suite, flow), 'first redemption');
-    const replay = await exchangeCode(suite, flow, { code_verifier: newVerifier() });
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    const first = requireTokens(await exchangeCode(session, flow), 'first redemption');
+    const replay = await exchangeCode(session, flow, { code_verifier: newVerifier() });
     verdict.equal(statusAndError(replay), '400 invalid_grant', 'replay with a wrong verifier');
-    const mcp = await callMcp(suite, first.access_token);
+    const mcp = await callMcp(session, first.access_token);
     if (mcp.status === 401)
       verdict.warn('an invalid replay SHOULD NOT revoke the issued tokens (denial of service)', {
         expected: 'token still accepted',
@@ -114,12 +114,12 @@ defineCheck(
     refs: [ref.oauth21('Token Request (authorization code)')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await authorizationCode(suite);
-    const other = await otherClient(suite);
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    const other = await otherClient(session);
     // B presents the code as itself: with B's own credentials when the proxy issued secrets. Sending A's Basic
     // credentials with client_id=B would be one request with two client identities (RFC 6749 §2.3.1), not B.
-    const res = await exchangeCode(suite, flow, {}, other);
+    const res = await exchangeCode(session, flow, {}, other);
     verdict.equal(statusAndError(res), '400 invalid_grant', "redemption of client A's code by client B");
   },
 );
@@ -132,11 +132,11 @@ defineCheck(
     refs: [ref.oauth21('Differences from OAuth 2.0'), ref.rfc(6749, '4.1.3')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const callback = await suite.callback();
-    const client = await registerClient(suite, publicClientMetadata([callback.uri(), callback.uri('/other')]));
-    const flow = await authorizationCode(suite, { client, redirectUri: callback.uri() });
-    const res = await exchangeCode(suite, flow, { redirect_uri: callback.uri('/other') });
+  async ({ session, verdict }) => {
+    const callback = await session.callback();
+    const client = await registerClient(session, publicClientMetadata([callback.uri(), callback.uri('/other')]));
+    const flow = await authorizationCode(session, { client, redirectUri: callback.uri() });
+    const res = await exchangeCode(session, flow, { redirect_uri: callback.uri('/other') });
     verdict.equal(statusAndError(res), '400 invalid_grant', 'redemption with a different registered redirect_uri');
   },
 );
@@ -149,15 +149,15 @@ defineCheck(
     refs: [ref.rfc(6749, '4.1.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const ttl = suite.settings.targetDescription.codeTtlSeconds;
+  async ({ session, verdict }) => {
+    const ttl = session.settings.targetDescription.codeTtlSeconds;
     if (ttl === undefined || ttl > 30) {
       return verdict.notApplicable('declare codeTtlSeconds (≤ 30) in the target description to wait a code out');
     }
-    const flow = await authorizationCode(suite);
+    const flow = await authorizationCode(session);
     await new Promise((r) => setTimeout(r, (ttl + 1) * 1000));
     verdict.equal(
-      statusAndError(await exchangeCode(suite, flow)),
+      statusAndError(await exchangeCode(session, flow)),
       '400 invalid_grant',
       `redemption after ${ttl + 1} s`,
     );

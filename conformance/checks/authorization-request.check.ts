@@ -10,7 +10,7 @@ import { NotTestable } from '../lib/outcome.ts';
 import { publicClientMetadata, registerClient, type RegisteredClient } from '../lib/oauth.ts';
 import { trickyState } from '../lib/pkce.ts';
 import { ref } from '../lib/refs.ts';
-import type { Suite } from '../lib/suite.ts';
+import type { CheckSession } from '../lib/check-session.ts';
 
 const ALL = [...REVISIONS];
 
@@ -51,18 +51,18 @@ defineCheck(
     refs: [ref.oauth21('Redirect URI Registration'), ref.rfc(9700, '4.1.3')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const client = await sharedClient(suite);
-    const callback = await suite.callback();
+  async ({ session, verdict }) => {
+    const client = await sharedClient(session);
+    const callback = await session.callback();
     expectAccepted(
       verdict,
-      await probeAuthorize(suite, authorizeParams(suite, client.client_id, callback.uri())),
+      await probeAuthorize(session, authorizeParams(session, client.client_id, callback.uri())),
       'the registered URI (control)',
     );
     for (const uri of variants(callback.port)) {
       expectRefused(
         verdict,
-        await probeAuthorize(suite, authorizeParams(suite, client.client_id, uri), uri),
+        await probeAuthorize(session, authorizeParams(session, client.client_id, uri), uri),
         `redirect_uri ${uri}`,
       );
     }
@@ -78,9 +78,9 @@ defineCheck(
     refs: [ref.rfc(9700, '2.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const client = await sharedClient(suite);
-    const { port } = await suite.callback();
+  async ({ session, verdict }) => {
+    const client = await sharedClient(session);
+    const { port } = await session.callback();
     const uris = [
       `http://127.0.0.1:${port}/other`,
       `http://localhost:${port}/callback`,
@@ -91,7 +91,7 @@ defineCheck(
     for (const uri of uris) {
       expectRefused(
         verdict,
-        await probeAuthorize(suite, authorizeParams(suite, client.client_id, uri), uri),
+        await probeAuthorize(session, authorizeParams(session, client.client_id, uri), uri),
         `unregistered redirect_uri ${uri}`,
       );
     }
@@ -106,20 +106,20 @@ defineCheck(
     refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const callback = await suite.callback();
-    const client = await sharedClient(suite);
+  async ({ session, verdict }) => {
+    const callback = await session.callback();
+    const client = await sharedClient(session);
     const cases: [string, Record<string, string | undefined>][] = [
-      ['unknown client_id', authorizeParams(suite, 'conformance-unknown-client', callback.uri('/unknown-client'))],
-      ['unregistered redirect_uri', authorizeParams(suite, client.client_id, callback.uri('/unregistered'))],
-      ['missing client_id', authorizeParams(suite, undefined as unknown as string, callback.uri('/no-client'))],
+      ['unknown client_id', authorizeParams(session, 'conformance-unknown-client', callback.uri('/unknown-client'))],
+      ['unregistered redirect_uri', authorizeParams(session, client.client_id, callback.uri('/unregistered'))],
+      ['missing client_id', authorizeParams(session, undefined as unknown as string, callback.uri('/no-client'))],
     ];
-    const context = await (await suite.browser()).newContext();
+    const context = await (await session.browser()).newContext();
     try {
       for (const [what, params] of cases) {
         const from = callback.hits.length;
         const page = await context.newPage();
-        await page.goto(await buildAuthorizeUrl(suite, params), { timeout: 10_000 }).catch(() => undefined);
+        await page.goto(await buildAuthorizeUrl(session, params), { timeout: 10_000 }).catch(() => undefined);
         await page.waitForTimeout(300);
         const hit = callback.hits.slice(from).find((h) => h.path !== '/callback');
         verdict.check(!hit, `${what}: the callback listener must receive nothing`, {
@@ -147,22 +147,22 @@ defineCheck(
     refs: [ref.rfc(8252, '7.3'), ref.oauth21('Loopback Interface Redirection')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     let probed = 0;
     for (const host of ['127.0.0.1', '[::1]']) {
-      const loopback = await registerLoopbackClient(suite, verdict, host);
+      const loopback = await registerLoopbackClient(session, verdict, host);
       if (!loopback) continue;
       probed++;
       const { client, registered } = loopback;
       expectAccepted(
         verdict,
-        await probeAuthorize(suite, authorizeParams(suite, client.client_id, `http://${host}:54321/callback`)),
+        await probeAuthorize(session, authorizeParams(session, client.client_id, `http://${host}:54321/callback`)),
         `http://${host}:54321/callback for ${registered}`,
       );
       const other = `http://${host}:54321/other`;
       expectRefused(
         verdict,
-        await probeAuthorize(suite, authorizeParams(suite, client.client_id, other), other),
+        await probeAuthorize(session, authorizeParams(session, client.client_id, other), other),
         `${other} (path differs)`,
       );
     }
@@ -177,14 +177,14 @@ defineCheck(
  * Undefined (with a note) when the allowlist admits neither: an allowlist may leave out a loopback address.
  */
 async function registerLoopbackClient(
-  suite: Suite,
+  session: CheckSession,
   verdict: Verdict,
   host: string,
 ): Promise<{ client: RegisteredClient; registered: string } | undefined> {
   const refusals: string[] = [];
   for (const registered of [`http://${host}/callback`, `http://${host}:54320/callback`]) {
     try {
-      return { client: await registerClient(suite, publicClientMetadata([registered])), registered };
+      return { client: await registerClient(session, publicClientMetadata([registered])), registered };
     } catch (err) {
       if (!(err instanceof NotTestable)) throw err;
       refusals.push(`${registered}: ${err.message}`);
@@ -202,12 +202,15 @@ defineCheck(
     refs: [ref.rfc(8252, '8.3'), ref.mcpAuth('client-id-metadata-documents', 'localhost redirect URIs')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const loopback = await registerLoopbackClient(suite, verdict, 'localhost');
+  async ({ session, verdict }) => {
+    const loopback = await registerLoopbackClient(session, verdict, 'localhost');
     if (!loopback) return verdict.notTestable('no localhost redirect URI could be registered');
     expectAccepted(
       verdict,
-      await probeAuthorize(suite, authorizeParams(suite, loopback.client.client_id, 'http://localhost:54321/callback')),
+      await probeAuthorize(
+        session,
+        authorizeParams(session, loopback.client.client_id, 'http://localhost:54321/callback'),
+      ),
       `http://localhost:54321/callback for ${loopback.registered}`,
     );
   },
@@ -221,12 +224,12 @@ defineCheck(
     refs: [ref.oauth21('Redirect URI in the authorization request')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const callback = await suite.callback();
-    const client = await registerClient(suite, publicClientMetadata([callback.uri(), callback.uri('/second')]));
+  async ({ session, verdict }) => {
+    const callback = await session.callback();
+    const client = await registerClient(session, publicClientMetadata([callback.uri(), callback.uri('/second')]));
     expectRefused(
       verdict,
-      await probeAuthorize(suite, authorizeParams(suite, client.client_id, undefined), callback.uri('')),
+      await probeAuthorize(session, authorizeParams(session, client.client_id, undefined), callback.uri('')),
       'a request without redirect_uri',
     );
   },
@@ -240,21 +243,21 @@ defineCheck(
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(6749, '3.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const client = await sharedClient(suite);
-    const cb = (await suite.callback()).uri();
+  async ({ session, verdict }) => {
+    const client = await sharedClient(session);
+    const cb = (await session.callback()).uri();
     expectAccepted(
       verdict,
-      await probeAuthorize(suite, authorizeParams(suite, client.client_id, cb, { x_conformance: '1' }), cb),
+      await probeAuthorize(session, authorizeParams(session, client.client_id, cb, { x_conformance: '1' }), cb),
       'an unknown parameter',
     );
     for (const dup of ['state', 'code_challenge', 'redirect_uri']) {
-      const pairs = Object.entries(authorizeParams(suite, client.client_id, cb)).filter(
+      const pairs = Object.entries(authorizeParams(session, client.client_id, cb)).filter(
         (p): p is [string, string] => p[1] !== undefined,
       );
       const first = pairs.find(([k]) => k === dup);
       pairs.push([dup, dup === 'redirect_uri' ? (first?.[1] ?? cb) : `${first?.[1] ?? ''}x`]);
-      const probe = await probeAuthorize(suite, pairs, cb);
+      const probe = await probeAuthorize(session, pairs, cb);
       verdict.check(
         probe.kind === 'error_page' || probe.error === 'invalid_request',
         `a duplicated ${dup} must be refused`,
@@ -275,9 +278,9 @@ defineCheck(
     refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Authorization Response')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     const state = trickyState();
-    const flow = await authorize(suite, { state });
+    const flow = await authorize(session, { state });
     await flow.context.close();
     if (!flow.hit) return verdict.notTestable('the flow did not reach the client callback');
     verdict.equal(flow.hit.params.get('state'), state, 'state returned to the client');
@@ -293,13 +296,13 @@ defineCheck(
     refs: [ref.oauth21('Authorization Request'), ref.oauth21('Differences from OAuth 2.0')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const client = await sharedClient(suite);
-    const cb = (await suite.callback()).uri();
+  async ({ session, verdict }) => {
+    const client = await sharedClient(session);
+    const cb = (await session.callback()).uri();
     for (const responseType of ['token', 'code token', undefined]) {
       const probe = await probeAuthorize(
-        suite,
-        authorizeParams(suite, client.client_id, cb, { response_type: responseType }),
+        session,
+        authorizeParams(session, client.client_id, cb, { response_type: responseType }),
         cb,
       );
       const ok =

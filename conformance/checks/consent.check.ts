@@ -29,10 +29,10 @@ defineCheck(
     refs: [ref.mcpSbp('consent-ui-requirements', 'Consent UI requirements'), ref.oauth21('Consent Phishing')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     const name = `Conformance Consent ${randomToken(6)}`;
-    const client = await newClient(suite, { client_name: name });
-    const flow = await authorize(suite, { client, decision: 'stop' });
+    const client = await newClient(session, { client_name: name });
+    const flow = await authorize(session, { client, decision: 'stop' });
     try {
       if (!flow.page) return verdict.notTestable('no consent page was shown');
       const text = (await flow.page.textContent('body')) ?? '';
@@ -45,7 +45,7 @@ defineCheck(
         expected: host,
         actual: text.replace(/\s+/g, ' ').slice(0, 200),
       });
-      const scope = await scopeToRequest(suite);
+      const scope = await scopeToRequest(session);
       for (const s of (scope ?? '').split(' ').filter(Boolean))
         verdict.check(text.includes(s), `requested scope ${s} must be shown`, { actual: text.slice(0, 200) });
       if (!scope) verdict.note('no scope requested (the resource advertises none): scope display not exercised');
@@ -63,10 +63,10 @@ defineCheck(
     refs: [ref.mcpSbp('consent-ui-requirements', 'Consent UI requirements'), ref.rfc(7591, '5')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     const hostile = `<img src=x onerror="window.__conformance=1"><script>window.__conformance=1</script><b id="conformance-injected">x</b>`;
-    const client = await newClient(suite, { client_name: hostile });
-    const flow = await authorize(suite, { client, decision: 'stop' });
+    const client = await newClient(session, { client_name: hostile });
+    const flow = await authorize(session, { client, decision: 'stop' });
     try {
       if (!flow.page) return verdict.notTestable('no consent page was shown');
       const executed = await flow.page.evaluate(() => (window as unknown as { __conformance?: number }).__conformance);
@@ -90,15 +90,15 @@ defineCheck(
     refs: [ref.mcpSbp('consent-ui-requirements', 'CSRF protection'), ref.rfc(9700, '2.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const client = await newClient(suite);
-    const context = await (await suite.browser()).newContext();
+  async ({ session, verdict }) => {
+    const client = await newClient(session);
+    const context = await (await session.browser()).newContext();
     try {
-      const first = await authorize(suite, { client, decision: 'stop', context });
-      const second = await authorize(suite, { client, decision: 'stop', context });
+      const first = await authorize(session, { client, decision: 'stop', context });
+      const second = await authorize(session, { client, decision: 'stop', context });
       if (!first.page || !second.page) return verdict.notTestable('no consent page was shown');
-      const form1 = await consentForm(first.page, suite);
-      const form2 = await consentForm(second.page, suite);
+      const form1 = await consentForm(first.page, session);
+      const form2 = await consentForm(second.page, session);
       if (!form1 || !form2) return verdict.notTestable('no consent form around the approve button');
       if (!form1.csrfField) {
         return verdict.fail(
@@ -135,16 +135,16 @@ defineCheck(
     refs: [ref.rfc(9700, '4.16'), ref.mcpSbp('consent-ui-requirements', 'Prevent iframing')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await authorize(suite, { decision: 'stop' });
+  async ({ session, verdict }) => {
+    const flow = await authorize(session, { decision: 'stop' });
     await flow.context.close();
-    const page = consentPageResponse(flow.navigations, suite.targetOrigin);
+    const page = consentPageResponse(flow.navigations, session.targetOrigin);
     if (!page) return verdict.notTestable('no consent page response recorded');
     verdict.check(framingProtected(page.headers), 'the consent page must forbid framing', {
       expected: "X-Frame-Options: DENY or frame-ancestors 'none'",
       actual: `XFO=${page.headers['x-frame-options'] ?? '(none)'} CSP=${page.headers['content-security-policy'] ?? '(none)'}`,
     });
-    const error = await suite.http.request({
+    const error = await session.http.request({
       url: `${flow.authorizeUrl.split('?')[0]}?client_id=conformance-unknown&response_type=code`,
     });
     const headers = Object.fromEntries([...error.headers.entries()]);
@@ -162,16 +162,16 @@ defineCheck(
     refs: [ref.mcpSbp('consent-cookie-security', 'Consent cookie security')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const client = await newClient(suite);
-    const context = await (await suite.browser()).newContext();
+  async ({ session, verdict }) => {
+    const client = await newClient(session);
+    const context = await (await session.browser()).newContext();
     try {
-      const flow = await authorize(suite, { client, context });
+      const flow = await authorize(session, { client, context });
       if (!flow.hit?.params.get('code')) return verdict.notTestable('the approval flow did not complete');
       const cookies = flow.navigations
-        .filter((n) => safeOrigin(n.url) === suite.targetOrigin)
+        .filter((n) => safeOrigin(n.url) === session.targetOrigin)
         .flatMap((n) => n.setCookies);
-      const https = suite.targetOrigin.startsWith('https:');
+      const https = session.targetOrigin.startsWith('https:');
       for (const cookie of cookies) {
         const name = cookie.split('=')[0] ?? '';
         verdict.check(/;\s*httponly/i.test(cookie), `cookie ${name} must be HttpOnly`, {
@@ -190,16 +190,16 @@ defineCheck(
       }
       if (!https) verdict.note('http target: Secure and __Host- not required on loopback');
       if (cookies.length === 0) verdict.note('no cookies set during the flow (server-side consent state)');
-      const again = await authorize(suite, { client, context, decision: 'stop' });
+      const again = await authorize(session, { client, context, decision: 'stop' });
       await again.page?.close();
       if (again.consentShown)
         return verdict.note('consent is asked every time: nothing remembered, tampering not applicable');
-      const stored = await context.cookies(suite.targetOrigin);
+      const stored = await context.cookies(session.targetOrigin);
       await context.clearCookies();
       await context.addCookies(
         stored.map((c) => ({ ...c, value: `${c.value.slice(0, -2)}${c.value.endsWith('AA') ? 'BB' : 'AA'}` })),
       );
-      const tampered = await authorize(suite, { client, context, decision: 'stop' });
+      const tampered = await authorize(session, { client, context, decision: 'stop' });
       await tampered.page?.close();
       verdict.check(tampered.consentShown && !tampered.hit, 'a tampered consent cookie must not skip consent', {
         expected: 'consent page',
@@ -222,12 +222,12 @@ defineCheck(
     ],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const context = await (await suite.browser()).newContext();
+  async ({ session, verdict }) => {
+    const context = await (await session.browser()).newContext();
     try {
-      const a = await authorize(suite, { client: await newClient(suite), context });
+      const a = await authorize(session, { client: await newClient(session), context });
       if (!a.hit?.params.get('code')) return verdict.notTestable('approving client A did not complete');
-      const b = await authorize(suite, { client: await newClient(suite), context, decision: 'stop' });
+      const b = await authorize(session, { client: await newClient(session), context, decision: 'stop' });
       await b.page?.close();
       verdict.check(b.consentShown && !b.hit, 'client B must get its own consent page', {
         expected: 'consent page for B',
@@ -249,15 +249,15 @@ defineCheck(
     refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await authorize(suite, { decision: 'deny' });
+  async ({ session, verdict }) => {
+    const flow = await authorize(session, { decision: 'deny' });
     await flow.context.close();
     if (!flow.consentShown) return verdict.notTestable('no consent page was shown');
     verdict.equal(flow.hit?.params.get('error'), 'access_denied', 'error returned to the client');
     verdict.equal(flow.hit?.params.get('state'), flow.state, 'state returned with the error');
     verdict.check(!flow.hit?.params.has('code'), 'no code after deny', { actual: 'code present' });
     const upstream = flow.navigations.filter(
-      (n) => ![suite.targetOrigin, safeOrigin(flow.redirectUri)].includes(safeOrigin(n.url)),
+      (n) => ![session.targetOrigin, safeOrigin(flow.redirectUri)].includes(safeOrigin(n.url)),
     );
     verdict.check(upstream.length === 0, 'the upstream must not be contacted after deny', {
       actual: upstream.map((n) => safeOrigin(n.url)).join(', '),
@@ -276,23 +276,23 @@ defineCheck(
     ],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const before = suite.instrumented ? (await suite.upstreamRequests()).length : 0;
-    const flow = await authorize(suite, { decision: 'stop' });
+  async ({ session, verdict }) => {
+    const before = session.instrumented ? (await session.upstreamRequests()).length : 0;
+    const flow = await authorize(session, { decision: 'stop' });
     await flow.context.close();
     if (!flow.consentShown)
       return verdict.fail('no consent page before the upstream: the user was never asked', {
         actual: flow.navigations.map((n) => safeOrigin(n.url)).join(' → '),
       });
-    const offsite = flow.navigations.filter((n) => safeOrigin(n.url) !== suite.targetOrigin);
+    const offsite = flow.navigations.filter((n) => safeOrigin(n.url) !== session.targetOrigin);
     verdict.check(offsite.length === 0, 'the browser must stay on the proxy until approval', {
       actual: offsite.map((n) => safeOrigin(n.url)).join(', '),
     });
     // The request-log comparison needs this worker to be the only one driving flows.
-    if (suite.instrumented && Number(process.env.CONFORMANCE_WORKERS ?? 1) === 1) {
-      const after = (await suite.upstreamRequests()).length;
+    if (session.instrumented && Number(process.env.CONFORMANCE_WORKERS ?? 1) === 1) {
+      const after = (await session.upstreamRequests()).length;
       verdict.equal(after - before, 0, 'requests the mock IdP received before approval');
-    } else if (suite.instrumented) verdict.note('request-log comparison skipped: several workers share the mock IdP');
+    } else if (session.instrumented) verdict.note('request-log comparison skipped: several workers share the mock IdP');
   },
 );
 
@@ -304,8 +304,8 @@ defineCheck(
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(9700, '4.12')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await sharedFlow(suite);
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
     const decision = flow.decisionResponse;
     if (!decision) return verdict.notTestable('no consent decision was recorded');
     verdict.check(

@@ -16,9 +16,9 @@ defineCheck(
     refs: [ref.rfc(8414, '3'), ref.mcpAuth('authorization-server-metadata-discovery', 'AS metadata discovery')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const url = wellKnownUrl(suite.settings.issuer, 'oauth-authorization-server');
-    const res = await suite.http.request({ url, headers: { accept: 'application/json' } });
+  async ({ session, verdict }) => {
+    const url = wellKnownUrl(session.settings.issuer, 'oauth-authorization-server');
+    const res = await session.http.request({ url, headers: { accept: 'application/json' } });
     verdict.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata document`, {
       expected: '200 with a JSON object',
       actual: `${res.status} ${res.text.slice(0, 100)}`,
@@ -34,8 +34,8 @@ defineCheck(
     refs: [ref.rfc(8414, '3'), ref.mcpAuth('communication-security', 'Communication security')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { url } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { url } = await authorizationServerMetadata(session);
     if (isLoopbackUrl(url)) {
       verdict.note('loopback target: https not required for local testing');
       return;
@@ -52,8 +52,8 @@ defineCheck(
     refs: [ref.rfc(8414, '3.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { response, body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { response, body } = await authorizationServerMetadata(session);
     verdict.check(isJsonContentType(response), 'content type must be application/json', {
       expected: 'application/json',
       actual: response.headers.get('content-type') ?? '(none)',
@@ -76,8 +76,8 @@ defineCheck(
     refs: [ref.rfc(8414, '2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const issuer = body.issuer;
     verdict.check(typeof issuer === 'string', 'issuer is required', { expected: 'a string', actual: issuer });
     const url = new URL(issuer as string);
@@ -105,9 +105,9 @@ defineCheck(
     ],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
-    verdict.equal(body.issuer, suite.settings.issuer, 'metadata issuer (byte comparison, no normalisation)');
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
+    verdict.equal(body.issuer, session.settings.issuer, 'metadata issuer (byte comparison, no normalisation)');
   },
 );
 
@@ -119,8 +119,8 @@ defineCheck(
     refs: [ref.rfc(8414, '2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     for (const name of ['authorization_endpoint', 'token_endpoint']) {
       verdict.check(typeof body[name] === 'string', `${name} is required`, {
         expected: 'a URL',
@@ -143,8 +143,8 @@ defineCheck(
     refs: [ref.mcpAuth('authorization-code-protection', 'Authorization code protection'), ref.rfc(8414, '2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const methods = body.code_challenge_methods_supported;
     verdict.check(
       Array.isArray(methods) && methods.includes('S256'),
@@ -165,8 +165,8 @@ defineCheck(
     refs: [ref.oauth21('Authorization Request'), ref.rfc(9700, '2.1.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const methods = body.code_challenge_methods_supported;
     verdict.check(
       !(Array.isArray(methods) && methods.includes('plain')),
@@ -187,8 +187,8 @@ defineCheck(
     refs: [ref.rfc(8414, '2'), ref.oauth21('Differences from OAuth 2.0')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const grants = body.grant_types_supported;
     verdict.check(
       Array.isArray(grants),
@@ -230,8 +230,8 @@ defineCheck(
     refs: [ref.rfc(8414, '2'), ref.mcpAuth('dynamic-client-registration', 'Dynamic client registration')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     verdict.check(
       typeof body.registration_endpoint === 'string',
       'registration_endpoint is how MCP clients obtain a client_id here',
@@ -251,8 +251,8 @@ defineCheck(
     refs: [ref.mcpAuth('client-id-metadata-documents', 'Client ID metadata documents')],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     verdict.equal(body.client_id_metadata_document_supported, true, 'client_id_metadata_document_supported');
   },
 );
@@ -265,8 +265,8 @@ defineCheck(
     refs: [ref.mcpAuth('authorization-server-metadata-discovery', 'AS metadata discovery')],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, verdict }) => {
-    const issuer = suite.settings.issuer;
+  async ({ session, verdict }) => {
+    const issuer = session.settings.issuer;
     const path = new URL(issuer).pathname.replace(/\/+$/, '');
     const candidates = [
       wellKnownUrl(issuer, 'oauth-authorization-server'),
@@ -275,7 +275,7 @@ defineCheck(
     if (path) candidates.push(`${issuer}/.well-known/openid-configuration`);
     const found: string[] = [];
     for (const url of candidates) {
-      const res = await suite.http.request({ url });
+      const res = await session.http.request({ url });
       const body = jsonObject(res);
       if (res.status !== 200 || !body) continue;
       found.push(url);
@@ -297,8 +297,8 @@ defineCheck(
     refs: [ref.mcpAuth('communication-security', 'Communication security')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const endpoints = Object.entries(body).filter(
       ([k, v]) => (k.endsWith('_endpoint') || k === 'jwks_uri') && typeof v === 'string',
     );
@@ -320,11 +320,11 @@ defineCheck(
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(9700, '2.6')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const url = body.authorization_endpoint;
     if (typeof url !== 'string') return verdict.notTestable('no authorization_endpoint');
-    const res = await suite.http.request({ url, headers: { origin: 'https://attacker.example' } });
+    const res = await session.http.request({ url, headers: { origin: 'https://attacker.example' } });
     const acao = res.headers.get('access-control-allow-origin');
     verdict.check(acao === null, 'Cross-Origin Resource Sharing must not be supported at the authorization endpoint', {
       expected: 'no Access-Control-Allow-Origin',

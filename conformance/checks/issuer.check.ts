@@ -17,17 +17,17 @@ defineCheck(
     refs: [ref.rfc(9207, '2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     if (body.authorization_response_iss_parameter_supported !== true)
       return verdict.notApplicable('authorization_response_iss_parameter_supported is not true');
-    const flow = await sharedFlow(suite);
+    const flow = await sharedFlow(session);
     verdict.equal(flow.hit?.params.getAll('iss').length, 1, 'number of iss parameters in the success response');
-    const client = await sharedClient(suite);
-    const cb = (await suite.callback()).uri();
+    const client = await sharedClient(session);
+    const cb = (await session.callback()).uri();
     const probe = await probeAuthorize(
-      suite,
-      authorizeParams(suite, client.client_id, cb, { code_challenge_method: 'S512' }),
+      session,
+      authorizeParams(session, client.client_id, cb, { code_challenge_method: 'S512' }),
       cb,
     );
     if (probe.kind !== 'error_redirect' || !probe.location)
@@ -44,9 +44,9 @@ defineCheck(
     refs: [ref.rfc(9207, '2.3'), ref.rfc(9207, '3')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
-    const flow = await sharedFlow(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
+    const flow = await sharedFlow(session);
     const iss = flow.hit?.params.get('iss');
     if (iss === null || iss === undefined) return verdict.note('no iss sent');
     verdict.equal(
@@ -66,8 +66,8 @@ defineCheck(
     refs: [ref.mcpAuthRev('2026-07-28', 'authorization-response-validation', 'Authorization response validation')],
     revisions: since('2026-07-28'),
   },
-  async ({ suite, verdict }) => {
-    const flow = await sharedFlow(suite);
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
     verdict.check(flow.hit?.params.has('iss') === true, 'MCP authorization servers SHOULD include iss', {
       expected: 'iss=…',
       actual: '(absent)',
@@ -83,18 +83,18 @@ defineCheck(
     refs: [ref.mcpAuthRev('2026-07-28', 'authorization-response-validation', 'no normalisation'), ref.rfc(8414, '3.3')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
-    const { body: prm } = await protectedResourceMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
+    const { body: prm } = await protectedResourceMetadata(session);
     const servers = Array.isArray(prm.authorization_servers) ? prm.authorization_servers : [];
     verdict.check(
       servers.includes(body.issuer),
       'resource metadata authorization_servers must contain the issuer string exactly',
       { expected: body.issuer, actual: servers },
     );
-    const flow = await sharedFlow(suite);
+    const flow = await sharedFlow(session);
     const iss = flow.hit?.params.get('iss');
     if (iss !== null && iss !== undefined) verdict.equal(iss, body.issuer, 'iss vs metadata issuer');
-    verdict.equal(body.issuer, suite.settings.issuer, 'metadata issuer vs the identifier the client started from');
+    verdict.equal(body.issuer, session.settings.issuer, 'metadata issuer vs the identifier the client started from');
   },
 );

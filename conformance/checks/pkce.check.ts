@@ -23,12 +23,12 @@ defineCheck(
     refs: [ref.oauth21('Authorization Request'), ref.rfc(7636, '4.4.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const client = await sharedClient(suite);
-    const cb = (await suite.callback()).uri();
+  async ({ session, verdict }) => {
+    const client = await sharedClient(session);
+    const cb = (await session.callback()).uri();
     const probe = await probeAuthorize(
-      suite,
-      authorizeParams(suite, client.client_id, cb, { code_challenge: undefined, code_challenge_method: undefined }),
+      session,
+      authorizeParams(session, client.client_id, cb, { code_challenge: undefined, code_challenge_method: undefined }),
       cb,
     );
     verdict.check(refusedAsInvalidRequest(probe), 'public clients must send a code_challenge', {
@@ -46,12 +46,12 @@ defineCheck(
     refs: [ref.rfc(7636, '4.4.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const client = await sharedClient(suite);
-    const cb = (await suite.callback()).uri();
+  async ({ session, verdict }) => {
+    const client = await sharedClient(session);
+    const cb = (await session.callback()).uri();
     const probe = await probeAuthorize(
-      suite,
-      authorizeParams(suite, client.client_id, cb, { code_challenge_method: 'S512' }),
+      session,
+      authorizeParams(session, client.client_id, cb, { code_challenge_method: 'S512' }),
       cb,
     );
     verdict.check(refusedAsInvalidRequest(probe), 'code_challenge_method=S512', {
@@ -69,9 +69,9 @@ defineCheck(
     refs: [ref.rfc(7636, '4.6')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await authorizationCode(suite);
-    const res = await exchangeCode(suite, flow, { code_verifier: newVerifier() });
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    const res = await exchangeCode(session, flow, { code_verifier: newVerifier() });
     verdict.equal(statusAndError(res), '400 invalid_grant', 'token response for a wrong verifier');
   },
 );
@@ -84,9 +84,9 @@ defineCheck(
     refs: [ref.oauth21('Token Request (authorization code)'), ref.rfc(9700, '2.1.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await authorizationCode(suite);
-    const res = await exchangeCode(suite, flow, { code_verifier: undefined });
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    const res = await exchangeCode(session, flow, { code_verifier: undefined });
     verdict.check(!tokenSet(res) && res.status === 400, 'the code must not be redeemable without its verifier', {
       expected: '400 invalid_grant',
       actual: statusAndError(res),
@@ -104,11 +104,11 @@ defineCheck(
     refs: [ref.rfc(7636, '4.1'), ref.oauth21('Authorization Request')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     // The verifier's challenge is correct, so only the syntax check can refuse it.
     const shortVerifier = newVerifier().slice(0, 42);
-    const flow = await authorizationCode(suite, { verifier: shortVerifier });
-    const res = await exchangeCode(suite, flow);
+    const flow = await authorizationCode(session, { verifier: shortVerifier });
+    const res = await exchangeCode(session, flow);
     verdict.check(!tokenSet(res), 'a 42-character verifier violates the ABNF', {
       expected: '400',
       actual: statusAndError(res),
@@ -124,15 +124,15 @@ defineCheck(
     refs: [ref.rfc(8414, '2'), ref.rfc(7636, '4.4.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const methods = Array.isArray(body.code_challenge_methods_supported) ? body.code_challenge_methods_supported : [];
-    const client = await sharedClient(suite);
-    const cb = (await suite.callback()).uri();
+    const client = await sharedClient(session);
+    const cb = (await session.callback()).uri();
     const verifier = newVerifier();
     const probe = await probeAuthorize(
-      suite,
-      authorizeParams(suite, client.client_id, cb, { code_challenge: verifier, code_challenge_method: 'plain' }),
+      session,
+      authorizeParams(session, client.client_id, cb, { code_challenge: verifier, code_challenge_method: 'plain' }),
       cb,
     );
     if (methods.includes('plain')) {
@@ -155,10 +155,10 @@ defineCheck(
     refs: [ref.oauth21('Authorization Request'), ref.rfc(7636, '4.6')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const other = await sharedFlow(suite);
-    const flow = await authorizationCode(suite);
-    const res = await exchangeCode(suite, flow, { code_verifier: other.verifier });
+  async ({ session, verdict }) => {
+    const other = await sharedFlow(session);
+    const flow = await authorizationCode(session);
+    const res = await exchangeCode(session, flow, { code_verifier: other.verifier });
     verdict.equal(statusAndError(res), '400 invalid_grant', "redemption with another flow's valid verifier");
     verdict.check(
       !flow.hit?.params.has('code_challenge'),
@@ -176,9 +176,9 @@ defineCheck(
     refs: [ref.rfc(7636, '4.6'), ref.rfc(9700, '2.1.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await authorizationCode(suite);
-    const res = await exchangeCode(suite, flow, { code_verifier: flow.challenge });
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    const res = await exchangeCode(session, flow, { code_verifier: flow.challenge });
     verdict.equal(statusAndError(res), '400 invalid_grant', 'redemption with verifier = challenge');
   },
 );

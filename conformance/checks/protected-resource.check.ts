@@ -24,8 +24,8 @@ defineCheck(
     refs: [ref.mcpAuthRev('2025-06-18', 'authorization-server-location', 'AS location'), ref.rfc(9728, '5.1')],
     revisions: ['2025-06-18'],
   },
-  async ({ suite, verdict }) => {
-    const res = await unauthenticatedChallenge(suite);
+  async ({ session, verdict }) => {
+    const res = await unauthenticatedChallenge(session);
     verdict.equal(res.status, 401, 'status of an unauthenticated MCP request');
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
     verdict.check(Boolean(params?.resource_metadata), 'the Bearer challenge must carry resource_metadata', {
@@ -46,12 +46,12 @@ defineCheck(
     ],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, verdict }) => {
-    const res = await unauthenticatedChallenge(suite);
+  async ({ session, verdict }) => {
+    const res = await unauthenticatedChallenge(session);
     verdict.equal(res.status, 401, 'status of an unauthenticated MCP request');
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
     if (params?.resource_metadata) {
-      const prm = await suite.http.request({ url: params.resource_metadata });
+      const prm = await session.http.request({ url: params.resource_metadata });
       verdict.check(
         prm.status === 200 && jsonObject(prm) !== undefined,
         'resource_metadata must point at the document',
@@ -62,7 +62,9 @@ defineCheck(
       );
       return;
     }
-    const wellKnown = await suite.http.request({ url: wellKnownUrl(suite.settings.mcp, 'oauth-protected-resource') });
+    const wellKnown = await session.http.request({
+      url: wellKnownUrl(session.settings.mcp, 'oauth-protected-resource'),
+    });
     verdict.check(wellKnown.status === 200, 'neither the challenge nor the well-known location leads to the metadata', {
       actual: `no resource_metadata in challenge, well-known ${wellKnown.status}`,
     });
@@ -81,9 +83,9 @@ defineCheck(
     refs: [ref.rfc(9728, '3'), ref.rfc(9728, '3.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const url = wellKnownUrl(suite.settings.mcp, 'oauth-protected-resource');
-    const res = await suite.http.request({ url });
+  async ({ session, verdict }) => {
+    const url = wellKnownUrl(session.settings.mcp, 'oauth-protected-resource');
+    const res = await session.http.request({ url });
     verdict.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata`, {
       expected: '200 JSON object',
       actual: `${res.status} ${res.text.slice(0, 100)}`,
@@ -99,8 +101,8 @@ defineCheck(
     refs: [ref.rfc(9728, '3.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { response, body } = await protectedResourceMetadata(suite);
+  async ({ session, verdict }) => {
+    const { response, body } = await protectedResourceMetadata(session);
     verdict.check(isJsonContentType(response), 'content type must be application/json', {
       actual: response.headers.get('content-type'),
     });
@@ -122,9 +124,9 @@ defineCheck(
     refs: [ref.rfc(9728, '2'), ref.rfc(9728, '3.3')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await protectedResourceMetadata(suite);
-    verdict.equal(body.resource, suite.settings.mcp, 'resource (compliant clients discard the metadata otherwise)');
+  async ({ session, verdict }) => {
+    const { body } = await protectedResourceMetadata(session);
+    verdict.equal(body.resource, session.settings.mcp, 'resource (compliant clients discard the metadata otherwise)');
   },
 );
 
@@ -136,14 +138,14 @@ defineCheck(
     refs: [ref.mcpAuth('authorization-server-location', 'AS location'), ref.rfc(9728, '2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await protectedResourceMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await protectedResourceMetadata(session);
     const servers = body.authorization_servers;
     verdict.check(Array.isArray(servers) && servers.length > 0, 'authorization_servers must name at least one server', {
       actual: servers ?? '(absent)',
     });
-    const { body: as } = await authorizationServerMetadata(suite).catch(() => ({
-      body: { issuer: suite.settings.issuer },
+    const { body: as } = await authorizationServerMetadata(session).catch(() => ({
+      body: { issuer: session.settings.issuer },
     }));
     verdict.check((servers as unknown[]).includes(as.issuer), 'the proxy issuer must appear byte-identically', {
       expected: as.issuer,
@@ -160,8 +162,8 @@ defineCheck(
     refs: [ref.rfc(9728, '2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { body } = await protectedResourceMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await protectedResourceMetadata(session);
     verdict.check(Array.isArray(body.scopes_supported), 'scopes_supported is RECOMMENDED', {
       actual: body.scopes_supported ?? '(absent)',
     });
@@ -176,11 +178,11 @@ defineCheck(
     refs: [ref.mcpAuthRev('2026-07-28', 'refresh-tokens', 'Refresh tokens')],
     revisions: since('2026-07-28'),
   },
-  async ({ suite, verdict }) => {
-    const { body } = await protectedResourceMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await protectedResourceMetadata(session);
     const scopes = Array.isArray(body.scopes_supported) ? body.scopes_supported : [];
     verdict.check(!scopes.includes('offline_access'), 'servers SHOULD NOT list offline_access', { actual: scopes });
-    const challenge = parseBearerChallenge((await unauthenticatedChallenge(suite)).headers.get('www-authenticate'));
+    const challenge = parseBearerChallenge((await unauthenticatedChallenge(session)).headers.get('www-authenticate'));
     verdict.check(
       !(challenge?.scope ?? '').split(' ').includes('offline_access'),
       'the challenge scope SHOULD NOT include offline_access',
@@ -202,8 +204,8 @@ defineCheck(
     ],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, verdict }) => {
-    const res = await unauthenticatedChallenge(suite);
+  async ({ session, verdict }) => {
+    const res = await unauthenticatedChallenge(session);
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
     verdict.check(params?.scope !== undefined, 'MCP servers SHOULD include scope in the challenge', {
       expected: 'Bearer …, scope="…"',
@@ -220,8 +222,8 @@ defineCheck(
     refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.rfc(6750, '3.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const res = await callMcp(suite, `conformance-${randomToken(24)}`);
+  async ({ session, verdict }) => {
+    const res = await callMcp(session, `conformance-${randomToken(24)}`);
     verdict.equal(res.status, 401, 'status for an invalid token');
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
     if (params?.error !== 'invalid_token') {
@@ -241,14 +243,14 @@ defineCheck(
     refs: [ref.oauth21('Error Response (resource server)'), ref.rfc(6750, '3')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     const cases: [string, string | undefined][] = [
       ['no token', undefined],
       ['malformed token', 'not a token at all'],
       ['unknown JWT-shaped token', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'],
     ];
     for (const [what, token] of cases) {
-      const res = await callMcp(suite, token);
+      const res = await callMcp(session, token);
       verdict.equal(res.status, 401, `status with ${what}`);
       verdict.check(res.headers.get('www-authenticate') !== null, `401 with ${what} must carry WWW-Authenticate`, {
         actual: '(no header)',

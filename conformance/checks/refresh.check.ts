@@ -8,7 +8,7 @@ import { REVISIONS } from '../lib/model.ts';
 import { errorCode, refreshGrant, statusAndError, tokenSet } from '../lib/oauth.ts';
 import { NotApplicable } from '../lib/outcome.ts';
 import { ref } from '../lib/refs.ts';
-import type { Suite } from '../lib/suite.ts';
+import type { CheckSession } from '../lib/check-session.ts';
 
 const ALL = [...REVISIONS];
 
@@ -25,30 +25,30 @@ interface RotationScenario {
 }
 
 /** One grant walked through rotation and reuse; each RT-0x check reads its own step. */
-function rotationScenario(suite: Suite): Promise<RotationScenario> {
-  return suite.memo('refresh-rotation', async () => {
-    const flow = await completedFlow(suite);
+function rotationScenario(session: CheckSession): Promise<RotationScenario> {
+  return session.memo('refresh-rotation', async () => {
+    const flow = await completedFlow(session);
     const rt1 = flow.tokens.refresh_token;
     if (!rt1) throw new NotApplicable('no refresh token issued');
-    const first = await refreshGrant(suite, flow.client, rt1);
+    const first = await refreshGrant(session, flow.client, rt1);
     const s: RotationScenario = { flow, rt1, first };
     const refreshed = tokenSet(first);
-    if (refreshed) s.refreshedAccess = await callMcp(suite, refreshed.access_token);
+    if (refreshed) s.refreshedAccess = await callMcp(session, refreshed.access_token);
     const rt2 = refreshed?.refresh_token;
     if (!rt2) return s;
-    s.second = await refreshGrant(suite, flow.client, rt2);
-    const grace = suite.settings.targetDescription.rtGraceSeconds ?? 0;
+    s.second = await refreshGrant(session, flow.client, rt2);
+    const grace = session.settings.targetDescription.rtGraceSeconds ?? 0;
     if (grace > 0) await new Promise((r) => setTimeout(r, (grace + 1) * 1000));
-    s.reuseOfRt1 = await refreshGrant(suite, flow.client, rt1);
+    s.reuseOfRt1 = await refreshGrant(session, flow.client, rt1);
     const third = tokenSet(s.second);
-    if (third?.refresh_token) s.afterReuse = await refreshGrant(suite, flow.client, third.refresh_token);
-    if (third) s.accessAfterReuse = await callMcp(suite, third.access_token);
+    if (third?.refresh_token) s.afterReuse = await refreshGrant(session, flow.client, third.refresh_token);
+    if (third) s.accessAfterReuse = await callMcp(session, third.access_token);
     return s;
   });
 }
 
-async function grantWithRefreshToken(suite: Suite): Promise<CompletedFlow & { rt: string }> {
-  const flow = await completedFlow(suite);
+async function grantWithRefreshToken(session: CheckSession): Promise<CompletedFlow & { rt: string }> {
+  const flow = await completedFlow(session);
   if (!flow.tokens.refresh_token) throw new NotApplicable('no refresh token issued');
   return { ...flow, rt: flow.tokens.refresh_token };
 }
@@ -61,8 +61,8 @@ defineCheck(
     refs: [ref.mcpAuth('token-theft', 'Token theft'), ref.oauth21('Refresh Token Grant')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const s = await rotationScenario(suite);
+  async ({ session, verdict }) => {
+    const s = await rotationScenario(session);
     const tokens = tokenSet(s.first);
     verdict.check(Boolean(tokens), 'the refresh must succeed', { actual: statusAndError(s.first) });
     verdict.check(Boolean(tokens?.refresh_token), 'a new refresh token must be issued', {
@@ -85,8 +85,8 @@ defineCheck(
     refs: [ref.oauth21('Refresh Token Response')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const s = await rotationScenario(suite);
+  async ({ session, verdict }) => {
+    const s = await rotationScenario(session);
     if (!s.second) return verdict.notTestable(`the first refresh failed: ${statusAndError(s.first)}`);
     verdict.check(Boolean(tokenSet(s.second)), 'refresh with the new refresh token must succeed', {
       expected: '200',
@@ -108,8 +108,8 @@ defineCheck(
     refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(9700, '4.14.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const s = await rotationScenario(suite);
+  async ({ session, verdict }) => {
+    const s = await rotationScenario(session);
     if (!s.reuseOfRt1) return verdict.notTestable(`rotation did not complete: ${statusAndError(s.first)}`);
     verdict.equal(statusAndError(s.reuseOfRt1), '400 invalid_grant', 'reuse of the first refresh token');
   },
@@ -123,8 +123,8 @@ defineCheck(
     refs: [ref.rfc(9700, '4.14.2'), ref.oauth21('Refresh Token Grant')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const s = await rotationScenario(suite);
+  async ({ session, verdict }) => {
+    const s = await rotationScenario(session);
     if (!s.afterReuse) return verdict.notTestable('rotation did not complete');
     verdict.equal(
       errorCode(s.afterReuse),
@@ -148,10 +148,10 @@ defineCheck(
     refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(6749, '6')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await grantWithRefreshToken(suite);
+  async ({ session, verdict }) => {
+    const flow = await grantWithRefreshToken(session);
     const granted = flow.tokens.scope ?? '';
-    const escalated = await refreshGrant(suite, flow.client, flow.rt, {
+    const escalated = await refreshGrant(session, flow.client, flow.rt, {
       scope: `${granted} conformance:escalated`.trim(),
     });
     const widened = tokenSet(escalated);
@@ -172,7 +172,7 @@ defineCheck(
     } else {
       verdict.equal(errorCode(escalated), 'invalid_scope', 'error for an extra scope', 'SHOULD');
     }
-    const plain = tokenSet(await refreshGrant(suite, flow.client, rt));
+    const plain = tokenSet(await refreshGrant(session, flow.client, rt));
     if (!plain) return verdict.notTestable('a refresh without scope failed after the escalation attempt');
     const sorted = (x: string): string => x.split(' ').filter(Boolean).sort().join(' ');
     verdict.equal(sorted(plain.scope ?? granted), sorted(granted), 'scope of a refresh without a scope parameter');
@@ -187,10 +187,10 @@ defineCheck(
     refs: [ref.oauth21('Refresh Token Grant')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await grantWithRefreshToken(suite);
-    const other = await otherClient(suite);
-    const res = await refreshGrant(suite, other, flow.rt);
+  async ({ session, verdict }) => {
+    const flow = await grantWithRefreshToken(session);
+    const other = await otherClient(session);
+    const res = await refreshGrant(session, other, flow.rt);
     verdict.equal(statusAndError(res), '400 invalid_grant', "refresh of client A's token by client B");
   },
 );
@@ -203,9 +203,9 @@ defineCheck(
     refs: [ref.oauth21('Token Response'), ref.rfc(8707, '2.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await grantWithRefreshToken(suite);
-    const res = await refreshGrant(suite, flow.client, flow.rt, { resource: 'https://other-resource.example/mcp' });
+  async ({ session, verdict }) => {
+    const flow = await grantWithRefreshToken(session);
+    const res = await refreshGrant(session, flow.client, flow.rt, { resource: 'https://other-resource.example/mcp' });
     verdict.check(!tokenSet(res), 'tokens for a resource the user did not consent to must not be issued', {
       expected: '400 invalid_target',
       actual: statusAndError(res),

@@ -7,7 +7,7 @@ import { REVISIONS, since } from '../lib/model.ts';
 import { proxyCallbackUri } from '../lib/flow.ts';
 import { errorCode, postRegistration, publicClientMetadata, registerClient, statusAndError } from '../lib/oauth.ts';
 import { ref } from '../lib/refs.ts';
-import type { Suite } from '../lib/suite.ts';
+import type { CheckSession } from '../lib/check-session.ts';
 
 const ALL = [...REVISIONS];
 const CB = 'http://127.0.0.1:8976/callback';
@@ -30,8 +30,8 @@ function expectRegistrationError(verdict: Verdict, res: HttpResponse, what: stri
   );
 }
 
-async function register(suite: Suite, body: Record<string, unknown>): Promise<HttpResponse> {
-  return postRegistration(suite, body);
+async function register(session: CheckSession, body: Record<string, unknown>): Promise<HttpResponse> {
+  return postRegistration(session, body);
 }
 
 defineCheck(
@@ -42,8 +42,8 @@ defineCheck(
     refs: [ref.rfc(7591, '3.1'), ref.rfc(7591, '3.2.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const res = await register(suite, publicClientMetadata([CB]));
+  async ({ session, verdict }) => {
+    const res = await register(session, publicClientMetadata([CB]));
     verdict.check(res.status !== 415, 'the endpoint must accept application/json (DCR-01)', { actual: res.status });
     verdict.check(
       res.status !== 401 && res.status !== 403,
@@ -70,9 +70,9 @@ defineCheck(
     refs: [ref.rfc(7591, '3.2.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const a = await registerClient(suite, publicClientMetadata([CB]));
-    const b = await registerClient(suite, publicClientMetadata([CB]));
+  async ({ session, verdict }) => {
+    const a = await registerClient(session, publicClientMetadata([CB]));
+    const b = await registerClient(session, publicClientMetadata([CB]));
     verdict.check(a.client_id !== b.client_id, 'each registration must get its own client_id', {
       actual: `${a.client_id} twice`,
     });
@@ -99,10 +99,10 @@ defineCheck(
     refs: [ref.rfc(7591, '3.2.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     const meta = (): Record<string, unknown> =>
       publicClientMetadata([CB], { token_endpoint_auth_method: 'client_secret_post' });
-    const first = await register(suite, meta());
+    const first = await register(session, meta());
     const a = jsonObject(first);
     if (first.status !== 201 || !a)
       return verdict.notTestable(`confidential registration refused: ${statusAndError(first)}`);
@@ -116,7 +116,7 @@ defineCheck(
       );
       verdict.notApplicable('the proxy registers public clients only (no client_secret issued)');
     }
-    const b = await registerClient(suite, meta());
+    const b = await registerClient(session, meta());
     verdict.check(a.client_secret !== b.client_secret, 'client_secret must be unique per client_id', {
       actual: 'the same secret twice',
     });
@@ -128,7 +128,7 @@ defineCheck(
       },
     );
     const upstream =
-      suite.settings.harness?.upstreamClientSecret ?? suite.settings.targetDescription.upstreamClient?.clientSecret;
+      session.settings.harness?.upstreamClientSecret ?? session.settings.targetDescription.upstreamClient?.clientSecret;
     if (upstream) {
       verdict.check(
         a.client_secret !== upstream && b.client_secret !== upstream,
@@ -152,9 +152,9 @@ defineCheck(
     refs: [ref.rfc(7591, '3.2.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     const sent = publicClientMetadata([CB]);
-    const res = await register(suite, sent);
+    const res = await register(session, sent);
     const body = jsonObject(res);
     if (res.status !== 201 || !body) return verdict.notTestable(`registration refused: ${statusAndError(res)}`);
     verdict.check(
@@ -198,9 +198,9 @@ defineCheck(
     refs: [ref.rfc(7591, '2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     const res = await register(
-      suite,
+      session,
       publicClientMetadata([CB], { x_conformance_unknown: 1, software_id: 'conformance' }),
     );
     verdict.equal(statusAndError(res).split(' ')[0], '201', 'status with an unknown metadata field');
@@ -215,10 +215,10 @@ defineCheck(
     refs: [ref.rfc(7591, '5'), ref.rfc(7591, '3.2.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     const body = publicClientMetadata([]);
     delete body.redirect_uris;
-    expectRegistrationError(verdict, await register(suite, body), 'registration without redirect_uris', [
+    expectRegistrationError(verdict, await register(session, body), 'registration without redirect_uris', [
       'invalid_redirect_uri',
       'invalid_client_metadata',
     ]);
@@ -233,11 +233,11 @@ defineCheck(
     refs: [ref.mcpAuth('communication-security', 'Communication security'), ref.rfc(9700, '2.6')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     for (const uri of ['http://evil.example/cb', 'javascript:alert(1)//', 'data:text/html,hi', 'file:///etc/passwd']) {
       expectRegistrationError(
         verdict,
-        await register(suite, publicClientMetadata([uri])),
+        await register(session, publicClientMetadata([uri])),
         `redirect URI ${uri}`,
         DCR_ERRORS.slice(0, 2),
       );
@@ -253,8 +253,8 @@ defineCheck(
     refs: [ref.rfc(6749, '3.1.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    expectRegistrationError(verdict, await register(suite, publicClientMetadata([`${CB}#frag`])), 'a fragment', [
+  async ({ session, verdict }) => {
+    expectRegistrationError(verdict, await register(session, publicClientMetadata([`${CB}#frag`])), 'a fragment', [
       'invalid_redirect_uri',
       'invalid_client_metadata',
     ]);
@@ -269,19 +269,19 @@ defineCheck(
     refs: [ref.rfc(9700, '4.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     // The proxy's callback path is the proxy's choice (no spec fixes it): observed in the flow, not assumed.
-    const ownCallback = await proxyCallbackUri(suite);
+    const ownCallback = await proxyCallbackUri(session);
     if (!ownCallback) verdict.note("the proxy's upstream callback was not observed (no completed flow): not probed");
     const uris = [
       'http://localhost@evil.example/cb',
       'http://127.0.0.1@evil.example/cb',
       'https://user:pass@client.example/cb',
       ...(ownCallback ? [ownCallback] : []),
-      ...(suite.settings.targetDescription.refusedRedirectUris ?? []),
+      ...(session.settings.targetDescription.refusedRedirectUris ?? []),
     ];
     for (const uri of uris) {
-      expectRegistrationError(verdict, await register(suite, publicClientMetadata([uri])), `redirect URI ${uri}`, [
+      expectRegistrationError(verdict, await register(session, publicClientMetadata([uri])), `redirect URI ${uri}`, [
         'invalid_redirect_uri',
         'invalid_client_metadata',
       ]);
@@ -297,9 +297,9 @@ defineCheck(
     refs: [ref.rfc(7591, '2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     const body = publicClientMetadata([CB], { jwks_uri: 'https://client.example/jwks', jwks: { keys: [] } });
-    expectRegistrationError(verdict, await register(suite, body), 'jwks with jwks_uri', ['invalid_client_metadata']);
+    expectRegistrationError(verdict, await register(session, body), 'jwks with jwks_uri', ['invalid_client_metadata']);
   },
 );
 
@@ -311,9 +311,9 @@ defineCheck(
     refs: [ref.mcpAuthRev('2026-07-28', 'client-registration', 'application_type'), ref.rfc(8252, '7.3')],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     const res = await register(
-      suite,
+      session,
       publicClientMetadata(['http://127.0.0.1/callback'], { application_type: 'native' }),
     );
     verdict.equal(
@@ -332,17 +332,17 @@ defineCheck(
     refs: [ref.mcpSbp('confused-deputy-problem', 'Confused deputy'), ref.rfc(7591, '3.2.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     const secret =
-      suite.settings.harness?.upstreamClientSecret ?? suite.settings.targetDescription.upstreamClient?.clientSecret;
+      session.settings.harness?.upstreamClientSecret ?? session.settings.targetDescription.upstreamClient?.clientSecret;
     if (!secret)
       return verdict.notApplicable(
         'upstream client secret unknown (instrumented mode or upstreamClient in the target file)',
       );
     const responses = [
-      await register(suite, publicClientMetadata([CB], { token_endpoint_auth_method: 'client_secret_basic' })),
-      await register(suite, { redirect_uris: 'not-an-array' }),
-      await suite.http.request({ url: `${suite.settings.issuer}/.well-known/oauth-authorization-server` }),
+      await register(session, publicClientMetadata([CB], { token_endpoint_auth_method: 'client_secret_basic' })),
+      await register(session, { redirect_uris: 'not-an-array' }),
+      await session.http.request({ url: `${session.settings.issuer}/.well-known/oauth-authorization-server` }),
     ];
     for (const res of responses) {
       verdict.check(!res.text.includes(secret), `the upstream client secret leaked in ${res.url} (${res.status})`, {

@@ -28,8 +28,8 @@ defineCheck(
     refs: [ref.mcpAuth('resource-parameter-implementation', 'Resource parameter'), ref.rfc(8707, '2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await sharedFlow(suite);
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
     verdict.check(flow.authorizeUrl.includes('resource='), 'the shared flow sent resource', { actual: 'no resource' });
     verdict.check(Boolean(flow.tokens.access_token), 'tokens were issued');
   },
@@ -43,11 +43,11 @@ defineCheck(
     refs: [ref.rfc(8707, '2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const client = await sharedClient(suite);
-    const cb = (await suite.callback()).uri();
-    for (const resource of [`${suite.settings.mcp}#fragment`, '/relative/mcp']) {
-      const probe = await probeAuthorize(suite, authorizeParams(suite, client.client_id, cb, { resource }), cb);
+  async ({ session, verdict }) => {
+    const client = await sharedClient(session);
+    const cb = (await session.callback()).uri();
+    for (const resource of [`${session.settings.mcp}#fragment`, '/relative/mcp']) {
+      const probe = await probeAuthorize(session, authorizeParams(session, client.client_id, cb, { resource }), cb);
       verdict.check(
         probe.kind === 'error_page' || probe.kind === 'error_redirect',
         `resource=${resource} must be refused`,
@@ -58,8 +58,8 @@ defineCheck(
       );
     }
     const foreign = await probeAuthorize(
-      suite,
-      authorizeParams(suite, client.client_id, cb, { resource: 'https://evil.example/mcp' }),
+      session,
+      authorizeParams(session, client.client_id, cb, { resource: 'https://evil.example/mcp' }),
       cb,
     );
     if (foreign.kind === 'accepted')
@@ -77,15 +77,15 @@ defineCheck(
     refs: [ref.rfc(8707, '2'), ref.rfc(9068, '2.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { tokens } = await sharedFlow(suite);
+  async ({ session, verdict }) => {
+    const { tokens } = await sharedFlow(session);
     const payload = jwtPayload(tokens.access_token);
     if (!payload) return verdict.notTestable('opaque access token: audience not observable');
     const aud = payload.aud;
     verdict.check(
-      aud === suite.settings.mcp || (Array.isArray(aud) && aud.includes(suite.settings.mcp)),
+      aud === session.settings.mcp || (Array.isArray(aud) && aud.includes(session.settings.mcp)),
       'aud must name the MCP resource',
-      { expected: suite.settings.mcp, actual: aud },
+      { expected: session.settings.mcp, actual: aud },
     );
   },
 );
@@ -98,9 +98,9 @@ defineCheck(
     refs: [ref.rfc(8707, '2.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await authorizationCode(suite);
-    const res = await exchangeCode(suite, flow, { resource: 'https://other-resource.example/mcp' });
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    const res = await exchangeCode(session, flow, { resource: 'https://other-resource.example/mcp' });
     verdict.check(!tokenSet(res), 'no token for a resource that was not authorized', {
       expected: '400 invalid_target / invalid_grant',
       actual: statusAndError(res),
@@ -117,12 +117,12 @@ defineCheck(
     revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, verdict }) => {
-    await sharedFlow(suite);
-    const upstreamTokens = await suite.upstreamIssuedTokens();
+  async ({ session, verdict }) => {
+    await sharedFlow(session);
+    const upstreamTokens = await session.upstreamIssuedTokens();
     if (upstreamTokens.length === 0) return verdict.notTestable('the mock IdP issued no token');
     for (const token of upstreamTokens.slice(-4)) {
-      const res = await callMcp(suite, token);
+      const res = await callMcp(session, token);
       verdict.equal(res.status, 401, 'MCP status with an upstream token');
     }
   },
@@ -136,11 +136,11 @@ defineCheck(
     refs: [ref.mcpAuth('token-requirements', 'Token requirements'), ref.oauth21('Bearer Token Usage')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { tokens } = await sharedFlow(suite);
-    const url = new URL(suite.settings.mcp);
+  async ({ session, verdict }) => {
+    const { tokens } = await sharedFlow(session);
+    const url = new URL(session.settings.mcp);
     url.searchParams.set('access_token', tokens.access_token);
-    const res = await callMcp(suite, undefined, url.toString());
+    const res = await callMcp(session, undefined, url.toString());
     verdict.equal(res.status, 401, 'MCP status with ?access_token=');
   },
 );
@@ -153,17 +153,21 @@ defineCheck(
     refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.rfc(6750, '3.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { tokens } = await sharedFlow(suite);
+  async ({ session, verdict }) => {
+    const { tokens } = await sharedFlow(session);
     const t = tokens.access_token;
     const i = Math.floor(t.length * 0.8);
     const tampered = `${t.slice(0, i)}${t[i] === 'A' ? 'B' : 'A'}${t.slice(i + 1)}`;
-    verdict.equal((await callMcp(suite, tampered)).status, 401, 'MCP status with a tampered token');
+    verdict.equal((await callMcp(session, tampered)).status, 401, 'MCP status with a tampered token');
     const payload = jwtPayload(t);
     if (payload) {
       const [h, , sig] = t.split('.');
       const forged = Buffer.from(JSON.stringify({ ...payload, sub: 'conformance-forged' })).toString('base64url');
-      verdict.equal((await callMcp(suite, `${h}.${forged}.${sig}`)).status, 401, 'MCP status with a modified payload');
+      verdict.equal(
+        (await callMcp(session, `${h}.${forged}.${sig}`)).status,
+        401,
+        'MCP status with a modified payload',
+      );
     }
   },
 );

@@ -8,12 +8,13 @@ import { errorCode, refreshGrant, revokeToken, statusAndError, tokenSet } from '
 import { NotApplicable } from '../lib/outcome.ts';
 import { randomToken } from '../lib/pkce.ts';
 import { ref } from '../lib/refs.ts';
-import type { Suite } from '../lib/suite.ts';
+import type { CheckSession } from '../lib/check-session.ts';
 
 const ALL = [...REVISIONS];
 
-async function requireRevocation(suite: Suite): Promise<void> {
-  if (!(await advertises(suite, 'revocation_endpoint'))) throw new NotApplicable('revocation_endpoint not advertised');
+async function requireRevocation(session: CheckSession): Promise<void> {
+  if (!(await advertises(session, 'revocation_endpoint')))
+    throw new NotApplicable('revocation_endpoint not advertised');
 }
 
 defineCheck(
@@ -24,19 +25,19 @@ defineCheck(
     refs: [ref.rfc(7009, '2'), ref.rfc(7009, '2.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    await requireRevocation(suite);
-    const flow = await completedFlow(suite);
+  async ({ session, verdict }) => {
+    await requireRevocation(session);
+    const flow = await completedFlow(session);
     const rt = flow.tokens.refresh_token;
     if (!rt) return verdict.notApplicable('no refresh token issued');
-    const res = await revokeToken(suite, flow.client, rt, 'refresh_token');
+    const res = await revokeToken(session, flow.client, rt, 'refresh_token');
     verdict.equal(res.status, 200, 'revocation status');
     verdict.equal(
-      errorCode(await refreshGrant(suite, flow.client, rt)),
+      errorCode(await refreshGrant(session, flow.client, rt)),
       'invalid_grant',
       'refresh with the revoked token',
     );
-    const mcp = await callMcp(suite, flow.tokens.access_token);
+    const mcp = await callMcp(session, flow.tokens.access_token);
     if (mcp.status !== 401)
       verdict.warn('revoking the refresh token should also end the access tokens of the grant (REV-04)', {
         expected: 401,
@@ -53,10 +54,10 @@ defineCheck(
     refs: [ref.rfc(7009, '2.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    await requireRevocation(suite);
-    const client = await otherClient(suite);
-    const res = await revokeToken(suite, client, randomToken(24));
+  async ({ session, verdict }) => {
+    await requireRevocation(session);
+    const client = await otherClient(session);
+    const res = await revokeToken(session, client, randomToken(24));
     verdict.equal(res.status, 200, 'status for an invalid token');
   },
 );
@@ -69,14 +70,14 @@ defineCheck(
     refs: [ref.rfc(7009, '2.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    await requireRevocation(suite);
-    const flow = await completedFlow(suite);
+  async ({ session, verdict }) => {
+    await requireRevocation(session);
+    const flow = await completedFlow(session);
     const rt = flow.tokens.refresh_token;
     if (!rt) return verdict.notApplicable('no refresh token issued');
-    const other = await otherClient(suite);
-    await revokeToken(suite, other, rt, 'refresh_token');
-    const res = await refreshGrant(suite, flow.client, rt);
+    const other = await otherClient(session);
+    await revokeToken(session, other, rt, 'refresh_token');
+    const res = await refreshGrant(session, flow.client, rt);
     verdict.check(Boolean(tokenSet(res)), "client A's refresh token must survive client B's revocation request", {
       expected: '200',
       actual: statusAndError(res),
@@ -92,14 +93,14 @@ defineCheck(
     refs: [ref.rfc(7009, '2.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    await requireRevocation(suite);
-    const flow = await completedFlow(suite);
+  async ({ session, verdict }) => {
+    await requireRevocation(session);
+    const flow = await completedFlow(session);
     const rt = flow.tokens.refresh_token;
     if (!rt) return verdict.notApplicable('no refresh token issued');
-    await revokeToken(suite, flow.client, rt, 'access_token');
+    await revokeToken(session, flow.client, rt, 'access_token');
     verdict.equal(
-      errorCode(await refreshGrant(suite, flow.client, rt)),
+      errorCode(await refreshGrant(session, flow.client, rt)),
       'invalid_grant',
       'refresh after revocation with hint access_token',
     );
@@ -114,13 +115,13 @@ defineCheck(
     refs: [ref.rfc(7009, '2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    await requireRevocation(suite);
-    const flow = await completedFlow(suite);
-    const res = await revokeToken(suite, flow.client, flow.tokens.access_token, 'access_token');
+  async ({ session, verdict }) => {
+    await requireRevocation(session);
+    const flow = await completedFlow(session);
+    const res = await revokeToken(session, flow.client, flow.tokens.access_token, 'access_token');
     verdict.equal(res.status, 200, 'revocation status');
     verdict.equal(
-      (await callMcp(suite, flow.tokens.access_token)).status,
+      (await callMcp(session, flow.tokens.access_token)).status,
       401,
       'MCP status with the revoked access token',
     );

@@ -36,8 +36,8 @@ defineCheck(
     refs: [ref.oauth21('Token Response'), ref.rfc(6749, '5.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { tokenResponse, tokens } = await sharedFlow(suite);
+  async ({ session, verdict }) => {
+    const { tokenResponse, tokens } = await sharedFlow(session);
     verdict.check(isJsonContentType(tokenResponse), 'content type must be application/json', {
       actual: tokenResponse.headers.get('content-type'),
     });
@@ -62,8 +62,8 @@ defineCheck(
     refs: [ref.oauth21('Token Response'), ref.rfc(6749, '5.1')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const { tokenResponse } = await sharedFlow(suite);
+  async ({ session, verdict }) => {
+    const { tokenResponse } = await sharedFlow(session);
     verdict.check(
       /no-store/i.test(tokenResponse.headers.get('cache-control') ?? ''),
       'Cache-Control must contain no-store',
@@ -85,8 +85,8 @@ defineCheck(
     refs: [ref.oauth21('Error Response (token endpoint)'), ref.rfc(6749, '5.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const flow = await sharedFlow(suite);
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
     const auth = clientAuth(flow.client);
     const cases: [string, Record<string, string>, string][] = [
       [
@@ -109,7 +109,7 @@ defineCheck(
       ['no grant_type', { code: randomToken(), ...auth.form }, 'invalid_request'],
     ];
     for (const [what, form, code] of cases) {
-      const res = await postToken(suite, form, auth.headers);
+      const res = await postToken(session, form, auth.headers);
       verdict.check(
         res.status === 400 && isJsonContentType(res) && errorCode(res) === code,
         `${what} must be refused`,
@@ -140,17 +140,17 @@ defineCheck(
     refs: [ref.oauth21('Token Endpoint')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const url = await endpoint(suite, 'token_endpoint');
-    const get = await suite.http.request({ url: `${url}?grant_type=authorization_code&code=${randomToken()}` });
+  async ({ session, verdict }) => {
+    const url = await endpoint(session, 'token_endpoint');
+    const get = await session.http.request({ url: `${url}?grant_type=authorization_code&code=${randomToken()}` });
     verdict.check(get.status >= 400 && get.status < 500, 'GET on the token endpoint must be refused', {
       expected: '4xx',
       actual: get.status,
     });
-    const flow = await authorizationCode(suite);
+    const flow = await authorizationCode(session);
     const auth = clientAuth(flow.client);
     const res = await postToken(
-      suite,
+      session,
       [
         ['grant_type', 'authorization_code'],
         ['code', flow.code],
@@ -181,15 +181,15 @@ defineCheck(
     refs: [ref.oauth21('Client Authentication'), ref.rfc(6749, '5.2')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
-    const callback = await suite.callback();
+  async ({ session, verdict }) => {
+    const callback = await session.callback();
     const client = await registerClient(
-      suite,
+      session,
       publicClientMetadata([callback.uri()], { token_endpoint_auth_method: 'client_secret_post' }),
     );
     if (!client.client_secret) return verdict.notApplicable('the proxy registers public clients only');
     for (const mode of ['post', 'basic'] as const) {
-      const flow = await authorizationCode(suite, { client });
+      const flow = await authorizationCode(session, { client });
       const auth = clientAuth(client, mode);
       const form = {
         grant_type: 'authorization_code',
@@ -197,16 +197,16 @@ defineCheck(
         code_verifier: flow.verifier,
         redirect_uri: flow.redirectUri,
       };
-      const res = await postToken(suite, { ...form, ...auth.form }, auth.headers);
+      const res = await postToken(session, { ...form, ...auth.form }, auth.headers);
       verdict.check(Boolean(tokenSet(res)), `client_secret_${mode} must work`, {
         expected: '200 with tokens',
         actual: statusAndError(res),
       });
     }
-    const flow = await authorizationCode(suite, { client });
+    const flow = await authorizationCode(session, { client });
     const wrong = clientAuth({ ...client, client_secret: `${client.client_secret}x` }, 'basic');
     const res = await postToken(
-      suite,
+      session,
       {
         grant_type: 'authorization_code',
         code: flow.code,
@@ -234,10 +234,10 @@ defineCheck(
     refs: [ref.rfc(6749, '5.2'), ref.oauth21('Error Response (token endpoint)')],
     revisions: ALL,
   },
-  async ({ suite, verdict }) => {
+  async ({ session, verdict }) => {
     const basic = Buffer.from(`conformance-unknown:${randomToken()}`).toString('base64');
     const res = await postToken(
-      suite,
+      session,
       { grant_type: 'authorization_code', code: randomToken(), code_verifier: randomToken(32) },
       { authorization: `Basic ${basic}` },
     );

@@ -6,29 +6,29 @@ import { authorize, safeOrigin, sharedFlow, type FlowResult } from '../lib/flow.
 import { REVISIONS } from '../lib/model.ts';
 import { s256 } from '../lib/pkce.ts';
 import { ref } from '../lib/refs.ts';
-import type { Suite } from '../lib/suite.ts';
+import type { CheckSession } from '../lib/check-session.ts';
 import { getWithoutRedirect, interceptUpstreamCallback } from '../lib/upstream-intercept.ts';
 
 const ALL = [...REVISIONS];
 
 /** The browser's request to the upstream authorization endpoint during a flow. */
-function upstreamAuthorize(suite: Suite, flow: FlowResult): URL | undefined {
-  const idp = safeOrigin(suite.requireHarness().idpUrl);
+function upstreamAuthorize(session: CheckSession, flow: FlowResult): URL | undefined {
+  const idp = safeOrigin(session.requireHarness().idpUrl);
   const nav = flow.navigations.find((n) => safeOrigin(n.url) === idp);
   return nav ? new URL(nav.url) : undefined;
 }
 
 /** The upstream's redirect back to the proxy (the navigation to the target after the IdP). */
-function upstreamCallback(suite: Suite, flow: FlowResult): URL | undefined {
-  const idp = safeOrigin(suite.requireHarness().idpUrl);
+function upstreamCallback(session: CheckSession, flow: FlowResult): URL | undefined {
+  const idp = safeOrigin(session.requireHarness().idpUrl);
   const i = flow.navigations.findIndex((n) => safeOrigin(n.url) === idp);
-  const nav = flow.navigations.slice(i + 1).find((n) => safeOrigin(n.url) === suite.targetOrigin);
+  const nav = flow.navigations.slice(i + 1).find((n) => safeOrigin(n.url) === session.targetOrigin);
   return i >= 0 && nav ? new URL(nav.url) : undefined;
 }
 
-function secondFlow(suite: Suite): Promise<FlowResult> {
-  return suite.memo('upstream-second-flow', async () => {
-    const flow = await authorize(suite);
+function secondFlow(session: CheckSession): Promise<FlowResult> {
+  return session.memo('upstream-second-flow', async () => {
+    const flow = await authorize(session);
     await flow.context.close();
     return flow;
   });
@@ -43,9 +43,9 @@ defineCheck(
     revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, verdict }) => {
-    const flow = await sharedFlow(suite);
-    const up = upstreamAuthorize(suite, flow);
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
+    const up = upstreamAuthorize(session, flow);
     if (!up) return verdict.notTestable('no upstream authorization request seen in the flow');
     const challenge = up.searchParams.get('code_challenge');
     verdict.check(challenge !== null, 'PKCE is RECOMMENDED for confidential clients upstream', {
@@ -57,14 +57,14 @@ defineCheck(
     verdict.check(challenge !== flow.challenge, "the client's challenge must not be forwarded upstream", {
       actual: 'the same challenge',
     });
-    const other = upstreamAuthorize(suite, await secondFlow(suite));
+    const other = upstreamAuthorize(session, await secondFlow(session));
     verdict.check(
       other?.searchParams.get('code_challenge') !== challenge,
       'the upstream challenge must be fresh per transaction',
       { actual: 'the same challenge twice' },
     );
-    const code = upstreamCallback(suite, flow)?.searchParams.get('code');
-    const tokenRequest = (await suite.upstreamRequests()).find((r) => r.method === 'POST' && r.form.code === code);
+    const code = upstreamCallback(session, flow)?.searchParams.get('code');
+    const tokenRequest = (await session.upstreamRequests()).find((r) => r.method === 'POST' && r.form.code === code);
     if (!tokenRequest) return verdict.notTestable('the upstream token request was not found in the mock log');
     const verifier = tokenRequest.form.code_verifier;
     verdict.check(
@@ -87,20 +87,20 @@ defineCheck(
     revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, verdict }) => {
-    const flow = await sharedFlow(suite);
-    const state = upstreamAuthorize(suite, flow)?.searchParams.get('state');
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
+    const state = upstreamAuthorize(session, flow)?.searchParams.get('state');
     if (!state) return verdict.fail('no state sent upstream', { expected: 'a random state' });
     verdict.check(state !== flow.state, "the client's state must not be reused upstream", { actual: 'the same state' });
     verdict.check(state.length >= 16, 'the upstream state must be unguessable', {
       expected: '≥ 16 characters',
       actual: state.length,
     });
-    const other = upstreamAuthorize(suite, await secondFlow(suite))?.searchParams.get('state');
+    const other = upstreamAuthorize(session, await secondFlow(session))?.searchParams.get('state');
     verdict.check(other !== state, 'the upstream state must be fresh per transaction', {
       actual: 'the same state twice',
     });
-    const intercepted = await interceptUpstreamCallback(suite);
+    const intercepted = await interceptUpstreamCallback(session);
     try {
       const url = intercepted.url;
       const altered = new URL(url);
@@ -145,14 +145,14 @@ defineCheck(
     revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, verdict }) => {
-    const flow = await sharedFlow(suite);
-    const upstreamCode = upstreamCallback(suite, flow)?.searchParams.get('code');
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
+    const upstreamCode = upstreamCallback(session, flow)?.searchParams.get('code');
     if (!upstreamCode) return verdict.notTestable('no upstream code seen in the flow');
     verdict.check(flow.code !== upstreamCode, 'the client must get a proxy code, not the upstream code', {
       actual: 'the upstream code',
     });
-    const issued = await suite.upstreamIssuedTokens();
+    const issued = await session.upstreamIssuedTokens();
     for (const token of issued) {
       verdict.check(!flow.tokenResponse.text.includes(token), 'the token response must not contain an upstream token', {
         actual: 'upstream token in the response',
@@ -173,15 +173,15 @@ defineCheck(
     revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, verdict }) => {
-    const flow = await sharedFlow(suite);
-    const first = upstreamAuthorize(suite, flow)?.searchParams.get('redirect_uri');
-    const second = upstreamAuthorize(suite, await secondFlow(suite))?.searchParams.get('redirect_uri');
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
+    const first = upstreamAuthorize(session, flow)?.searchParams.get('redirect_uri');
+    const second = upstreamAuthorize(session, await secondFlow(session))?.searchParams.get('redirect_uri');
     if (!first) return verdict.notTestable('no upstream authorization request seen');
     verdict.equal(second, first, 'upstream redirect_uri across transactions');
-    verdict.equal(safeOrigin(first), suite.targetOrigin, 'origin of the upstream redirect_uri');
+    verdict.equal(safeOrigin(first), session.targetOrigin, 'origin of the upstream redirect_uri');
     verdict.check(first !== flow.redirectUri, "the client's redirect_uri must not be sent upstream", { actual: first });
-    const intercepted = await interceptUpstreamCallback(suite);
+    const intercepted = await interceptUpstreamCallback(session);
     try {
       const url = new URL(intercepted.url);
       for (const name of ['redirect_uri', 'next', 'return_to']) url.searchParams.set(name, 'https://evil.example/cb');

@@ -1,7 +1,7 @@
 // One GET of the authorization endpoint without a browser, classified: did the proxy accept the request (consent
 // page or onward redirect), redirect an error to the client, or stop with an error page?
 import type { HttpResponse } from './http.ts';
-import type { Suite } from './suite.ts';
+import type { CheckSession } from './check-session.ts';
 import { buildAuthorizeUrl } from './flow.ts';
 import { newVerifier, randomToken, s256 } from './pkce.ts';
 
@@ -20,19 +20,19 @@ export interface Probe {
 const CONSENT_BUTTON = /<(button|input)\b[^>]*>[^<]*\b(approve|allow|authori[sz]e|accept|grant|consent)\b/i;
 
 export async function probeAuthorize(
-  suite: Suite,
+  session: CheckSession,
   params: Record<string, string | undefined> | [string, string][],
   redirectUri?: string,
 ): Promise<Probe> {
   let url: string;
   if (Array.isArray(params)) {
-    const u = new URL(await buildAuthorizeUrl(suite, {}));
+    const u = new URL(await buildAuthorizeUrl(session, {}));
     for (const [k, v] of params) u.searchParams.append(k, v);
     url = u.toString();
   } else {
-    url = await buildAuthorizeUrl(suite, params);
+    url = await buildAuthorizeUrl(session, params);
   }
-  const response = await suite.http.request({ url });
+  const response = await session.http.request({ url });
   const rawLocation = response.headers.get('location');
   if (response.status >= 300 && response.status < 400 && rawLocation) {
     const location = new URL(rawLocation, url);
@@ -69,7 +69,7 @@ export async function probeAuthorize(
 
 /** A well-formed authorization request for `clientId` and `redirectUri`, with overrides. */
 export function authorizeParams(
-  suite: Suite,
+  session: CheckSession,
   clientId: string,
   redirectUri: string | undefined,
   overrides: Record<string, string | undefined> = {},
@@ -81,7 +81,7 @@ export function authorizeParams(
     state: randomToken(),
     code_challenge: s256(newVerifier()),
     code_challenge_method: 'S256',
-    resource: suite.settings.mcp,
+    resource: session.settings.mcp,
     ...overrides,
   };
 }

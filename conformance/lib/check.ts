@@ -9,24 +9,24 @@ import type { CheckDefinition } from './model.ts';
 import { describeFinding, resolveOutcome } from './outcome.ts';
 import { registerCheck } from './registry.ts';
 import { settingsFromEnv } from './settings.ts';
-import { Suite } from './suite.ts';
+import { CheckSession } from './check-session.ts';
 import { setCurrentTrace, TraceRecorder } from './trace.ts';
 
 export const CHECK_ANNOTATION = 'conformance:check';
 export const RESULT_ANNOTATION = 'conformance:result';
 
-export const test = base.extend<object, { suite: Suite }>({
-  suite: [
+export const test = base.extend<object, { session: CheckSession }>({
+  session: [
     async ({ playwright }, use) => {
-      const suite = new Suite(settingsFromEnv(), () => playwright.chromium.launch(chromiumLaunchOptions()));
-      await use(suite);
-      await suite.close();
+      const session = new CheckSession(settingsFromEnv(), () => playwright.chromium.launch(chromiumLaunchOptions()));
+      await use(session);
+      await session.close();
     },
     { scope: 'worker' },
   ],
 });
 
-export type CheckBody = (args: { suite: Suite; verdict: Verdict }) => Promise<void>;
+export type CheckBody = (args: { session: CheckSession; verdict: Verdict }) => Promise<void>;
 
 export function defineCheck(def: CheckDefinition, body: CheckBody): void {
   registerCheck(def);
@@ -35,17 +35,17 @@ export function defineCheck(def: CheckDefinition, body: CheckBody): void {
     { type: 'level', description: def.level },
     ...def.refs.map((r) => ({ type: 'spec', description: `${r.label}: ${r.url}` })),
   ];
-  test(`${def.id} ${def.title}`, { annotation }, async ({ suite }, testInfo) => {
+  test(`${def.id} ${def.title}`, { annotation }, async ({ session }, testInfo) => {
     const verdict = new Verdict();
     const trace = new TraceRecorder();
     setCurrentTrace(trace);
     let error: unknown;
     try {
-      if (!def.revisions.includes(suite.settings.revision)) {
-        verdict.notApplicable(`applies to MCP ${def.revisions.join(', ')}, not ${suite.settings.revision}`);
+      if (!def.revisions.includes(session.settings.revision)) {
+        verdict.notApplicable(`applies to MCP ${def.revisions.join(', ')}, not ${session.settings.revision}`);
       }
-      if (def.needsHarness) suite.requireHarness();
-      await body({ suite, verdict });
+      if (def.needsHarness) session.requireHarness();
+      await body({ session, verdict });
     } catch (err) {
       error = err;
     } finally {

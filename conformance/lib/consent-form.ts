@@ -2,7 +2,7 @@
 // with the browser's own cookies (Playwright's context request API shares them).
 import type { BrowserContext, Page } from 'playwright-core';
 import { findApproveButton } from './page-actions.ts';
-import type { Suite } from './suite.ts';
+import type { CheckSession } from './check-session.ts';
 import { currentTrace } from './trace.ts';
 
 export interface ConsentForm {
@@ -11,8 +11,8 @@ export interface ConsentForm {
   csrfField?: string;
 }
 
-export async function consentForm(page: Page, suite: Suite): Promise<ConsentForm | undefined> {
-  const button = await findApproveButton(page, suite);
+export async function consentForm(page: Page, session: CheckSession): Promise<ConsentForm | undefined> {
+  const button = await findApproveButton(page, session);
   if (!button) return undefined;
   const form = await button.evaluate((el) => {
     const f = el.closest('form');
@@ -28,7 +28,7 @@ export async function consentForm(page: Page, suite: Suite): Promise<ConsentForm
     return { action: b.hasAttribute('formaction') ? b.formAction : formAction, fields };
   });
   if (!form) return undefined;
-  const configured = suite.settings.targetDescription.consent?.csrfField;
+  const configured = session.settings.targetDescription.consent?.csrfField;
   const csrfField = configured ?? form.fields.find(([k]) => /csrf|xsrf/i.test(k))?.[0];
   return { ...form, ...(csrfField ? { csrfField } : {}) };
 }

@@ -3,7 +3,7 @@
 // "not testable".
 import { isJsonContentType, jsonObject, type HttpResponse } from './http.ts';
 import { NotTestable } from './outcome.ts';
-import type { Suite } from './suite.ts';
+import type { CheckSession } from './check-session.ts';
 
 /** RFC 8414 §3 / RFC 9728 §3: insert the well-known segment between host and path; a terminating "/" is removed. */
 export function wellKnownUrl(identifier: string, suffix: string): string {
@@ -20,10 +20,12 @@ export interface Fetched<T> {
 
 export type Metadata = Record<string, unknown>;
 
-async function fetchJsonObject(suite: Suite, url: string, what: string): Promise<Fetched<Metadata>> {
-  const response = await suite.http.request({ url, headers: { accept: 'application/json' } }).catch((err: unknown) => {
-    throw new NotTestable(`${what} unavailable: ${err instanceof Error ? err.message : String(err)}`);
-  });
+async function fetchJsonObject(session: CheckSession, url: string, what: string): Promise<Fetched<Metadata>> {
+  const response = await session.http
+    .request({ url, headers: { accept: 'application/json' } })
+    .catch((err: unknown) => {
+      throw new NotTestable(`${what} unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    });
   const body = jsonObject(response);
   if (response.status !== 200 || !body) {
     throw new NotTestable(
@@ -34,44 +36,52 @@ async function fetchJsonObject(suite: Suite, url: string, what: string): Promise
 }
 
 /** The RFC 8414 document at the path-inserted location for the configured issuer. */
-export function authorizationServerMetadata(suite: Suite): Promise<Fetched<Metadata>> {
-  return suite.memo('as-metadata', () =>
+export function authorizationServerMetadata(session: CheckSession): Promise<Fetched<Metadata>> {
+  return session.memo('as-metadata', () =>
     fetchJsonObject(
-      suite,
-      wellKnownUrl(suite.settings.issuer, 'oauth-authorization-server'),
+      session,
+      wellKnownUrl(session.settings.issuer, 'oauth-authorization-server'),
       'authorization server metadata',
     ),
   );
 }
 
 /** The RFC 9728 document at the path-inserted location for the MCP endpoint. */
-export function protectedResourceMetadata(suite: Suite): Promise<Fetched<Metadata>> {
-  return suite.memo('prm', () =>
-    fetchJsonObject(suite, wellKnownUrl(suite.settings.mcp, 'oauth-protected-resource'), 'protected resource metadata'),
+export function protectedResourceMetadata(session: CheckSession): Promise<Fetched<Metadata>> {
+  return session.memo('prm', () =>
+    fetchJsonObject(
+      session,
+      wellKnownUrl(session.settings.mcp, 'oauth-protected-resource'),
+      'protected resource metadata',
+    ),
   );
 }
 
 /** An unauthenticated MCP initialize request: the 401 challenge a client starts from. */
-export function unauthenticatedChallenge(suite: Suite): Promise<HttpResponse> {
-  return suite.memo('challenge', () => callMcp(suite, undefined));
+export function unauthenticatedChallenge(session: CheckSession): Promise<HttpResponse> {
+  return session.memo('challenge', () => callMcp(session, undefined));
 }
 
 /** A string endpoint from the metadata, or not testable when absent. */
-export async function endpoint(suite: Suite, name: string): Promise<string> {
-  const { body } = await authorizationServerMetadata(suite);
+export async function endpoint(session: CheckSession, name: string): Promise<string> {
+  const { body } = await authorizationServerMetadata(session);
   const value = body[name];
   if (typeof value !== 'string') throw new NotTestable(`metadata has no ${name}`);
   return value;
 }
 
 /** MCP initialize over Streamable HTTP, with an optional bearer token (or a custom URL, e.g. token in the query). */
-export function callMcp(suite: Suite, token: string | undefined, url = suite.settings.mcp): Promise<HttpResponse> {
-  return suite.http.request({
+export function callMcp(
+  session: CheckSession,
+  token: string | undefined,
+  url = session.settings.mcp,
+): Promise<HttpResponse> {
+  return session.http.request({
     method: 'POST',
     url,
     headers: {
       accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': suite.settings.revision,
+      'mcp-protocol-version': session.settings.revision,
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
     json: {
@@ -79,7 +89,7 @@ export function callMcp(suite: Suite, token: string | undefined, url = suite.set
       id: 1,
       method: 'initialize',
       params: {
-        protocolVersion: suite.settings.revision,
+        protocolVersion: session.settings.revision,
         capabilities: {},
         clientInfo: { name: 'oauth-proxy-conformance', version: '0.1.0' },
       },

@@ -25,7 +25,7 @@ import {
   safeOrigin,
   signInUpstream,
 } from './page-actions.ts';
-import type { Suite } from './suite.ts';
+import type { CheckSession } from './check-session.ts';
 import { currentTrace } from './trace.ts';
 
 export interface Navigation {
@@ -73,36 +73,39 @@ export interface FlowResult {
 
 const FLOW_TIMEOUT_MS = 15_000;
 
-export async function newClient(suite: Suite, extra: Record<string, unknown> = {}): Promise<RegisteredClient> {
-  const callback = await suite.callback();
-  return registerClient(suite, publicClientMetadata([callback.uri()], extra));
+export async function newClient(session: CheckSession, extra: Record<string, unknown> = {}): Promise<RegisteredClient> {
+  const callback = await session.callback();
+  return registerClient(session, publicClientMetadata([callback.uri()], extra));
 }
 
 /** One public client per worker for flows that do not need a client of their own (registration may be rate-limited). */
-export function sharedClient(suite: Suite): Promise<RegisteredClient> {
-  return suite.memo('shared-client', () => newClient(suite));
+export function sharedClient(session: CheckSession): Promise<RegisteredClient> {
+  return session.memo('shared-client', () => newClient(session));
 }
 
 /** A second public client per worker, for "client B must not use client A's code/token" checks. */
-export function otherClient(suite: Suite): Promise<RegisteredClient> {
-  return suite.memo('other-client', () => newClient(suite));
+export function otherClient(session: CheckSession): Promise<RegisteredClient> {
+  return session.memo('other-client', () => newClient(session));
 }
 
-export async function buildAuthorizeUrl(suite: Suite, params: Record<string, string | undefined>): Promise<string> {
-  const url = new URL(await endpoint(suite, 'authorization_endpoint'));
+export async function buildAuthorizeUrl(
+  session: CheckSession,
+  params: Record<string, string | undefined>,
+): Promise<string> {
+  const url = new URL(await endpoint(session, 'authorization_endpoint'));
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.append(k, v);
   return url.toString();
 }
 
 /** Runs /authorize in the browser up to the client's callback (or the consent page with decision 'stop'). */
-export async function authorize(suite: Suite, opts: FlowOptions = {}): Promise<FlowResult> {
-  const callback = await suite.callback();
-  const client = opts.client ?? (await sharedClient(suite));
+export async function authorize(session: CheckSession, opts: FlowOptions = {}): Promise<FlowResult> {
+  const callback = await session.callback();
+  const client = opts.client ?? (await sharedClient(session));
   const verifier = opts.verifier ?? newVerifier();
   const challenge = s256(verifier);
   const state = opts.state ?? randomToken();
   const redirectUri = opts.redirectUri ?? client.redirect_uris[0] ?? callback.uri();
-  const scope = opts.scope === null ? undefined : (opts.scope ?? (await scopeToRequest(suite)));
+  const scope = opts.scope === null ? undefined : (opts.scope ?? (await scopeToRequest(session)));
   const params: Record<string, string | undefined> = {
     response_type: 'code',
     client_id: client.client_id,
@@ -111,11 +114,11 @@ export async function authorize(suite: Suite, opts: FlowOptions = {}): Promise<F
     code_challenge: challenge,
     code_challenge_method: 'S256',
     scope,
-    resource: opts.resource === null ? undefined : (opts.resource ?? suite.settings.mcp),
+    resource: opts.resource === null ? undefined : (opts.resource ?? session.settings.mcp),
   };
   for (const [k, v] of Object.entries(opts.params ?? {})) params[k] = v;
-  const authorizeUrl = await buildAuthorizeUrl(suite, params);
-  const context = opts.context ?? (await (await suite.browser()).newContext());
+  const authorizeUrl = await buildAuthorizeUrl(session, params);
+  const context = opts.context ?? (await (await session.browser()).newContext());
   const page = await context.newPage();
   const navigations: Navigation[] = [];
   const flowStart = Date.now();
@@ -171,9 +174,9 @@ export async function authorize(suite: Suite, opts: FlowOptions = {}): Promise<F
         result.hit = await callback.waitForHit(from, 2000);
         break;
       }
-      if (origin === suite.targetOrigin) {
+      if (origin === session.targetOrigin) {
         const decision = opts.decision ?? 'approve';
-        const button = await findButton(page, decision === 'deny' ? 'deny' : 'approve', suite);
+        const button = await findButton(page, decision === 'deny' ? 'deny' : 'approve', session);
         if (!button) {
           await page.waitForTimeout(200);
           if (callback.hits.length > from || safeOrigin(page.url()) !== origin) continue;
@@ -196,7 +199,7 @@ export async function authorize(suite: Suite, opts: FlowOptions = {}): Promise<F
         result.decisionResponse = navigations.slice(before).find((n) => n.method === 'POST') ?? navigations[before];
         continue;
       }
-      await signInUpstream(page, suite, () => callback.hits.length > from);
+      await signInUpstream(page, session, () => callback.hits.length > from);
     }
     result.hit ??= await callback.waitForHit(from, Math.max(0, Math.min(3000, deadline - Date.now())));
   } finally {
@@ -213,8 +216,11 @@ export interface CompletedFlow extends FlowResult {
   tokenResponse: Awaited<ReturnType<typeof postToken>>;
 }
 
-export async function authorizationCode(suite: Suite, opts: FlowOptions = {}): Promise<FlowResult & { code: string }> {
-  const flow = await authorize(suite, opts);
+export async function authorizationCode(
+  session: CheckSession,
+  opts: FlowOptions = {},
+): Promise<FlowResult & { code: string }> {
+  const flow = await authorize(session, opts);
   if (!opts.context) await flow.context.close().catch(() => undefined);
   const code = flow.hit?.params.get('code');
   if (!code) {
@@ -227,7 +233,7 @@ export async function authorizationCode(suite: Suite, opts: FlowOptions = {}): P
 }
 
 export async function exchangeCode(
-  suite: Suite,
+  session: CheckSession,
   flow: FlowResult & { code: string },
   overrides: Record<string, string | undefined> = {},
   /** Another client presenting the code, authenticating with its own credentials (RFC 6749 §2.3.1). */
@@ -235,13 +241,13 @@ export async function exchangeCode(
 ): Promise<Awaited<ReturnType<typeof postToken>>> {
   const auth = clientAuth(as);
   return postToken(
-    suite,
+    session,
     {
       grant_type: 'authorization_code',
       code: flow.code,
       redirect_uri: flow.redirectUri,
       code_verifier: flow.verifier,
-      resource: suite.settings.mcp,
+      resource: session.settings.mcp,
       ...auth.form,
       ...overrides,
     },
@@ -249,9 +255,9 @@ export async function exchangeCode(
   );
 }
 
-export async function completedFlow(suite: Suite, opts: FlowOptions = {}): Promise<CompletedFlow> {
-  const flow = await authorizationCode(suite, opts);
-  const tokenResponse = await exchangeCode(suite, flow);
+export async function completedFlow(session: CheckSession, opts: FlowOptions = {}): Promise<CompletedFlow> {
+  const flow = await authorizationCode(session, opts);
+  const tokenResponse = await exchangeCode(session, flow);
   return { ...flow, tokenResponse, tokens: requireTokens(tokenResponse, 'code exchange') };
 }
 
@@ -260,21 +266,21 @@ export async function completedFlow(suite: Suite, opts: FlowOptions = {}): Promi
  * navigation from the proxy to the upstream authorization endpoint in the shared flow. No spec fixes its path, so it
  * is observed rather than assumed; undefined when the flow does not get that far.
  */
-export function proxyCallbackUri(suite: Suite): Promise<string | undefined> {
-  return suite.memo('proxy-callback', async () => {
-    const flow = await sharedFlow(suite).catch(() => undefined);
+export function proxyCallbackUri(session: CheckSession): Promise<string | undefined> {
+  return session.memo('proxy-callback', async () => {
+    const flow = await sharedFlow(session).catch(() => undefined);
     for (const nav of flow?.navigations ?? []) {
-      if (safeOrigin(nav.url) === suite.targetOrigin) continue;
+      if (safeOrigin(nav.url) === session.targetOrigin) continue;
       const redirectUri = new URL(nav.url).searchParams.get('redirect_uri');
-      if (redirectUri && safeOrigin(redirectUri) === suite.targetOrigin) return redirectUri;
+      if (redirectUri && safeOrigin(redirectUri) === session.targetOrigin) return redirectUri;
     }
     return undefined;
   });
 }
 
 /** The worker's shared, read-only happy flow. Checks that mutate grants run their own flow. */
-export function sharedFlow(suite: Suite): Promise<CompletedFlow> {
-  return suite.memo('shared-flow', () => completedFlow(suite));
+export function sharedFlow(session: CheckSession): Promise<CompletedFlow> {
+  return session.memo('shared-flow', () => completedFlow(session));
 }
 
 export { chain, findApproveButton, safeOrigin } from './page-actions.ts';

@@ -4,7 +4,7 @@ import { authorizationServerMetadata, endpoint, protectedResourceMetadata } from
 import { jsonObject, type HttpResponse } from './http.ts';
 import { NotTestable } from './outcome.ts';
 import { randomToken } from './pkce.ts';
-import type { Suite } from './suite.ts';
+import type { CheckSession } from './check-session.ts';
 import { currentTrace } from './trace.ts';
 
 export interface RegisteredClient {
@@ -45,10 +45,15 @@ export function publicClientMetadata(
  * POST to the registration endpoint. A 429 (RFC 7591 §3.1: requests "MAY be rate-limited") is waited out as a
  * polite client would, honouring Retry-After up to 15 s, at most twice.
  */
-export async function postRegistration(suite: Suite, body: unknown): Promise<HttpResponse> {
-  const url = await endpoint(suite, 'registration_endpoint');
+export async function postRegistration(session: CheckSession, body: unknown): Promise<HttpResponse> {
+  const url = await endpoint(session, 'registration_endpoint');
   for (let attempt = 0; ; attempt++) {
-    const res = await suite.http.request({ method: 'POST', url, json: body, headers: { accept: 'application/json' } });
+    const res = await session.http.request({
+      method: 'POST',
+      url,
+      json: body,
+      headers: { accept: 'application/json' },
+    });
     if (res.status !== 429 || attempt >= 2) return res;
     const seconds = Math.min(Number(res.headers.get('retry-after')) || 5, 15);
     currentTrace()?.note(`registration rate-limited: retrying in ${seconds} s`);
@@ -57,8 +62,11 @@ export async function postRegistration(suite: Suite, body: unknown): Promise<Htt
 }
 
 /** Registers a client; a refused registration makes the calling check not testable. */
-export async function registerClient(suite: Suite, metadata: Record<string, unknown>): Promise<RegisteredClient> {
-  const res = await postRegistration(suite, metadata);
+export async function registerClient(
+  session: CheckSession,
+  metadata: Record<string, unknown>,
+): Promise<RegisteredClient> {
+  const res = await postRegistration(session, metadata);
   const body = jsonObject(res);
   if (res.status !== 201 || typeof body?.client_id !== 'string') {
     throw new NotTestable(`registration refused: ${res.status} ${res.text.slice(0, 200)}`);
@@ -77,10 +85,11 @@ export async function registerClient(suite: Suite, metadata: Record<string, unkn
 }
 
 /** The scope the test client asks for: the target description's, else the resource's `scopes_supported`. */
-export async function scopeToRequest(suite: Suite): Promise<string | undefined> {
-  if (suite.settings.targetDescription.scope !== undefined) return suite.settings.targetDescription.scope || undefined;
+export async function scopeToRequest(session: CheckSession): Promise<string | undefined> {
+  if (session.settings.targetDescription.scope !== undefined)
+    return session.settings.targetDescription.scope || undefined;
   try {
-    const { body } = await protectedResourceMetadata(suite);
+    const { body } = await protectedResourceMetadata(session);
     const scopes = body.scopes_supported;
     return Array.isArray(scopes) && scopes.length ? scopes.join(' ') : undefined;
   } catch {
@@ -114,12 +123,12 @@ export function clientAuth(
 }
 
 export async function postToken(
-  suite: Suite,
+  session: CheckSession,
   form: Record<string, string | undefined> | [string, string][],
   headers: Record<string, string> = {},
 ): Promise<HttpResponse> {
-  const url = await endpoint(suite, 'token_endpoint');
-  return suite.http.request({ method: 'POST', url, form, headers: { accept: 'application/json', ...headers } });
+  const url = await endpoint(session, 'token_endpoint');
+  return session.http.request({ method: 'POST', url, form, headers: { accept: 'application/json', ...headers } });
 }
 
 /** A successful token response, or undefined. */
@@ -137,28 +146,34 @@ export function tokenSet(res: HttpResponse): TokenSet | undefined {
 }
 
 export async function refreshGrant(
-  suite: Suite,
+  session: CheckSession,
   client: RegisteredClient,
   refreshToken: string,
   extra: Record<string, string> = {},
 ): Promise<HttpResponse> {
   const auth = clientAuth(client);
   return postToken(
-    suite,
-    { grant_type: 'refresh_token', refresh_token: refreshToken, resource: suite.settings.mcp, ...auth.form, ...extra },
+    session,
+    {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      resource: session.settings.mcp,
+      ...auth.form,
+      ...extra,
+    },
     auth.headers,
   );
 }
 
 export async function revokeToken(
-  suite: Suite,
+  session: CheckSession,
   client: RegisteredClient,
   token: string,
   hint?: string,
 ): Promise<HttpResponse> {
-  const url = await endpoint(suite, 'revocation_endpoint');
+  const url = await endpoint(session, 'revocation_endpoint');
   const auth = clientAuth(client);
-  return suite.http.request({
+  return session.http.request({
     method: 'POST',
     url,
     form: { token, token_type_hint: hint, ...auth.form },
@@ -178,8 +193,8 @@ export function statusAndError(res: HttpResponse): string {
   return code ? `${res.status} ${code}` : `${res.status} ${res.text.slice(0, 120).replace(/\s+/g, ' ')}`;
 }
 
-export async function advertises(suite: Suite, name: string): Promise<boolean> {
-  const { body } = await authorizationServerMetadata(suite);
+export async function advertises(session: CheckSession, name: string): Promise<boolean> {
+  const { body } = await authorizationServerMetadata(session);
   return body[name] !== undefined;
 }
 

@@ -3,14 +3,18 @@
 import type { Locator, Page } from 'playwright-core';
 import { NotTestable } from './outcome.ts';
 import type { Navigation } from './flow.ts';
-import type { Suite } from './suite.ts';
+import type { CheckSession } from './check-session.ts';
 
 const APPROVE = /^\s*(approve|allow|authori[sz]e|accept|grant|consent|yes|continue)\b/i;
 const DENY = /^\s*(deny|reject|decline|cancel|refuse|no)\b/i;
 const LOGIN = /^\s*(sign in|log ?in|continue|authori[sz]e|allow|approve|submit)\b/i;
 
-export async function findButton(page: Page, kind: 'approve' | 'deny', suite: Suite): Promise<Locator | undefined> {
-  const consent = suite.settings.targetDescription.consent;
+export async function findButton(
+  page: Page,
+  kind: 'approve' | 'deny',
+  session: CheckSession,
+): Promise<Locator | undefined> {
+  const consent = session.settings.targetDescription.consent;
   const selector = kind === 'approve' ? consent?.approveSelector : consent?.denySelector;
   const candidates = selector
     ? [page.locator(selector)]
@@ -19,22 +23,22 @@ export async function findButton(page: Page, kind: 'approve' | 'deny', suite: Su
   return undefined;
 }
 
-export async function findApproveButton(page: Page, suite: Suite): Promise<Locator | undefined> {
-  return findButton(page, 'approve', suite);
+export async function findApproveButton(page: Page, session: CheckSession): Promise<Locator | undefined> {
+  return findButton(page, 'approve', session);
 }
 
-export async function signInUpstream(page: Page, suite: Suite, done: () => boolean): Promise<void> {
-  const script = suite.settings.targetDescription.loginScript;
+export async function signInUpstream(page: Page, session: CheckSession, done: () => boolean): Promise<void> {
+  const script = session.settings.targetDescription.loginScript;
   if (script) {
     const mod = (await import(script)) as { default: (page: Page, ctx: { target: string }) => Promise<void> };
-    await mod.default(page, { target: suite.settings.target });
+    await mod.default(page, { target: session.settings.target });
     await page.waitForLoadState('domcontentloaded').catch(() => undefined);
     return;
   }
   const button = page.getByRole('button', { name: LOGIN });
   if ((await button.count()) === 0) {
     await page.waitForTimeout(200);
-    if (done() || safeOrigin(page.url()) === suite.targetOrigin) return;
+    if (done() || safeOrigin(page.url()) === session.targetOrigin) return;
     throw new NotTestable(
       `stuck at ${new URL(page.url()).origin}${new URL(page.url()).pathname}: no sign-in button (configure loginScript)`,
     );

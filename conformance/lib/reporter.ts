@@ -2,7 +2,7 @@
 // into CONFORMANCE_REPORT_DIR. Outcomes come from the annotations check.ts records; a test that died before
 // recording one (timeout, crash) counts as a violation at the check's level.
 import { basename } from 'node:path';
-import type { FullConfig, Reporter, Suite as PwSuite, TestCase, TestResult } from '@playwright/test/reporter';
+import type { FullConfig, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { violationOutcome, type CheckDefinition, type CheckResult } from './model.ts';
 import type { ResolvedOutcome } from './outcome.ts';
 import { REPORT_SCHEMA_VERSION, sortChecks, summarise, writeReportJson, type Report } from './report.ts';
@@ -22,7 +22,7 @@ export default class ConformanceReporter implements Reporter {
     return true;
   }
 
-  onBegin(_config: FullConfig, suite: PwSuite): void {
+  onBegin(_config: FullConfig, suite: Suite): void {
     this.total = suite.allTests().length;
     this.started = Date.now();
   }
@@ -91,7 +91,7 @@ export function checkResultOf(test: TestCase, result: TestResult): CheckResult |
 
 /** The *.check.ts file the test belongs to (its location is the defineCheck call inside lib/check.ts). */
 function checkFile(test: TestCase): string {
-  let suite: PwSuite | undefined = test.parent;
+  let suite: Suite | undefined = test.parent;
   while (suite && suite.type !== 'file') suite = suite.parent;
   return basename(suite?.location?.file ?? suite?.title ?? test.location.file);
 }

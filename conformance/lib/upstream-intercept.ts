@@ -5,7 +5,7 @@ import type { BrowserContext } from 'playwright-core';
 import { consentForm } from './consent-form.ts';
 import { authorize, safeOrigin } from './flow.ts';
 import { NotTestable } from './outcome.ts';
-import type { Suite } from './suite.ts';
+import type { CheckSession } from './check-session.ts';
 import { currentTrace } from './trace.ts';
 
 export interface InterceptedCallback {
@@ -16,27 +16,27 @@ export interface InterceptedCallback {
   context: BrowserContext;
 }
 
-export async function interceptUpstreamCallback(suite: Suite): Promise<InterceptedCallback> {
-  suite.requireHarness();
-  const flow = await authorize(suite, { decision: 'stop' });
+export async function interceptUpstreamCallback(session: CheckSession): Promise<InterceptedCallback> {
+  session.requireHarness();
+  const flow = await authorize(session, { decision: 'stop' });
   const context = flow.context;
   try {
     if (!flow.page) throw new NotTestable('no consent page was shown');
-    const form = await consentForm(flow.page, suite);
+    const form = await consentForm(flow.page, session);
     if (!form) throw new NotTestable('no consent form found');
     await flow.page.close();
     const approve = await context.request.post(form.action, {
       data: new URLSearchParams(form.fields).toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: suite.targetOrigin },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: session.targetOrigin },
       maxRedirects: 0,
       failOnStatusCode: false,
     });
     let next = approve.headers().location;
     if (!next) throw new NotTestable(`approving through the form gave ${approve.status()} without a redirect`);
     let url = new URL(next, form.action);
-    url.searchParams.set(suite.settings.upstream === 'harness-github' ? 'login' : 'login_hint', 'alice');
+    url.searchParams.set(session.settings.upstream === 'harness-github' ? 'login' : 'login_hint', 'alice');
     for (let hop = 0; hop < 10; hop++) {
-      if (safeOrigin(url.toString()) === suite.targetOrigin) {
+      if (safeOrigin(url.toString()) === session.targetOrigin) {
         currentTrace()?.note(`intercepted upstream callback ${url.origin}${url.pathname}`);
         return { url, redirectUri: flow.redirectUri, context };
       }

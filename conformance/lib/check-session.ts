@@ -1,6 +1,7 @@
-// One per Playwright worker: the settings, the HTTP client, the loopback callback listener, a lazily launched browser
-// and a memo of expensive shared results (metadata, read-only flows), failures included so a broken target is
-// probed once, not once per check.
+// A check session, one per Playwright worker (the `session` fixture): the settings, the HTTP client, the loopback
+// callback listener, a lazily launched browser and a memo of expensive shared results (metadata, read-only flows),
+// failures included so a broken target is probed once, not once per check. Not called "suite": in a Playwright
+// reporter a Suite is a group of tests.
 import type { Browser } from 'playwright-core';
 import { CallbackServer } from './callback-server.ts';
 import { HttpClient } from './http.ts';
@@ -16,7 +17,7 @@ export interface RecordedRequest {
   headers: Record<string, string>;
 }
 
-export class Suite {
+export class CheckSession {
   readonly http: HttpClient;
   private readonly memos = new Map<string, Promise<unknown>>();
   private callbackServer?: Promise<CallbackServer>;

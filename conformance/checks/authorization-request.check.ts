@@ -4,7 +4,8 @@
 import { defineCheck } from '../lib/check.ts';
 import type { Verdict } from '../lib/verdict.ts';
 import { authorizeParams, probeAuthorize, type Probe } from '../lib/authorize-probe.ts';
-import { authorize, buildAuthorizeUrl, sharedClient } from '../lib/flow.ts';
+import { buildAuthorizeUrl } from '../lib/authorize-url.ts';
+import { authorize, sharedClient } from '../lib/flow.ts';
 import { REVISIONS } from '../lib/model.ts';
 import { NotTestable } from '../lib/outcome.ts';
 import { publicClientMetadata, registerClient, type RegisteredClient } from '../lib/oauth.ts';

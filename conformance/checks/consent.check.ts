@@ -1,7 +1,8 @@
 // The proxy's consent page, driven in Chromium: what it shows, that hostile names stay inert, CSRF, anti-framing,
 // cookies, per-client approval, deny, and no upstream contact before approval (requirements.md B14, CONSENT-*).
 import { defineCheck } from '../lib/check.ts';
-import { authorize, newClient, safeOrigin, sharedFlow, type Navigation } from '../lib/flow.ts';
+import { authorize, newClient, sharedFlow } from '../lib/flow.ts';
+import { safeOrigin, type Navigation } from '../lib/navigation.ts';
 import { REVISIONS } from '../lib/model.ts';
 import { scopeToRequest } from '../lib/oauth.ts';
 import { randomToken } from '../lib/pkce.ts';

@@ -2,7 +2,8 @@
 // navigations (instrumented mode only): its own PKCE pair and state, a fixed callback, and upstream codes and
 // tokens that never reach the MCP client (requirements.md B14, UP-*).
 import { defineCheck } from '../lib/check.ts';
-import { authorize, safeOrigin, sharedFlow, type FlowResult } from '../lib/flow.ts';
+import { authorize, sharedFlow, type FlowResult } from '../lib/flow.ts';
+import { safeOrigin } from '../lib/navigation.ts';
 import { REVISIONS } from '../lib/model.ts';
 import { s256 } from '../lib/pkce.ts';
 import { ref } from '../lib/refs.ts';

@@ -3,7 +3,6 @@
 // "Sign in" button or a user-supplied login script) and wait for the client's callback. Every navigation is recorded.
 import type { BrowserContext, Page } from 'playwright-core';
 import type { CallbackHit } from './callback-server.ts';
-import { endpoint } from './discovery.ts';
 import { NotTestable } from './outcome.ts';
 import {
   clientAuth,
@@ -16,26 +15,11 @@ import {
   type TokenSet,
 } from './oauth.ts';
 import { newVerifier, randomToken, s256 } from './pkce.ts';
-import {
-  callbackOrigin,
-  chain,
-  clickAndWait,
-  findButton,
-  pageText,
-  safeOrigin,
-  signInUpstream,
-} from './page-actions.ts';
+import { buildAuthorizeUrl } from './authorize-url.ts';
+import { chain, safeOrigin, type Navigation } from './navigation.ts';
+import { callbackOrigin, clickAndWait, findButton, pageText, signInUpstream } from './page-actions.ts';
 import type { CheckSession } from './check-session.ts';
 import { currentTrace } from './trace.ts';
-
-export interface Navigation {
-  method: string;
-  url: string;
-  status: number;
-  location?: string;
-  setCookies: string[];
-  headers: Record<string, string>;
-}
 
 export interface FlowOptions {
   client?: RegisteredClient;
@@ -86,15 +70,6 @@ export function sharedClient(session: CheckSession): Promise<RegisteredClient> {
 /** A second public client per worker, for "client B must not use client A's code/token" checks. */
 export function otherClient(session: CheckSession): Promise<RegisteredClient> {
   return session.memo('other-client', () => newClient(session));
-}
-
-export async function buildAuthorizeUrl(
-  session: CheckSession,
-  params: Record<string, string | undefined>,
-): Promise<string> {
-  const url = new URL(await endpoint(session, 'authorization_endpoint'));
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.append(k, v);
-  return url.toString();
 }
 
 /** Runs /authorize in the browser up to the client's callback (or the consent page with decision 'stop'). */
@@ -282,5 +257,3 @@ export function proxyCallbackUri(session: CheckSession): Promise<string | undefi
 export function sharedFlow(session: CheckSession): Promise<CompletedFlow> {
   return session.memo('shared-flow', () => completedFlow(session));
 }
-
-export { chain, findApproveButton, safeOrigin } from './page-actions.ts';

@@ -2,7 +2,7 @@
 // description's selectors), signing in upstream, clicking without hanging, and summarising navigations.
 import type { Locator, Page } from 'playwright-core';
 import { NotTestable } from './outcome.ts';
-import type { Navigation } from './flow.ts';
+import { safeOrigin } from './navigation.ts';
 import type { CheckSession } from './check-session.ts';
 
 const APPROVE = /^\s*(approve|allow|authori[sz]e|accept|grant|consent|yes|continue)\b/i;
@@ -71,20 +71,4 @@ export async function pageText(page: Page): Promise<string> {
 
 export function callbackOrigin(port: number): string {
   return `http://127.0.0.1:${port}`;
-}
-
-/** `GET /authorize 200 → POST /consent 303 → …` for error messages (paths only: no secrets). */
-export function chain(navigations: Navigation[]): string {
-  return (
-    navigations.map((n) => `${n.method} ${safeOrigin(n.url)}${new URL(n.url).pathname} ${n.status}`).join(' → ') ||
-    '(none)'
-  );
-}
-
-export function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '';
-  }
 }

@@ -3,7 +3,8 @@
 // form and the mock IdP signs in without a page (`login_hint` / `login`), all with the browser context's cookies.
 import type { BrowserContext } from 'playwright-core';
 import { consentForm } from './consent-form.ts';
-import { authorize, safeOrigin } from './flow.ts';
+import { authorize } from './flow.ts';
+import { safeOrigin } from './navigation.ts';
 import { NotTestable } from './outcome.ts';
 import type { CheckSession } from './check-session.ts';
 import { currentTrace } from './trace.ts';

@@ -2,17 +2,11 @@
 // to the client and the redirect_uri, short life (requirements.md B8, CODE-*).
 import { defineCheck } from '../lib/check.ts';
 import { callMcp } from '../lib/discovery.ts';
-import { authorizationCode, exchangeCode, otherClient, sharedFlow } from '../lib/flow.ts';
+import { authorizationCode, exchangeCode, sharedFlow } from '../lib/flow.ts';
 import { REVISIONS } from '../lib/model.ts';
-import {
-  errorCode,
-  publicClientMetadata,
-  refreshGrant,
-  registerClient,
-  requireTokens,
-  statusAndError,
-  tokenSet,
-} from '../lib/oauth.ts';
+import { errorCode, statusAndError } from '../lib/error-response.ts';
+import { otherClient, publicClientMetadata, registerClient } from '../lib/registration.ts';
+import { refreshGrant, requireTokens, tokenSet } from '../lib/token.ts';
 import { newVerifier } from '../lib/pkce.ts';
 import { ref } from '../lib/refs.ts';
 

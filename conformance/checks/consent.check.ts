@@ -1,10 +1,11 @@
 // The proxy's consent page, driven in Chromium: what it shows, that hostile names stay inert, CSRF, anti-framing,
 // cookies, per-client approval, deny, and no upstream contact before approval (requirements.md B14, CONSENT-*).
 import { defineCheck } from '../lib/check.ts';
-import { authorize, newClient, sharedFlow } from '../lib/flow.ts';
+import { authorize, sharedFlow } from '../lib/flow.ts';
+import { newClient } from '../lib/registration.ts';
 import { safeOrigin, type Navigation } from '../lib/navigation.ts';
 import { REVISIONS } from '../lib/model.ts';
-import { scopeToRequest } from '../lib/oauth.ts';
+import { scopeToRequest } from '../lib/scope.ts';
 import { randomToken } from '../lib/pkce.ts';
 import { ref } from '../lib/refs.ts';
 import { consentForm, postConsentForm } from '../lib/consent-form.ts';

@@ -3,7 +3,8 @@
 import { defineCheck } from '../lib/check.ts';
 import { authorizeParams, probeAuthorize } from '../lib/authorize-probe.ts';
 import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/discovery.ts';
-import { sharedClient, sharedFlow } from '../lib/flow.ts';
+import { sharedClient } from '../lib/registration.ts';
+import { sharedFlow } from '../lib/flow.ts';
 import { REVISIONS, since } from '../lib/model.ts';
 import { ref } from '../lib/refs.ts';
 

@@ -3,9 +3,11 @@
 import { defineCheck } from '../lib/check.ts';
 import { authorizeParams, probeAuthorize, type Probe } from '../lib/authorize-probe.ts';
 import { authorizationServerMetadata } from '../lib/discovery.ts';
-import { authorizationCode, exchangeCode, sharedClient, sharedFlow } from '../lib/flow.ts';
+import { authorizationCode, exchangeCode, sharedFlow } from '../lib/flow.ts';
+import { sharedClient } from '../lib/registration.ts';
 import { REVISIONS } from '../lib/model.ts';
-import { errorCode, statusAndError, tokenSet } from '../lib/oauth.ts';
+import { errorCode, statusAndError } from '../lib/error-response.ts';
+import { tokenSet } from '../lib/token.ts';
 import { newVerifier } from '../lib/pkce.ts';
 import { ref } from '../lib/refs.ts';
 

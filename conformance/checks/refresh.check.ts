@@ -2,10 +2,12 @@
 // binding, no scope escalation, resource binding (requirements.md B9, RT-*).
 import { defineCheck } from '../lib/check.ts';
 import { callMcp } from '../lib/discovery.ts';
-import { completedFlow, otherClient, type CompletedFlow } from '../lib/flow.ts';
+import { completedFlow, type CompletedFlow } from '../lib/flow.ts';
+import { otherClient } from '../lib/registration.ts';
 import type { HttpResponse } from '../lib/http.ts';
 import { REVISIONS } from '../lib/model.ts';
-import { errorCode, refreshGrant, statusAndError, tokenSet } from '../lib/oauth.ts';
+import { errorCode, statusAndError } from '../lib/error-response.ts';
+import { refreshGrant, tokenSet } from '../lib/token.ts';
 import { NotApplicable } from '../lib/outcome.ts';
 import { ref } from '../lib/refs.ts';
 import type { CheckSession } from '../lib/check-session.ts';

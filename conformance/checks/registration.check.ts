@@ -5,7 +5,8 @@ import type { Verdict } from '../lib/verdict.ts';
 import { isJsonContentType, jsonObject, type HttpResponse } from '../lib/http.ts';
 import { REVISIONS, since } from '../lib/model.ts';
 import { proxyCallbackUri } from '../lib/flow.ts';
-import { errorCode, postRegistration, publicClientMetadata, registerClient, statusAndError } from '../lib/oauth.ts';
+import { errorCode, statusAndError } from '../lib/error-response.ts';
+import { postRegistration, publicClientMetadata, registerClient } from '../lib/registration.ts';
 import { ref } from '../lib/refs.ts';
 import type { CheckSession } from '../lib/check-session.ts';
 

@@ -3,9 +3,11 @@
 import { defineCheck } from '../lib/check.ts';
 import { authorizeParams, probeAuthorize } from '../lib/authorize-probe.ts';
 import { callMcp } from '../lib/discovery.ts';
-import { authorizationCode, exchangeCode, sharedClient, sharedFlow } from '../lib/flow.ts';
+import { authorizationCode, exchangeCode, sharedFlow } from '../lib/flow.ts';
+import { sharedClient } from '../lib/registration.ts';
 import { REVISIONS } from '../lib/model.ts';
-import { statusAndError, tokenSet } from '../lib/oauth.ts';
+import { statusAndError } from '../lib/error-response.ts';
+import { tokenSet } from '../lib/token.ts';
 import { ref } from '../lib/refs.ts';
 
 const ALL = [...REVISIONS];

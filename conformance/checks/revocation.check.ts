@@ -1,10 +1,12 @@
 // RFC 7009 token revocation, checked only when the metadata advertises revocation_endpoint (requirements.md B12).
 import { defineCheck } from '../lib/check.ts';
-import { advertises } from '../lib/oauth.ts';
-import { callMcp } from '../lib/discovery.ts';
-import { completedFlow, otherClient } from '../lib/flow.ts';
+import { advertises, callMcp } from '../lib/discovery.ts';
+import { completedFlow } from '../lib/flow.ts';
+import { otherClient } from '../lib/registration.ts';
 import { REVISIONS } from '../lib/model.ts';
-import { errorCode, refreshGrant, revokeToken, statusAndError, tokenSet } from '../lib/oauth.ts';
+import { errorCode, statusAndError } from '../lib/error-response.ts';
+import { refreshGrant, tokenSet } from '../lib/token.ts';
+import { revokeToken } from '../lib/revocation.ts';
 import { NotApplicable } from '../lib/outcome.ts';
 import { randomToken } from '../lib/pkce.ts';
 import { ref } from '../lib/refs.ts';

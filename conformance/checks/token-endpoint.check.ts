@@ -5,15 +5,9 @@ import { endpoint } from '../lib/discovery.ts';
 import { authorizationCode, sharedFlow } from '../lib/flow.ts';
 import { isJsonContentType, jsonObject } from '../lib/http.ts';
 import { REVISIONS } from '../lib/model.ts';
-import {
-  clientAuth,
-  errorCode,
-  postToken,
-  publicClientMetadata,
-  registerClient,
-  statusAndError,
-  tokenSet,
-} from '../lib/oauth.ts';
+import { clientAuth, postToken, tokenSet } from '../lib/token.ts';
+import { errorCode, statusAndError } from '../lib/error-response.ts';
+import { publicClientMetadata, registerClient } from '../lib/registration.ts';
 import { randomToken } from '../lib/pkce.ts';
 import { ref } from '../lib/refs.ts';
 

@@ -62,6 +62,12 @@ export function unauthenticatedChallenge(session: CheckSession): Promise<HttpRes
   return session.memo('challenge', () => callMcp(session, undefined));
 }
 
+/** Whether the authorization server metadata has the given member (an optional feature is offered). */
+export async function advertises(session: CheckSession, name: string): Promise<boolean> {
+  const { body } = await authorizationServerMetadata(session);
+  return body[name] !== undefined;
+}
+
 /** A string endpoint from the metadata, or not testable when absent. */
 export async function endpoint(session: CheckSession, name: string): Promise<string> {
   const { body } = await authorizationServerMetadata(session);

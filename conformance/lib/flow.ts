@@ -4,16 +4,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import type { CallbackHit } from './callback-server.ts';
 import { NotTestable } from './outcome.ts';
-import {
-  clientAuth,
-  postToken,
-  publicClientMetadata,
-  registerClient,
-  requireTokens,
-  scopeToRequest,
-  type RegisteredClient,
-  type TokenSet,
-} from './oauth.ts';
+import { clientAuth, postToken, requireTokens, type TokenSet } from './token.ts';
+import { sharedClient, type RegisteredClient } from './registration.ts';
+import { scopeToRequest } from './scope.ts';
 import { newVerifier, randomToken, s256 } from './pkce.ts';
 import { buildAuthorizeUrl } from './authorize-url.ts';
 import { chain, safeOrigin, type Navigation } from './navigation.ts';
@@ -56,21 +49,6 @@ export interface FlowResult {
 }
 
 const FLOW_TIMEOUT_MS = 15_000;
-
-export async function newClient(session: CheckSession, extra: Record<string, unknown> = {}): Promise<RegisteredClient> {
-  const callback = await session.callback();
-  return registerClient(session, publicClientMetadata([callback.uri()], extra));
-}
-
-/** One public client per worker for flows that do not need a client of their own (registration may be rate-limited). */
-export function sharedClient(session: CheckSession): Promise<RegisteredClient> {
-  return session.memo('shared-client', () => newClient(session));
-}
-
-/** A second public client per worker, for "client B must not use client A's code/token" checks. */
-export function otherClient(session: CheckSession): Promise<RegisteredClient> {
-  return session.memo('other-client', () => newClient(session));
-}
 
 /** Runs /authorize in the browser up to the client's callback (or the consent page with decision 'stop'). */
 export async function authorize(session: CheckSession, opts: FlowOptions = {}): Promise<FlowResult> {

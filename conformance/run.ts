@@ -5,22 +5,22 @@ import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { computeGate, loadExpectedFailures } from './lib/gate.ts';
-import { startHarness, type RunningHarness } from './lib/harness.ts';
-import { writeJunit } from './lib/junit.ts';
-import type { Revision } from './lib/model.ts';
+import type { Revision } from './lib/model/vocabulary.ts';
+import { computeGate, loadExpectedFailures } from './lib/report/gate.ts';
+import { writeJunit } from './lib/report/junit.ts';
 import {
   readReportJson,
+  REPORT_SCHEMA_VERSION,
   summarise,
   writeReportJson,
-  REPORT_SCHEMA_VERSION,
   type Gate,
   type Report,
-} from './lib/report.ts';
-import { normaliseSettings, type SuiteSettings, type UpstreamMode } from './lib/settings.ts';
-import { summaryTable } from './lib/summary.ts';
-import { loadTargetDescription } from './lib/target-description.ts';
-import { startTargetCommand, waitForHttp, type RunningTarget } from './lib/target-process.ts';
+} from './lib/report/report-json.ts';
+import { summaryTable } from './lib/report/summary.ts';
+import { startTargetCommand, waitForHttp, type RunningTarget } from './lib/target/command.ts';
+import { loadTargetDescription } from './lib/target/description.ts';
+import { startHarness, type RunningHarness } from './lib/target/harness.ts';
+import { normaliseSettings, type SuiteSettings, type UpstreamMode } from './lib/target/settings.ts';
 
 export interface ConformanceOptions {
   /** Base URL of the proxy under test. */

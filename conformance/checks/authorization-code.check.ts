@@ -1,14 +1,14 @@
 // Authorization codes at the token endpoint: the happy exchange, single use, revocation on a valid replay, binding
 // to the client and the redirect_uri, short life (requirements.md B8, CODE-*).
-import { defineCheck } from '../lib/check.ts';
-import { callMcp } from '../lib/discovery.ts';
-import { authorizationCode, exchangeCode, sharedFlow } from '../lib/flow.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { errorCode, statusAndError } from '../lib/error-response.ts';
-import { otherClient, publicClientMetadata, registerClient } from '../lib/registration.ts';
-import { refreshGrant, requireTokens, tokenSet } from '../lib/token.ts';
-import { newVerifier } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
+import { authorizationCode, exchangeCode, sharedFlow } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { REVISIONS } from '../lib/model/vocabulary.ts';
+import { callMcp } from '../lib/oauth/discovery.ts';
+import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
+import { newVerifier } from '../lib/oauth/pkce.ts';
+import { otherClient, publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
+import { refreshGrant, requireTokens, tokenSet } from '../lib/oauth/token.ts';
 
 const ALL = [...REVISIONS];
 

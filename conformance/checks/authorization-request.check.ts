@@ -1,17 +1,22 @@
 // The authorization endpoint's handling of redirect URIs and request parameters: exact matching, loopback ports,
 // userinfo tricks, no redirect on an invalid client or URI, byte-exact state, duplicates, unsupported response types
 // (requirements.md B6).
-import { defineCheck } from '../lib/check.ts';
-import type { Verdict } from '../lib/verdict.ts';
-import { authorizeParams, probeAuthorize, type Probe } from '../lib/authorize-probe.ts';
-import { buildAuthorizeUrl } from '../lib/authorize-url.ts';
-import { authorize } from '../lib/flow.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { NotTestable } from '../lib/outcome.ts';
-import { publicClientMetadata, registerClient, sharedClient, type RegisteredClient } from '../lib/registration.ts';
-import { trickyState } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
-import type { CheckSession } from '../lib/check-session.ts';
+import { authorize } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { NotTestable } from '../lib/model/outcome.ts';
+import { ref } from '../lib/model/refs.ts';
+import type { Verdict } from '../lib/model/verdict.ts';
+import { REVISIONS } from '../lib/model/vocabulary.ts';
+import { authorizeParams, probeAuthorize, type Probe } from '../lib/oauth/authorize-probe.ts';
+import { buildAuthorizeUrl } from '../lib/oauth/authorize-url.ts';
+import { trickyState } from '../lib/oauth/pkce.ts';
+import {
+  publicClientMetadata,
+  registerClient,
+  sharedClient,
+  type RegisteredClient,
+} from '../lib/oauth/registration.ts';
+import type { CheckSession } from '../lib/session/check-session.ts';
 
 const ALL = [...REVISIONS];
 

@@ -1,14 +1,14 @@
 // The proxy's consent page, driven in Chromium: what it shows, that hostile names stay inert, CSRF, anti-framing,
 // cookies, per-client approval, deny, and no upstream contact before approval (requirements.md B14, CONSENT-*).
-import { defineCheck } from '../lib/check.ts';
-import { authorize, sharedFlow } from '../lib/flow.ts';
-import { newClient } from '../lib/registration.ts';
-import { safeOrigin, type Navigation } from '../lib/navigation.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { scopeToRequest } from '../lib/scope.ts';
-import { randomToken } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
-import { consentForm, postConsentForm } from '../lib/consent-form.ts';
+import { consentForm, postConsentForm } from '../lib/browser/consent-form.ts';
+import { authorize, sharedFlow } from '../lib/browser/flow.ts';
+import { safeOrigin, type Navigation } from '../lib/browser/navigation.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { REVISIONS } from '../lib/model/vocabulary.ts';
+import { randomToken } from '../lib/oauth/pkce.ts';
+import { newClient } from '../lib/oauth/registration.ts';
+import { scopeToRequest } from '../lib/oauth/scope.ts';
 
 const ALL = [...REVISIONS];
 

@@ -1,10 +1,10 @@
 // RFC 8414 authorization server metadata as MCP clients discover it: location, issuer byte-equality, required and
 // forbidden values (requirements.md B1).
-import { defineCheck } from '../lib/check.ts';
-import { authorizationServerMetadata, isLoopbackUrl, wellKnownUrl } from '../lib/discovery.ts';
-import { isJsonContentType, jsonObject } from '../lib/http.ts';
-import { REVISIONS, since } from '../lib/model.ts';
-import { ref } from '../lib/refs.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { REVISIONS, since } from '../lib/model/vocabulary.ts';
+import { authorizationServerMetadata, isLoopbackUrl, wellKnownUrl } from '../lib/oauth/discovery.ts';
+import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
 
 const ALL = [...REVISIONS];
 

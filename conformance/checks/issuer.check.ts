@@ -1,12 +1,12 @@
 // RFC 9207 issuer identification and byte-identical issuer strings everywhere a client compares them
 // (requirements.md B10, ISS-*).
-import { defineCheck } from '../lib/check.ts';
-import { authorizeParams, probeAuthorize } from '../lib/authorize-probe.ts';
-import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/discovery.ts';
-import { sharedClient } from '../lib/registration.ts';
-import { sharedFlow } from '../lib/flow.ts';
-import { REVISIONS, since } from '../lib/model.ts';
-import { ref } from '../lib/refs.ts';
+import { sharedFlow } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { REVISIONS, since } from '../lib/model/vocabulary.ts';
+import { authorizeParams, probeAuthorize } from '../lib/oauth/authorize-probe.ts';
+import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/oauth/discovery.ts';
+import { sharedClient } from '../lib/oauth/registration.ts';
 
 const ALL = [...REVISIONS];
 

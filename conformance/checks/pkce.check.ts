@@ -1,15 +1,15 @@
 // Client-tier PKCE (RFC 7636, OAuth 2.1): a challenge is required and must be S256 (or an advertised method), and
 // the token endpoint enforces the verifier, including against a downgrade to "plain" (requirements.md B7).
-import { defineCheck } from '../lib/check.ts';
-import { authorizeParams, probeAuthorize, type Probe } from '../lib/authorize-probe.ts';
-import { authorizationServerMetadata } from '../lib/discovery.ts';
-import { authorizationCode, exchangeCode, sharedFlow } from '../lib/flow.ts';
-import { sharedClient } from '../lib/registration.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { errorCode, statusAndError } from '../lib/error-response.ts';
-import { tokenSet } from '../lib/token.ts';
-import { newVerifier } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
+import { authorizationCode, exchangeCode, sharedFlow } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { REVISIONS } from '../lib/model/vocabulary.ts';
+import { authorizeParams, probeAuthorize, type Probe } from '../lib/oauth/authorize-probe.ts';
+import { authorizationServerMetadata } from '../lib/oauth/discovery.ts';
+import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
+import { newVerifier } from '../lib/oauth/pkce.ts';
+import { sharedClient } from '../lib/oauth/registration.ts';
+import { tokenSet } from '../lib/oauth/token.ts';
 
 const ALL = [...REVISIONS];
 

@@ -1,6 +1,8 @@
 // RFC 9728 protected resource metadata and the MCP endpoint's 401 challenge: how a client finds the authorization
 // server starting from the MCP URL (requirements.md B2).
-import { defineCheck } from '../lib/check.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { REVISIONS, since } from '../lib/model/vocabulary.ts';
 import {
   authorizationServerMetadata,
   callMcp,
@@ -8,11 +10,9 @@ import {
   protectedResourceMetadata,
   unauthenticatedChallenge,
   wellKnownUrl,
-} from '../lib/discovery.ts';
-import { isJsonContentType, jsonObject } from '../lib/http.ts';
-import { REVISIONS, since } from '../lib/model.ts';
-import { randomToken } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
+} from '../lib/oauth/discovery.ts';
+import { randomToken } from '../lib/oauth/pkce.ts';
+import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
 
 const ALL = [...REVISIONS];
 

@@ -1,16 +1,16 @@
 // Refresh tokens for public clients: rotation, the rotated-out token refused, reuse revoking the grant, client
 // binding, no scope escalation, resource binding (requirements.md B9, RT-*).
-import { defineCheck } from '../lib/check.ts';
-import { callMcp } from '../lib/discovery.ts';
-import { completedFlow, type CompletedFlow } from '../lib/flow.ts';
-import { otherClient } from '../lib/registration.ts';
-import type { HttpResponse } from '../lib/http.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { errorCode, statusAndError } from '../lib/error-response.ts';
-import { refreshGrant, tokenSet } from '../lib/token.ts';
-import { NotApplicable } from '../lib/outcome.ts';
-import { ref } from '../lib/refs.ts';
-import type { CheckSession } from '../lib/check-session.ts';
+import { completedFlow, type CompletedFlow } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { NotApplicable } from '../lib/model/outcome.ts';
+import { ref } from '../lib/model/refs.ts';
+import { REVISIONS } from '../lib/model/vocabulary.ts';
+import { callMcp } from '../lib/oauth/discovery.ts';
+import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
+import { otherClient } from '../lib/oauth/registration.ts';
+import { refreshGrant, tokenSet } from '../lib/oauth/token.ts';
+import type { CheckSession } from '../lib/session/check-session.ts';
+import type { HttpResponse } from '../lib/transport/http.ts';
 
 const ALL = [...REVISIONS];
 

@@ -1,14 +1,14 @@
 // RFC 7591 dynamic client registration: the positive path, each negative, unique credentials, and the upstream
 // client secret never handed out (requirements.md B3, UP-06).
-import { defineCheck } from '../lib/check.ts';
-import type { Verdict } from '../lib/verdict.ts';
-import { isJsonContentType, jsonObject, type HttpResponse } from '../lib/http.ts';
-import { REVISIONS, since } from '../lib/model.ts';
-import { proxyCallbackUri } from '../lib/flow.ts';
-import { errorCode, statusAndError } from '../lib/error-response.ts';
-import { postRegistration, publicClientMetadata, registerClient } from '../lib/registration.ts';
-import { ref } from '../lib/refs.ts';
-import type { CheckSession } from '../lib/check-session.ts';
+import { proxyCallbackUri } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import type { Verdict } from '../lib/model/verdict.ts';
+import { REVISIONS, since } from '../lib/model/vocabulary.ts';
+import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
+import { postRegistration, publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
+import type { CheckSession } from '../lib/session/check-session.ts';
+import { isJsonContentType, jsonObject, type HttpResponse } from '../lib/transport/http.ts';
 
 const ALL = [...REVISIONS];
 const CB = 'http://127.0.0.1:8976/callback';

@@ -1,14 +1,14 @@
 // RFC 8707 resource indicators and token audience at the MCP endpoint: tokens bound to the MCP resource, foreign and
 // upstream tokens refused, no tokens in query strings (requirements.md B11, PRM-11..14).
-import { defineCheck } from '../lib/check.ts';
-import { authorizeParams, probeAuthorize } from '../lib/authorize-probe.ts';
-import { callMcp } from '../lib/discovery.ts';
-import { authorizationCode, exchangeCode, sharedFlow } from '../lib/flow.ts';
-import { sharedClient } from '../lib/registration.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { statusAndError } from '../lib/error-response.ts';
-import { tokenSet } from '../lib/token.ts';
-import { ref } from '../lib/refs.ts';
+import { authorizationCode, exchangeCode, sharedFlow } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { REVISIONS } from '../lib/model/vocabulary.ts';
+import { authorizeParams, probeAuthorize } from '../lib/oauth/authorize-probe.ts';
+import { callMcp } from '../lib/oauth/discovery.ts';
+import { statusAndError } from '../lib/oauth/error-response.ts';
+import { sharedClient } from '../lib/oauth/registration.ts';
+import { tokenSet } from '../lib/oauth/token.ts';
 
 const ALL = [...REVISIONS];
 

@@ -1,16 +1,16 @@
 // RFC 7009 token revocation, checked only when the metadata advertises revocation_endpoint (requirements.md B12).
-import { defineCheck } from '../lib/check.ts';
-import { advertises, callMcp } from '../lib/discovery.ts';
-import { completedFlow } from '../lib/flow.ts';
-import { otherClient } from '../lib/registration.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { errorCode, statusAndError } from '../lib/error-response.ts';
-import { refreshGrant, tokenSet } from '../lib/token.ts';
-import { revokeToken } from '../lib/revocation.ts';
-import { NotApplicable } from '../lib/outcome.ts';
-import { randomToken } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
-import type { CheckSession } from '../lib/check-session.ts';
+import { completedFlow } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { NotApplicable } from '../lib/model/outcome.ts';
+import { ref } from '../lib/model/refs.ts';
+import { REVISIONS } from '../lib/model/vocabulary.ts';
+import { advertises, callMcp } from '../lib/oauth/discovery.ts';
+import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
+import { randomToken } from '../lib/oauth/pkce.ts';
+import { otherClient } from '../lib/oauth/registration.ts';
+import { revokeToken } from '../lib/oauth/revocation.ts';
+import { refreshGrant, tokenSet } from '../lib/oauth/token.ts';
+import type { CheckSession } from '../lib/session/check-session.ts';
 
 const ALL = [...REVISIONS];
 

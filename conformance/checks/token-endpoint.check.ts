@@ -1,15 +1,15 @@
 // The token endpoint's responses: success shape, no-store, error format and codes, client authentication, and
 // invalid_client with 401 (requirements.md B8, TOKEN-*).
-import { defineCheck } from '../lib/check.ts';
-import { endpoint } from '../lib/discovery.ts';
-import { authorizationCode, sharedFlow } from '../lib/flow.ts';
-import { isJsonContentType, jsonObject } from '../lib/http.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { clientAuth, postToken, tokenSet } from '../lib/token.ts';
-import { errorCode, statusAndError } from '../lib/error-response.ts';
-import { publicClientMetadata, registerClient } from '../lib/registration.ts';
-import { randomToken } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
+import { authorizationCode, sharedFlow } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { REVISIONS } from '../lib/model/vocabulary.ts';
+import { endpoint } from '../lib/oauth/discovery.ts';
+import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
+import { randomToken } from '../lib/oauth/pkce.ts';
+import { publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
+import { clientAuth, postToken, tokenSet } from '../lib/oauth/token.ts';
+import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
 
 const ALL = [...REVISIONS];
 const ERROR_CODES = [

@@ -1,14 +1,14 @@
 // The proxy as an OAuth client of the upstream IdP, observed through the mock's request log and the browser's
 // navigations (instrumented mode only): its own PKCE pair and state, a fixed callback, and upstream codes and
 // tokens that never reach the MCP client (requirements.md B14, UP-*).
-import { defineCheck } from '../lib/check.ts';
-import { authorize, sharedFlow, type FlowResult } from '../lib/flow.ts';
-import { safeOrigin } from '../lib/navigation.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { s256 } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
-import type { CheckSession } from '../lib/check-session.ts';
-import { getWithoutRedirect, interceptUpstreamCallback } from '../lib/upstream-intercept.ts';
+import { authorize, sharedFlow, type FlowResult } from '../lib/browser/flow.ts';
+import { safeOrigin } from '../lib/browser/navigation.ts';
+import { getWithoutRedirect, interceptUpstreamCallback } from '../lib/browser/upstream-intercept.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { REVISIONS } from '../lib/model/vocabulary.ts';
+import { s256 } from '../lib/oauth/pkce.ts';
+import type { CheckSession } from '../lib/session/check-session.ts';
 
 const ALL = [...REVISIONS];
 

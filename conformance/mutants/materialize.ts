@@ -1,7 +1,7 @@
 // Builds one mutant: a copy of proxy/ under .mutants/<id>/proxy/ (inside the repository, so node_modules resolves)
 // with the mutant's patch applied. proxy/ itself is never touched.
-import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MUTANTS_DIR, REPO_ROOT, type Mutant } from './catalog.ts';

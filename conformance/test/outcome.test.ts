@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Verdict } from '../lib/verdict.ts';
-import { isBlocking, type Level } from '../lib/model.ts';
-import { CheckFailure, NotApplicable, NotTestable, resolveOutcome } from '../lib/outcome.ts';
+import { CheckFailure, NotApplicable, NotTestable, resolveOutcome } from '../lib/model/outcome.ts';
+import { Verdict } from '../lib/model/verdict.ts';
+import { isBlocking, type Level } from '../lib/model/vocabulary.ts';
 
 function run(level: Level, body: (verdict: Verdict) => void) {
   const verdict = new Verdict();

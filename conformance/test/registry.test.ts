@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { since, type CheckDefinition } from '../lib/model.ts';
-import { clearRegistry, registerCheck, registeredChecks, validateCheckDefinition } from '../lib/registry.ts';
+import { clearRegistry, registerCheck, registeredChecks, validateCheckDefinition } from '../lib/model/registry.ts';
+import { since, type CheckDefinition } from '../lib/model/vocabulary.ts';
 
 const valid: CheckDefinition = {
   id: 'DISC-06',

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { esc, junitXml, writeJunit } from '../lib/junit.ts';
-import type { CheckResult } from '../lib/model.ts';
+import type { CheckResult } from '../lib/model/vocabulary.ts';
+import { esc, junitXml, writeJunit } from '../lib/report/junit.ts';
 import {
   readReportJson,
   REPORT_SCHEMA_VERSION,
@@ -11,7 +11,7 @@ import {
   summarise,
   writeReportJson,
   type Report,
-} from '../lib/report.ts';
+} from '../lib/report/report-json.ts';
 
 const ref = { label: 'RFC 8414 §3.3', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-3.3' };
 const checks: CheckResult[] = [

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumLaunchOptions } from '../../../conformance/lib/chromium.ts';
+import { chromiumLaunchOptions } from '../../../conformance/lib/browser/chromium.ts';
 import { newPkce } from '../support/pkce.ts';
 import { startCallbackListener, type CallbackListener } from '../support/callback-listener.ts';
 import { startStack, type Stack } from '../support/running-proxy.ts';

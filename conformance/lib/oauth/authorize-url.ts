@@ -1,6 +1,6 @@
 // The authorization request URL: the metadata's authorization_endpoint with the given parameters. Shared by the
 // browser flow and the browserless /authorize probes.
-import type { CheckSession } from './check-session.ts';
+import type { CheckSession } from '../session/check-session.ts';
 import { endpoint } from './discovery.ts';
 
 export async function buildAuthorizeUrl(

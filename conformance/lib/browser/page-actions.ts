@@ -1,9 +1,9 @@
 // Browser actions of the flow driver: finding the consent buttons (accessible role and name, or the target
 // description's selectors), signing in upstream, clicking without hanging, and summarising navigations.
 import type { Locator, Page } from 'playwright-core';
-import { NotTestable } from './outcome.ts';
+import { NotTestable } from '../model/outcome.ts';
+import type { CheckSession } from '../session/check-session.ts';
 import { safeOrigin } from './navigation.ts';
-import type { CheckSession } from './check-session.ts';
 
 const APPROVE = /^\s*(approve|allow|authori[sz]e|accept|grant|consent|yes|continue)\b/i;
 const DENY = /^\s*(deny|reject|decline|cancel|refuse|no)\b/i;

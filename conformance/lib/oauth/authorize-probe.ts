@@ -1,8 +1,8 @@
 // One GET of the authorization endpoint without a browser, classified: did the proxy accept the request (consent
 // page or onward redirect), redirect an error to the client, or stop with an error page?
+import type { CheckSession } from '../session/check-session.ts';
+import type { HttpResponse } from '../transport/http.ts';
 import { buildAuthorizeUrl } from './authorize-url.ts';
-import type { HttpResponse } from './http.ts';
-import type { CheckSession } from './check-session.ts';
 import { newVerifier, randomToken, s256 } from './pkce.ts';
 
 export type ProbeKind = 'accepted' | 'error_redirect' | 'redirect_to_uri' | 'error_page';

@@ -2,12 +2,12 @@
 // the callback can be probed (altered state, replay, injected parameters). Consent is submitted from the page's own
 // form and the mock IdP signs in without a page (`login_hint` / `login`), all with the browser context's cookies.
 import type { BrowserContext } from 'playwright-core';
+import { NotTestable } from '../model/outcome.ts';
+import type { CheckSession } from '../session/check-session.ts';
+import { currentTrace } from '../transport/trace.ts';
 import { consentForm } from './consent-form.ts';
 import { authorize } from './flow.ts';
 import { safeOrigin } from './navigation.ts';
-import { NotTestable } from './outcome.ts';
-import type { CheckSession } from './check-session.ts';
-import { currentTrace } from './trace.ts';
 
 export interface InterceptedCallback {
   /** The upstream's redirect to the proxy callback (code and state), not yet delivered. */

@@ -1,9 +1,9 @@
 // Metadata discovery as a client does it: RFC 8414 path insertion for the authorization server, RFC 9728 for the
 // protected resource, and the MCP 401 challenge. Results are memoised per worker; a failure makes dependants
 // "not testable".
-import { isJsonContentType, jsonObject, type HttpResponse } from './http.ts';
-import { NotTestable } from './outcome.ts';
-import type { CheckSession } from './check-session.ts';
+import { NotTestable } from '../model/outcome.ts';
+import type { CheckSession } from '../session/check-session.ts';
+import { isJsonContentType, jsonObject, type HttpResponse } from '../transport/http.ts';
 
 /** RFC 8414 §3 / RFC 9728 §3: insert the well-known segment between host and path; a terminating "/" is removed. */
 export function wellKnownUrl(identifier: string, suffix: string): string {

@@ -1,9 +1,9 @@
 // Reads the consent form around the approve button and replays it outside the page, so CSRF defences can be probed
 // with the browser's own cookies (Playwright's context request API shares them).
 import type { BrowserContext, Page } from 'playwright-core';
+import type { CheckSession } from '../session/check-session.ts';
+import { currentTrace } from '../transport/trace.ts';
 import { findApproveButton } from './page-actions.ts';
-import type { CheckSession } from './check-session.ts';
-import { currentTrace } from './trace.ts';
 
 export interface ConsentForm {
   action: string;

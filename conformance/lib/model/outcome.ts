@@ -1,6 +1,6 @@
 // How a check body's result becomes an outcome: violations take the check's level (or a lower one for soft
 // findings), a missing prerequisite is "not testable", and an unexpected error counts as a violation.
-import { violationOutcome, type Finding, type Level, type Outcome } from './model.ts';
+import { violationOutcome, type Finding, type Level, type Outcome } from './vocabulary.ts';
 
 /** The behaviour is wrong. `level` overrides the check's level for a sub-requirement of another keyword. */
 export class CheckFailure extends Error {

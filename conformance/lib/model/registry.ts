@@ -1,6 +1,6 @@
 // The check registry: validates each definition once (id format, refs with URLs, level, revisions) and keeps ids
 // unique across files, so that report.json always names every check with stable metadata.
-import { REVISIONS, type CheckDefinition } from './model.ts';
+import { REVISIONS, type CheckDefinition } from './vocabulary.ts';
 
 const ID_PATTERN = /^[A-Z]+(-[A-Z0-9]+)*-\d{2}$/;
 const registry = new Map<string, CheckDefinition>();

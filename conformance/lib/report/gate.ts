@@ -1,8 +1,8 @@
 // The exit code: 0 unless a MUST check failed (or was not testable), a SHOULD check did so under --strict, or an
 // expected failure listed in the baseline file now passes (a stale baseline hides future regressions).
 import { readFileSync } from 'node:fs';
-import { isBlocking, type CheckResult } from './model.ts';
-import type { Gate } from './report.ts';
+import { isBlocking, type CheckResult } from '../model/vocabulary.ts';
+import type { Gate } from './report-json.ts';
 
 export function computeGate(checks: CheckResult[], opts: { strict?: boolean; expectedFailures?: string[] } = {}): Gate {
   const strict = opts.strict ?? false;

@@ -1,5 +1,5 @@
 // Spec references used by the checks: one place for the URLs so each check cites its section by a short name.
-import type { SpecRef } from './model.ts';
+import type { SpecRef } from './vocabulary.ts';
 
 const rfc = (n: number, section: string): SpecRef => ({
   label: `RFC ${n} §${section}`,

@@ -1,13 +1,13 @@
 // The suite's Playwright reporter: prints one live progress line per check and writes report.json and junit.xml
 // into CONFORMANCE_REPORT_DIR. Outcomes come from the annotations check.ts records; a test that died before
 // recording one (timeout, crash) counts as a violation at the check's level.
-import { basename } from 'node:path';
 import type { FullConfig, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { violationOutcome, type CheckDefinition, type CheckResult } from './model.ts';
-import type { ResolvedOutcome } from './outcome.ts';
-import { REPORT_SCHEMA_VERSION, sortChecks, summarise, writeReportJson, type Report } from './report.ts';
+import { basename } from 'node:path';
+import type { ResolvedOutcome } from '../model/outcome.ts';
+import { violationOutcome, type CheckDefinition, type CheckResult } from '../model/vocabulary.ts';
+import { settingsFromEnv } from '../target/settings.ts';
 import { writeJunit } from './junit.ts';
-import { settingsFromEnv } from './settings.ts';
+import { REPORT_SCHEMA_VERSION, sortChecks, summarise, writeReportJson, type Report } from './report-json.ts';
 import { progressLine } from './summary.ts';
 
 const CHECK_ANNOTATION = 'conformance:check';

@@ -1,7 +1,7 @@
 // What a check body reports through (`verdict.fail(…)`, `verdict.equal(…)`, `verdict.warn(…)`): a failure with
 // expected/actual, soft findings of a lower level, notes, and the two non-results (not applicable, not testable).
-import type { Finding, Level } from './model.ts';
 import { CheckFailure, NotApplicable, NotTestable, type SoftFinding } from './outcome.ts';
+import type { Finding, Level } from './vocabulary.ts';
 
 export class Verdict {
   readonly notes: string[] = [];

@@ -1,10 +1,10 @@
 // The token endpoint from the client's side (OAuth 2.1 §3.2, §4.1.3, §4.3): client authentication, token requests,
 // refresh, and reading a successful token response.
-import type { CheckSession } from './check-session.ts';
+import { NotTestable } from '../model/outcome.ts';
+import type { CheckSession } from '../session/check-session.ts';
+import { jsonObject, type HttpResponse } from '../transport/http.ts';
 import { endpoint } from './discovery.ts';
 import { statusAndError } from './error-response.ts';
-import { jsonObject, type HttpResponse } from './http.ts';
-import { NotTestable } from './outcome.ts';
 import type { RegisteredClient } from './registration.ts';
 
 export interface TokenSet {

@@ -2,8 +2,8 @@
 // appears with its id, level, references and outcome, so tools (CI gates, mutant runners) can rely on it.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUTCOMES, type CheckResult, type Outcome, type Revision } from './model.ts';
-import type { UpstreamMode } from './settings.ts';
+import { OUTCOMES, type CheckResult, type Outcome, type Revision } from '../model/vocabulary.ts';
+import type { UpstreamMode } from '../target/settings.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 

@@ -2,8 +2,8 @@
 // not-applicable ones <skipped>, warnings and infos pass with their message in <system-out>.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isBlocking } from './model.ts';
-import type { Report } from './report.ts';
+import { isBlocking } from '../model/vocabulary.ts';
+import type { Report } from './report-json.ts';
 
 export function junitXml(report: Report, strict = false): string {
   const byFile = new Map<string, Report['checks']>();

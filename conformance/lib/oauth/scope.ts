@@ -1,6 +1,6 @@
 // Which scope the test client asks for (MCP scope selection): the target description's, else what the protected
 // resource advertises.
-import type { CheckSession } from './check-session.ts';
+import type { CheckSession } from '../session/check-session.ts';
 import { protectedResourceMetadata } from './discovery.ts';
 
 /** The scope the test client asks for: the target description's, else the resource's `scopes_supported`. */

@@ -1,6 +1,6 @@
 // Human output: the live progress line per check and the summary table printed at the end of a run.
-import type { CheckResult, Outcome } from './model.ts';
-import type { Gate, Report } from './report.ts';
+import type { CheckResult, Outcome } from '../model/vocabulary.ts';
+import type { Gate, Report } from './report-json.ts';
 
 const MARK: Record<Outcome, string> = {
   pass: 'PASS',

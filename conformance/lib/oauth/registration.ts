@@ -1,11 +1,11 @@
 // Dynamic client registration (RFC 7591) as the test client does it: the metadata a typical MCP public client sends,
 // a registration POST that waits out rate limiting politely, and the worker's shared clients.
-import type { CheckSession } from './check-session.ts';
+import { NotTestable } from '../model/outcome.ts';
+import type { CheckSession } from '../session/check-session.ts';
+import { jsonObject, type HttpResponse } from '../transport/http.ts';
+import { currentTrace } from '../transport/trace.ts';
 import { endpoint } from './discovery.ts';
-import { jsonObject, type HttpResponse } from './http.ts';
-import { NotTestable } from './outcome.ts';
 import { randomToken } from './pkce.ts';
-import { currentTrace } from './trace.ts';
 
 export interface RegisteredClient {
   client_id: string;

@@ -3,14 +3,14 @@
 // trace is attached. MUST failures show as (expected) failures in the HTML report; warnings and infos pass with an
 // annotation. report.json, not Playwright's status, is the source of truth.
 import { test as base } from '@playwright/test';
-import { Verdict } from './verdict.ts';
-import { chromiumLaunchOptions } from './chromium.ts';
-import type { CheckDefinition } from './model.ts';
-import { describeFinding, resolveOutcome } from './outcome.ts';
-import { registerCheck } from './registry.ts';
-import { settingsFromEnv } from './settings.ts';
-import { CheckSession } from './check-session.ts';
-import { setCurrentTrace, TraceRecorder } from './trace.ts';
+import { chromiumLaunchOptions } from '../browser/chromium.ts';
+import { describeFinding, resolveOutcome } from '../model/outcome.ts';
+import { registerCheck } from '../model/registry.ts';
+import { Verdict } from '../model/verdict.ts';
+import type { CheckDefinition } from '../model/vocabulary.ts';
+import { CheckSession } from '../session/check-session.ts';
+import { settingsFromEnv } from '../target/settings.ts';
+import { setCurrentTrace, TraceRecorder } from '../transport/trace.ts';
 
 export const CHECK_ANNOTATION = 'conformance:check';
 export const RESULT_ANNOTATION = 'conformance:result';

@@ -3,10 +3,10 @@
 // failures included so a broken target is probed once, not once per check. Not called "suite": in a Playwright
 // reporter a Suite is a group of tests.
 import type { Browser } from 'playwright-core';
-import { CallbackServer } from './callback-server.ts';
-import { HttpClient } from './http.ts';
-import { NotApplicable } from './outcome.ts';
-import type { SuiteSettings } from './settings.ts';
+import { NotApplicable } from '../model/outcome.ts';
+import type { SuiteSettings } from '../target/settings.ts';
+import { CallbackServer } from '../transport/callback-server.ts';
+import { HttpClient } from '../transport/http.ts';
 
 /** A request the mock IdP recorded (see mock-idp). */
 export interface RecordedRequest {

@@ -1,5 +1,5 @@
 // OAuth error responses (RFC 6749 §5.2): the error code, and a short `status error` form for expected/actual.
-import { jsonObject, type HttpResponse } from './http.ts';
+import { jsonObject, type HttpResponse } from '../transport/http.ts';
 
 /** The OAuth error code of a JSON error response. */
 export function errorCode(res: HttpResponse): string | undefined {

@@ -1,7 +1,7 @@
 // What a check run is pointed at. The CLI serialises these into CONFORMANCE_SETTINGS for the Playwright workers;
 // running `npx playwright test` directly works with CONFORMANCE_TARGET (and optional CONFORMANCE_MCP …) instead.
-import { LATEST_REVISION, REVISIONS, type Revision } from './model.ts';
-import type { TargetDescription } from './target-description.ts';
+import { LATEST_REVISION, REVISIONS, type Revision } from '../model/vocabulary.ts';
+import type { TargetDescription } from './description.ts';
 
 export type UpstreamMode = 'harness-oidc' | 'harness-github' | 'external';
 

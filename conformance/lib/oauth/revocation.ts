@@ -1,7 +1,7 @@
 // Token revocation (RFC 7009) from the client's side, authenticated like a token request.
-import type { CheckSession } from './check-session.ts';
+import type { CheckSession } from '../session/check-session.ts';
+import type { HttpResponse } from '../transport/http.ts';
 import { endpoint } from './discovery.ts';
-import type { HttpResponse } from './http.ts';
 import type { RegisteredClient } from './registration.ts';
 import { clientAuth } from './token.ts';
 

@@ -2,17 +2,17 @@
 // (buttons found by accessible role and name, or the target description's selectors), sign in upstream (the mock's
 // "Sign in" button or a user-supplied login script) and wait for the client's callback. Every navigation is recorded.
 import type { BrowserContext, Page } from 'playwright-core';
-import type { CallbackHit } from './callback-server.ts';
-import { NotTestable } from './outcome.ts';
-import { clientAuth, postToken, requireTokens, type TokenSet } from './token.ts';
-import { sharedClient, type RegisteredClient } from './registration.ts';
-import { scopeToRequest } from './scope.ts';
-import { newVerifier, randomToken, s256 } from './pkce.ts';
-import { buildAuthorizeUrl } from './authorize-url.ts';
+import { NotTestable } from '../model/outcome.ts';
+import { buildAuthorizeUrl } from '../oauth/authorize-url.ts';
+import { newVerifier, randomToken, s256 } from '../oauth/pkce.ts';
+import { sharedClient, type RegisteredClient } from '../oauth/registration.ts';
+import { scopeToRequest } from '../oauth/scope.ts';
+import { clientAuth, postToken, requireTokens, type TokenSet } from '../oauth/token.ts';
+import type { CheckSession } from '../session/check-session.ts';
+import type { CallbackHit } from '../transport/callback-server.ts';
+import { currentTrace } from '../transport/trace.ts';
 import { chain, safeOrigin, type Navigation } from './navigation.ts';
 import { callbackOrigin, clickAndWait, findButton, pageText, signInUpstream } from './page-actions.ts';
-import type { CheckSession } from './check-session.ts';
-import { currentTrace } from './trace.ts';
 
 export interface FlowOptions {
   client?: RegisteredClient;

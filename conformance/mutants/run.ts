@@ -5,8 +5,8 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '../../scripts/lib/free-port.ts';
 import type { CheckResult } from '../lib/model/vocabulary.ts';
+import { freePort } from '../lib/target/free-port.ts';
 import { REFERENCE_PROXY_ENV } from '../reference-target.ts';
 import { runConformance } from '../run.ts';
 import { grepFor, loadCatalog, REPO_ROOT, suiteCheckIds, type Mutant } from './catalog.ts';

@@ -3,14 +3,11 @@
 import { authorizationCode, exchangeCode, sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
-import { REVISIONS } from '../lib/model/vocabulary.ts';
 import { callMcp } from '../lib/oauth/discovery.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { newVerifier } from '../lib/oauth/pkce.ts';
 import { otherClient, publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
 import { refreshGrant, requireTokens, tokenSet } from '../lib/oauth/token.ts';
-
-const ALL = [...REVISIONS];
 
 defineCheck(
   {
@@ -18,7 +15,6 @@ defineCheck(
     title: 'the authorization code flow with S256 PKCE yields tokens that the MCP endpoint accepts',
     level: 'MUST',
     refs: [ref.rfc(7636, '4.2'), ref.oauth21('Authorization Code Grant')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await sharedFlow(session);
@@ -42,7 +38,6 @@ defineCheck(
     title: 'a code can be redeemed only once',
     level: 'MUST',
     refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Reuse of Authorization Codes')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await authorizationCode(session);
@@ -58,7 +53,6 @@ defineCheck(
     title: 'a valid replay of a code revokes the tokens issued from it',
     level: 'SHOULD',
     refs: [ref.rfc(6749, '10.5'), ref.rfc(6749, '4.1.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await authorizationCode(session);
@@ -84,7 +78,6 @@ defineCheck(
     title: 'an invalid replay (wrong verifier) is refused and does not revoke the first tokens',
     level: 'MUST',
     refs: [ref.oauth21('Reuse of Authorization Codes')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await authorizationCode(session);
@@ -106,7 +99,6 @@ defineCheck(
     title: 'a code is bound to its client: another client cannot redeem it',
     level: 'MUST',
     refs: [ref.oauth21('Token Request (authorization code)')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await authorizationCode(session);
@@ -124,7 +116,6 @@ defineCheck(
     title: 'a code is bound to its redirect_uri: another registered URI is refused at the token endpoint',
     level: 'MUST',
     refs: [ref.oauth21('Differences from OAuth 2.0'), ref.rfc(6749, '4.1.3')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const callback = await session.callback();
@@ -141,7 +132,6 @@ defineCheck(
     title: 'a code expires shortly after issue',
     level: 'SHOULD',
     refs: [ref.rfc(6749, '4.1.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const ttl = session.settings.targetDescription.codeTtlSeconds;

@@ -6,7 +6,6 @@ import { defineCheck } from '../lib/check/define-check.ts';
 import { NotTestable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
 import type { Verdict } from '../lib/model/verdict.ts';
-import { REVISIONS } from '../lib/model/vocabulary.ts';
 import { authorizeParams, probeAuthorize, type Probe } from '../lib/oauth/authorize-probe.ts';
 import { buildAuthorizeUrl } from '../lib/oauth/authorize-url.ts';
 import { trickyState } from '../lib/oauth/pkce.ts';
@@ -17,8 +16,6 @@ import {
   type RegisteredClient,
 } from '../lib/oauth/registration.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
-
-const ALL = [...REVISIONS];
 
 function expectRefused(verdict: Verdict, probe: Probe, what: string): void {
   verdict.check(probe.kind === 'error_page', `${what} must be refused with an error page, without redirecting`, {
@@ -55,7 +52,6 @@ defineCheck(
     title: 'a redirect_uri differing from the registered one in any component is refused',
     level: 'MUST',
     refs: [ref.oauth21('Redirect URI Registration'), ref.rfc(9700, '4.1.3')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const client = await sharedClient(session);
@@ -82,7 +78,6 @@ defineCheck(
       'URIs the allowlist would admit but this client did not register are refused (incl. localhost vs 127.0.0.1, userinfo)',
     level: 'MUST',
     refs: [ref.rfc(9700, '2.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const client = await sharedClient(session);
@@ -110,7 +105,6 @@ defineCheck(
     title: 'an unknown client or unregistered redirect_uri never sends the browser to that URI',
     level: 'MUST',
     refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const callback = await session.callback();
@@ -151,7 +145,6 @@ defineCheck(
     title: 'loopback IP redirect URIs match on any port',
     level: 'MUST',
     refs: [ref.rfc(8252, '7.3'), ref.oauth21('Loopback Interface Redirection')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     let probed = 0;
@@ -206,7 +199,6 @@ defineCheck(
     title: 'localhost redirect URIs match on any port (interop)',
     level: 'SHOULD',
     refs: [ref.rfc(8252, '8.3'), ref.mcpAuth('client-id-metadata-documents', 'localhost redirect URIs')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const loopback = await registerLoopbackClient(session, verdict, 'localhost');
@@ -228,7 +220,6 @@ defineCheck(
     title: 'a client with several redirect URIs that omits redirect_uri gets an error page, no redirect',
     level: 'MUST',
     refs: [ref.oauth21('Redirect URI in the authorization request')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const callback = await session.callback();
@@ -247,7 +238,6 @@ defineCheck(
     title: 'unknown parameters are ignored; duplicated parameters are refused',
     level: 'MUST',
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(6749, '3.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const client = await sharedClient(session);
@@ -282,7 +272,6 @@ defineCheck(
     title: 'state comes back byte-exact (128 characters with URL-special characters)',
     level: 'MUST',
     refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Authorization Response')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const state = trickyState();
@@ -300,7 +289,6 @@ defineCheck(
     title: 'response_type token or a missing response_type is refused',
     level: 'MUST',
     refs: [ref.oauth21('Authorization Request'), ref.oauth21('Differences from OAuth 2.0')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const client = await sharedClient(session);

@@ -5,12 +5,9 @@ import { authorize, sharedFlow } from '../lib/browser/flow.ts';
 import { safeOrigin, type Navigation } from '../lib/browser/navigation.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
-import { REVISIONS } from '../lib/model/vocabulary.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
 import { newClient } from '../lib/oauth/registration.ts';
 import { scopeToRequest } from '../lib/oauth/scope.ts';
-
-const ALL = [...REVISIONS];
 
 /** X-Frame-Options DENY/SAMEORIGIN or CSP frame-ancestors 'none'/'self'. */
 function framingProtected(headers: Record<string, string>): boolean {
@@ -29,7 +26,6 @@ defineCheck(
     title: 'the consent page names the client, the redirect host and the requested scopes',
     level: 'MUST',
     refs: [ref.mcpSbp('consent-ui-requirements', 'Consent UI requirements'), ref.oauth21('Consent Phishing')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const name = `Conformance Consent ${randomToken(6)}`;
@@ -63,7 +59,6 @@ defineCheck(
     title: 'a hostile client_name is shown as inert text',
     level: 'MUST',
     refs: [ref.mcpSbp('consent-ui-requirements', 'Consent UI requirements'), ref.rfc(7591, '5')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const hostile = `<img src=x onerror="window.__conformance=1"><script>window.__conformance=1</script><b id="conformance-injected">x</b>`;
@@ -90,7 +85,6 @@ defineCheck(
     title: 'a consent submission with a missing or altered CSRF token is refused',
     level: 'MUST',
     refs: [ref.mcpSbp('consent-ui-requirements', 'CSRF protection'), ref.rfc(9700, '2.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const client = await newClient(session);
@@ -135,7 +129,6 @@ defineCheck(
     title: 'consent and error pages forbid framing (X-Frame-Options or CSP frame-ancestors)',
     level: 'MUST',
     refs: [ref.rfc(9700, '4.16'), ref.mcpSbp('consent-ui-requirements', 'Prevent iframing')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await authorize(session, { decision: 'stop' });
@@ -162,7 +155,6 @@ defineCheck(
     title: 'consent cookies are HttpOnly, SameSite, Secure/__Host- on https, and tampering voids them',
     level: 'MUST',
     refs: [ref.mcpSbp('consent-cookie-security', 'Consent cookie security')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const client = await newClient(session);
@@ -222,7 +214,6 @@ defineCheck(
       ref.mcpSbp('confused-deputy-problem', 'Per-client consent'),
       ref.mcpAuth('confused-deputy-problem', 'Confused deputy'),
     ],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const context = await (await session.browser()).newContext();
@@ -249,7 +240,6 @@ defineCheck(
     title: 'deny returns access_denied with the state, without contacting the upstream',
     level: 'MUST',
     refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await authorize(session, { decision: 'deny' });
@@ -276,7 +266,6 @@ defineCheck(
       ref.mcpSbp('oauth-state-parameter-validation', 'State parameter validation'),
       ref.mcpAuth('confused-deputy-problem', 'Confused deputy'),
     ],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const before = session.instrumented ? (await session.upstreamRequests()).length : 0;
@@ -304,7 +293,6 @@ defineCheck(
     title: 'the consent decision is answered with 302/303, never 307',
     level: 'MUST',
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(9700, '4.12')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await sharedFlow(session);

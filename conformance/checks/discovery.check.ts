@@ -2,11 +2,9 @@
 // forbidden values (requirements.md B1).
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
-import { REVISIONS, since } from '../lib/model/vocabulary.ts';
+import { since } from '../lib/model/vocabulary.ts';
 import { authorizationServerMetadata, isLoopbackUrl, wellKnownUrl } from '../lib/oauth/discovery.ts';
 import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
-
-const ALL = [...REVISIONS];
 
 defineCheck(
   {
@@ -14,7 +12,6 @@ defineCheck(
     title: 'serves authorization server metadata at the path-inserted well-known URL',
     level: 'MUST',
     refs: [ref.rfc(8414, '3'), ref.mcpAuth('authorization-server-metadata-discovery', 'AS metadata discovery')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const url = wellKnownUrl(session.settings.issuer, 'oauth-authorization-server');
@@ -32,7 +29,6 @@ defineCheck(
     title: 'metadata is served over https (loopback targets exempt)',
     level: 'MUST',
     refs: [ref.rfc(8414, '3'), ref.mcpAuth('communication-security', 'Communication security')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { url } = await authorizationServerMetadata(session);
@@ -50,7 +46,6 @@ defineCheck(
     title: 'metadata is a JSON object with application/json and no zero-element arrays',
     level: 'MUST',
     refs: [ref.rfc(8414, '3.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { response, body } = await authorizationServerMetadata(session);
@@ -74,7 +69,6 @@ defineCheck(
     title: 'issuer is an https URL without query or fragment (loopback exempt from https)',
     level: 'MUST',
     refs: [ref.rfc(8414, '2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);
@@ -103,7 +97,6 @@ defineCheck(
       ref.rfc(8414, '3.3'),
       ref.mcpAuthRev('2026-07-28', 'authorization-server-metadata-discovery', 'issuer validation'),
     ],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);
@@ -117,7 +110,6 @@ defineCheck(
     title: 'advertises authorization_endpoint, token_endpoint and response_types_supported containing "code"',
     level: 'MUST',
     refs: [ref.rfc(8414, '2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);
@@ -141,7 +133,6 @@ defineCheck(
     title: 'advertises code_challenge_methods_supported containing S256',
     level: 'MUST',
     refs: [ref.mcpAuth('authorization-code-protection', 'Authorization code protection'), ref.rfc(8414, '2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);
@@ -163,7 +154,6 @@ defineCheck(
     title: 'does not advertise the "plain" PKCE method',
     level: 'SHOULD',
     refs: [ref.oauth21('Authorization Request'), ref.rfc(9700, '2.1.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);
@@ -185,7 +175,6 @@ defineCheck(
     title: 'grant_types_supported and token_endpoint_auth_methods_supported describe an OAuth 2.1 proxy',
     level: 'SHOULD',
     refs: [ref.rfc(8414, '2'), ref.oauth21('Differences from OAuth 2.0')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);
@@ -228,7 +217,6 @@ defineCheck(
     title: 'advertises a registration_endpoint (the proxy is a DCR facade)',
     level: 'MUST',
     refs: [ref.rfc(8414, '2'), ref.mcpAuth('dynamic-client-registration', 'Dynamic client registration')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);
@@ -295,7 +283,6 @@ defineCheck(
     title: 'every endpoint in the metadata uses https (loopback targets exempt)',
     level: 'MUST',
     refs: [ref.mcpAuth('communication-security', 'Communication security')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);
@@ -318,7 +305,6 @@ defineCheck(
     title: 'the authorization endpoint does not answer CORS requests',
     level: 'MUST',
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(9700, '2.6')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);

@@ -3,12 +3,10 @@
 import { sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
-import { REVISIONS, since } from '../lib/model/vocabulary.ts';
+import { since } from '../lib/model/vocabulary.ts';
 import { authorizeParams, probeAuthorize } from '../lib/oauth/authorize-probe.ts';
 import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/oauth/discovery.ts';
 import { sharedClient } from '../lib/oauth/registration.ts';
-
-const ALL = [...REVISIONS];
 
 defineCheck(
   {
@@ -16,7 +14,6 @@ defineCheck(
     title: 'when supported, iss is in success and error authorization responses, exactly once',
     level: 'MUST',
     refs: [ref.rfc(9207, '2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);
@@ -43,7 +40,6 @@ defineCheck(
     title: 'iss equals the metadata issuer and is only sent when advertised',
     level: 'MUST',
     refs: [ref.rfc(9207, '2.3'), ref.rfc(9207, '3')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);
@@ -82,7 +78,6 @@ defineCheck(
     title: 'the issuer is byte-identical in AS metadata, resource metadata and iss',
     level: 'MUST',
     refs: [ref.mcpAuthRev('2026-07-28', 'authorization-response-validation', 'no normalisation'), ref.rfc(8414, '3.3')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);

@@ -3,15 +3,12 @@
 import { authorizationCode, exchangeCode, sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
-import { REVISIONS } from '../lib/model/vocabulary.ts';
 import { authorizeParams, probeAuthorize, type Probe } from '../lib/oauth/authorize-probe.ts';
 import { authorizationServerMetadata } from '../lib/oauth/discovery.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { newVerifier } from '../lib/oauth/pkce.ts';
 import { sharedClient } from '../lib/oauth/registration.ts';
 import { tokenSet } from '../lib/oauth/token.ts';
-
-const ALL = [...REVISIONS];
 
 function refusedAsInvalidRequest(probe: Probe): boolean {
   return probe.kind === 'error_page' || (probe.kind === 'error_redirect' && probe.error === 'invalid_request');
@@ -23,7 +20,6 @@ defineCheck(
     title: 'an authorization request without code_challenge is refused',
     level: 'MUST',
     refs: [ref.oauth21('Authorization Request'), ref.rfc(7636, '4.4.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const client = await sharedClient(session);
@@ -46,7 +42,6 @@ defineCheck(
     title: 'an unsupported code_challenge_method is refused with invalid_request',
     level: 'MUST',
     refs: [ref.rfc(7636, '4.4.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const client = await sharedClient(session);
@@ -69,7 +64,6 @@ defineCheck(
     title: 'a wrong code_verifier is refused with invalid_grant',
     level: 'MUST',
     refs: [ref.rfc(7636, '4.6')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await authorizationCode(session);
@@ -84,7 +78,6 @@ defineCheck(
     title: 'a missing code_verifier is refused',
     level: 'MUST',
     refs: [ref.oauth21('Token Request (authorization code)'), ref.rfc(9700, '2.1.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await authorizationCode(session);
@@ -104,7 +97,6 @@ defineCheck(
     title: 'a code_verifier outside 43–128 unreserved characters is refused',
     level: 'SHOULD',
     refs: [ref.rfc(7636, '4.1'), ref.oauth21('Authorization Request')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     // The verifier's challenge is correct, so only the syntax check can refuse it.
@@ -124,7 +116,6 @@ defineCheck(
     title: '"plain" is refused unless advertised (advertise-vs-enforce consistency)',
     level: 'MUST',
     refs: [ref.rfc(8414, '2'), ref.rfc(7636, '4.4.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await authorizationServerMetadata(session);
@@ -155,7 +146,6 @@ defineCheck(
     title: 'a code is bound to its own challenge: the verifier of another flow is refused',
     level: 'MUST',
     refs: [ref.oauth21('Authorization Request'), ref.rfc(7636, '4.6')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const other = await sharedFlow(session);
@@ -176,7 +166,6 @@ defineCheck(
     title: 'an S256 code cannot be redeemed with the challenge itself as verifier (downgrade to plain)',
     level: 'MUST',
     refs: [ref.rfc(7636, '4.6'), ref.rfc(9700, '2.1.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await authorizationCode(session);

@@ -2,7 +2,7 @@
 // server starting from the MCP URL (requirements.md B2).
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
-import { REVISIONS, since } from '../lib/model/vocabulary.ts';
+import { since } from '../lib/model/vocabulary.ts';
 import {
   authorizationServerMetadata,
   callMcp,
@@ -13,8 +13,6 @@ import {
 } from '../lib/oauth/discovery.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
 import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
-
-const ALL = [...REVISIONS];
 
 defineCheck(
   {
@@ -81,7 +79,6 @@ defineCheck(
     title: 'serves protected resource metadata at the path-inserted well-known URL of the MCP endpoint',
     level: 'MUST',
     refs: [ref.rfc(9728, '3'), ref.rfc(9728, '3.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const url = wellKnownUrl(session.settings.mcp, 'oauth-protected-resource');
@@ -99,7 +96,6 @@ defineCheck(
     title: 'resource metadata is application/json without zero-element arrays',
     level: 'MUST',
     refs: [ref.rfc(9728, '3.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { response, body } = await protectedResourceMetadata(session);
@@ -122,7 +118,6 @@ defineCheck(
     title: 'resource is present and byte-identical to the MCP endpoint URL',
     level: 'MUST',
     refs: [ref.rfc(9728, '2'), ref.rfc(9728, '3.3')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await protectedResourceMetadata(session);
@@ -136,7 +131,6 @@ defineCheck(
     title: 'authorization_servers lists the proxy issuer byte-identically',
     level: 'MUST',
     refs: [ref.mcpAuth('authorization-server-location', 'AS location'), ref.rfc(9728, '2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await protectedResourceMetadata(session);
@@ -160,7 +154,6 @@ defineCheck(
     title: 'resource metadata lists scopes_supported',
     level: 'SHOULD',
     refs: [ref.rfc(9728, '2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { body } = await protectedResourceMetadata(session);
@@ -220,7 +213,6 @@ defineCheck(
     title: 'an unknown bearer token gets 401 with error="invalid_token"',
     level: 'MUST',
     refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.rfc(6750, '3.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const res = await callMcp(session, `conformance-${randomToken(24)}`);
@@ -241,7 +233,6 @@ defineCheck(
     title: 'every 401 from the MCP endpoint carries WWW-Authenticate',
     level: 'MUST',
     refs: [ref.oauth21('Error Response (resource server)'), ref.rfc(6750, '3')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const cases: [string, string | undefined][] = [

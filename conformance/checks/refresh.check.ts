@@ -4,15 +4,12 @@ import { completedFlow, type CompletedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { NotApplicable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
-import { REVISIONS } from '../lib/model/vocabulary.ts';
 import { callMcp } from '../lib/oauth/discovery.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { otherClient } from '../lib/oauth/registration.ts';
 import { refreshGrant, tokenSet } from '../lib/oauth/token.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
 import type { HttpResponse } from '../lib/transport/http.ts';
-
-const ALL = [...REVISIONS];
 
 interface RotationScenario {
   flow: CompletedFlow;
@@ -61,7 +58,6 @@ defineCheck(
     title: 'a refresh returns a new refresh token (rotation for public clients)',
     level: 'MUST',
     refs: [ref.mcpAuth('token-theft', 'Token theft'), ref.oauth21('Refresh Token Grant')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const s = await rotationScenario(session);
@@ -85,7 +81,6 @@ defineCheck(
     title: 'the rotated refresh token works',
     level: 'MUST',
     refs: [ref.oauth21('Refresh Token Response')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const s = await rotationScenario(session);
@@ -108,7 +103,6 @@ defineCheck(
     title: 'a rotated-out refresh token is refused with invalid_grant',
     level: 'MUST',
     refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(9700, '4.14.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const s = await rotationScenario(session);
@@ -123,7 +117,6 @@ defineCheck(
     title: 'reuse of a rotated-out refresh token revokes the whole grant',
     level: 'MUST',
     refs: [ref.rfc(9700, '4.14.2'), ref.oauth21('Refresh Token Grant')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const s = await rotationScenario(session);
@@ -148,7 +141,6 @@ defineCheck(
     title: 'a refresh cannot add scopes; without scope it keeps the granted scope',
     level: 'MUST',
     refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(6749, '6')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await grantWithRefreshToken(session);
@@ -187,7 +179,6 @@ defineCheck(
     title: "a refresh token is bound to its client: another client's id is refused",
     level: 'MUST',
     refs: [ref.oauth21('Refresh Token Grant')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await grantWithRefreshToken(session);
@@ -203,7 +194,6 @@ defineCheck(
     title: 'a refresh for another resource is refused',
     level: 'MUST',
     refs: [ref.oauth21('Token Response'), ref.rfc(8707, '2.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await grantWithRefreshToken(session);

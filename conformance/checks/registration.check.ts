@@ -4,13 +4,11 @@ import { proxyCallbackUri } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import type { Verdict } from '../lib/model/verdict.ts';
-import { REVISIONS, since } from '../lib/model/vocabulary.ts';
+import { since } from '../lib/model/vocabulary.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { postRegistration, publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
 import { isJsonContentType, jsonObject, type HttpResponse } from '../lib/transport/http.ts';
-
-const ALL = [...REVISIONS];
 const CB = 'http://127.0.0.1:8976/callback';
 const DCR_ERRORS = [
   'invalid_redirect_uri',
@@ -41,7 +39,6 @@ defineCheck(
     title: 'an unauthenticated JSON registration gets 201 Created with a client_id',
     level: 'MUST',
     refs: [ref.rfc(7591, '3.1'), ref.rfc(7591, '3.2.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const res = await register(session, publicClientMetadata([CB]));
@@ -69,7 +66,6 @@ defineCheck(
     title: 'two registrations get distinct client_ids',
     level: 'MUST',
     refs: [ref.rfc(7591, '3.2.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const a = await registerClient(session, publicClientMetadata([CB]));
@@ -98,7 +94,6 @@ defineCheck(
     title: 'confidential registrations get unique secrets with client_secret_expires_at',
     level: 'MUST',
     refs: [ref.rfc(7591, '3.2.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const meta = (): Record<string, unknown> =>
@@ -151,7 +146,6 @@ defineCheck(
     title: 'the registration response returns the metadata actually in force',
     level: 'MUST',
     refs: [ref.rfc(7591, '3.2.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const sent = publicClientMetadata([CB]);
@@ -197,7 +191,6 @@ defineCheck(
     title: 'unknown client metadata is ignored, not refused',
     level: 'MUST',
     refs: [ref.rfc(7591, '2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const res = await register(
@@ -214,7 +207,6 @@ defineCheck(
     title: 'a code-grant client without redirect_uris is refused',
     level: 'MUST',
     refs: [ref.rfc(7591, '5'), ref.rfc(7591, '3.2.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const body = publicClientMetadata([]);
@@ -232,7 +224,6 @@ defineCheck(
     title: 'redirect URIs must be loopback or https (http, javascript:, data: refused)',
     level: 'MUST',
     refs: [ref.mcpAuth('communication-security', 'Communication security'), ref.rfc(9700, '2.6')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     for (const uri of ['http://evil.example/cb', 'javascript:alert(1)//', 'data:text/html,hi', 'file:///etc/passwd']) {
@@ -252,7 +243,6 @@ defineCheck(
     title: 'a redirect URI with a fragment is refused',
     level: 'MUST',
     refs: [ref.rfc(6749, '3.1.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     expectRegistrationError(verdict, await register(session, publicClientMetadata([`${CB}#frag`])), 'a fragment', [
@@ -268,7 +258,6 @@ defineCheck(
     title: 'userinfo tricks, the proxy callback and URIs outside the allowlist are refused',
     level: 'MUST',
     refs: [ref.rfc(9700, '4.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     // The proxy's callback path is the proxy's choice (no spec fixes it): observed in the flow, not assumed.
@@ -296,7 +285,6 @@ defineCheck(
     title: 'jwks and jwks_uri together are refused',
     level: 'MUST',
     refs: [ref.rfc(7591, '2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const body = publicClientMetadata([CB], { jwks_uri: 'https://client.example/jwks', jwks: { keys: [] } });
@@ -331,7 +319,6 @@ defineCheck(
     title: 'the upstream client credentials never appear in registration, metadata or error responses',
     level: 'MUST',
     refs: [ref.mcpSbp('confused-deputy-problem', 'Confused deputy'), ref.rfc(7591, '3.2.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const secret =

@@ -3,14 +3,11 @@
 import { authorizationCode, exchangeCode, sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
-import { REVISIONS } from '../lib/model/vocabulary.ts';
 import { authorizeParams, probeAuthorize } from '../lib/oauth/authorize-probe.ts';
 import { callMcp } from '../lib/oauth/discovery.ts';
 import { statusAndError } from '../lib/oauth/error-response.ts';
 import { sharedClient } from '../lib/oauth/registration.ts';
 import { tokenSet } from '../lib/oauth/token.ts';
-
-const ALL = [...REVISIONS];
 
 function jwtPayload(token: string): Record<string, unknown> | undefined {
   const part = token.split('.')[1];
@@ -28,7 +25,6 @@ defineCheck(
     title: 'a flow sending resource at /authorize and /token succeeds',
     level: 'MUST',
     refs: [ref.mcpAuth('resource-parameter-implementation', 'Resource parameter'), ref.rfc(8707, '2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await sharedFlow(session);
@@ -43,7 +39,6 @@ defineCheck(
     title: 'a malformed or foreign resource is refused at /authorize',
     level: 'MUST',
     refs: [ref.rfc(8707, '2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const client = await sharedClient(session);
@@ -77,7 +72,6 @@ defineCheck(
     title: 'access tokens are audience-restricted to the MCP resource',
     level: 'SHOULD',
     refs: [ref.rfc(8707, '2'), ref.rfc(9068, '2.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { tokens } = await sharedFlow(session);
@@ -98,7 +92,6 @@ defineCheck(
     title: 'a token request for a resource other than the authorized one is refused',
     level: 'MUST',
     refs: [ref.rfc(8707, '2.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await authorizationCode(session);
@@ -116,7 +109,6 @@ defineCheck(
     title: 'an access token the upstream IdP issued is refused at the MCP endpoint',
     level: 'MUST',
     refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.mcpSbp('token-passthrough', 'Token passthrough')],
-    revisions: ALL,
     needsHarness: true,
   },
   async ({ session, verdict }) => {
@@ -136,7 +128,6 @@ defineCheck(
     title: 'an access token in the query string is not accepted',
     level: 'SHOULD',
     refs: [ref.mcpAuth('token-requirements', 'Token requirements'), ref.oauth21('Bearer Token Usage')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { tokens } = await sharedFlow(session);
@@ -153,7 +144,6 @@ defineCheck(
     title: 'a tampered access token is refused with 401',
     level: 'MUST',
     refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.rfc(6750, '3.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { tokens } = await sharedFlow(session);

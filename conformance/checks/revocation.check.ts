@@ -3,7 +3,6 @@ import { completedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { NotApplicable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
-import { REVISIONS } from '../lib/model/vocabulary.ts';
 import { advertises, callMcp } from '../lib/oauth/discovery.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
@@ -11,8 +10,6 @@ import { otherClient } from '../lib/oauth/registration.ts';
 import { revokeToken } from '../lib/oauth/revocation.ts';
 import { refreshGrant, tokenSet } from '../lib/oauth/token.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
-
-const ALL = [...REVISIONS];
 
 async function requireRevocation(session: CheckSession): Promise<void> {
   if (!(await advertises(session, 'revocation_endpoint')))
@@ -25,7 +22,6 @@ defineCheck(
     title: 'a revoked refresh token can no longer be used',
     level: 'MUST',
     refs: [ref.rfc(7009, '2'), ref.rfc(7009, '2.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     await requireRevocation(session);
@@ -54,7 +50,6 @@ defineCheck(
     title: 'revoking an unknown token answers 200',
     level: 'MUST',
     refs: [ref.rfc(7009, '2.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     await requireRevocation(session);
@@ -70,7 +65,6 @@ defineCheck(
     title: "a client cannot revoke another client's token",
     level: 'MUST',
     refs: [ref.rfc(7009, '2.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     await requireRevocation(session);
@@ -93,7 +87,6 @@ defineCheck(
     title: 'a wrong token_type_hint does not prevent revocation',
     level: 'MUST',
     refs: [ref.rfc(7009, '2.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     await requireRevocation(session);
@@ -115,7 +108,6 @@ defineCheck(
     title: 'a revoked access token is refused at the MCP endpoint',
     level: 'SHOULD',
     refs: [ref.rfc(7009, '2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     await requireRevocation(session);

@@ -3,15 +3,12 @@
 import { authorizationCode, sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
-import { REVISIONS } from '../lib/model/vocabulary.ts';
 import { endpoint } from '../lib/oauth/discovery.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
 import { publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
 import { clientAuth, postToken, tokenSet } from '../lib/oauth/token.ts';
 import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
-
-const ALL = [...REVISIONS];
 const ERROR_CODES = [
   'invalid_request',
   'invalid_client',
@@ -28,7 +25,6 @@ defineCheck(
     title: 'a token response is JSON with access_token, token_type Bearer and expires_in',
     level: 'MUST',
     refs: [ref.oauth21('Token Response'), ref.rfc(6749, '5.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { tokenResponse, tokens } = await sharedFlow(session);
@@ -54,7 +50,6 @@ defineCheck(
     title: 'responses carrying tokens are Cache-Control: no-store',
     level: 'MUST',
     refs: [ref.oauth21('Token Response'), ref.rfc(6749, '5.1')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const { tokenResponse } = await sharedFlow(session);
@@ -77,7 +72,6 @@ defineCheck(
     title: 'errors are 400 JSON with a defined error code (invalid_grant, unsupported_grant_type, invalid_request)',
     level: 'MUST',
     refs: [ref.oauth21('Error Response (token endpoint)'), ref.rfc(6749, '5.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const flow = await sharedFlow(session);
@@ -132,7 +126,6 @@ defineCheck(
     title: 'GET is refused and a duplicated code parameter is invalid_request',
     level: 'MUST',
     refs: [ref.oauth21('Token Endpoint')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const url = await endpoint(session, 'token_endpoint');
@@ -173,7 +166,6 @@ defineCheck(
     title: 'confidential clients authenticate with client_secret_post and basic; a wrong secret is 401 invalid_client',
     level: 'MUST',
     refs: [ref.oauth21('Client Authentication'), ref.rfc(6749, '5.2')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const callback = await session.callback();
@@ -226,7 +218,6 @@ defineCheck(
     title: 'an unknown client authenticating with HTTP Basic gets 401 invalid_client with WWW-Authenticate',
     level: 'MUST',
     refs: [ref.rfc(6749, '5.2'), ref.oauth21('Error Response (token endpoint)')],
-    revisions: ALL,
   },
   async ({ session, verdict }) => {
     const basic = Buffer.from(`conformance-unknown:${randomToken()}`).toString('base64');

@@ -6,11 +6,8 @@ import { safeOrigin } from '../lib/browser/navigation.ts';
 import { getWithoutRedirect, interceptUpstreamCallback } from '../lib/browser/upstream-intercept.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
-import { REVISIONS } from '../lib/model/vocabulary.ts';
 import { s256 } from '../lib/oauth/pkce.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
-
-const ALL = [...REVISIONS];
 
 /** The browser's request to the upstream authorization endpoint during a flow. */
 function upstreamAuthorize(session: CheckSession, flow: FlowResult): URL | undefined {
@@ -41,7 +38,6 @@ defineCheck(
     title: "the proxy uses its own S256 PKCE pair upstream, never the client's challenge",
     level: 'MUST',
     refs: [ref.rfc(9700, '2.1.1'), ref.mcpSbp('confused-deputy-problem', 'Confused deputy')],
-    revisions: ALL,
     needsHarness: true,
   },
   async ({ session, verdict }) => {
@@ -85,7 +81,6 @@ defineCheck(
     title: "the upstream state is the proxy's own, fresh per transaction, and validated at the callback",
     level: 'MUST',
     refs: [ref.mcpSbp('oauth-state-parameter-validation', 'State parameter validation'), ref.rfc(9700, '2.1')],
-    revisions: ALL,
     needsHarness: true,
   },
   async ({ session, verdict }) => {
@@ -143,7 +138,6 @@ defineCheck(
       ref.mcpAuth('access-token-privilege-restriction', 'Access token privilege restriction'),
       ref.mcpSbp('token-passthrough', 'Token passthrough'),
     ],
-    revisions: ALL,
     needsHarness: true,
   },
   async ({ session, verdict }) => {
@@ -171,7 +165,6 @@ defineCheck(
     title: 'the upstream redirect_uri is the fixed proxy callback, and callback parameters cannot redirect elsewhere',
     level: 'MUST',
     refs: [ref.mcpAuth('confused-deputy-problem', 'Confused deputy'), ref.rfc(9700, '4.11.2')],
-    revisions: ALL,
     needsHarness: true,
   },
   async ({ session, verdict }) => {

@@ -7,7 +7,7 @@ import { chromiumLaunchOptions } from '../browser/chromium.ts';
 import { describeFinding, resolveOutcome } from '../model/outcome.ts';
 import { registerCheck } from '../model/registry.ts';
 import { Verdict } from '../model/verdict.ts';
-import type { CheckDefinition } from '../model/vocabulary.ts';
+import { checkDefinition, type CheckDeclaration } from '../model/vocabulary.ts';
 import { CheckSession } from '../session/check-session.ts';
 import { settingsFromEnv } from '../target/settings.ts';
 import { setCurrentTrace, TraceRecorder } from '../transport/trace.ts';
@@ -28,8 +28,9 @@ export const test = base.extend<object, { session: CheckSession }>({
 
 export type CheckBody = (args: { session: CheckSession; verdict: Verdict }) => Promise<void>;
 
-export function defineCheck(def: CheckDefinition, body: CheckBody): void {
-  registerCheck(def);
+/** `revisions` may be left out: the check then applies to every MCP revision. */
+export function defineCheck(declaration: CheckDeclaration, body: CheckBody): void {
+  const def = registerCheck(checkDefinition(declaration));
   const annotation = [
     { type: CHECK_ANNOTATION, description: JSON.stringify(def) },
     { type: 'level', description: def.level },

@@ -38,6 +38,17 @@ export interface CheckDefinition {
   needsHarness?: boolean;
 }
 
+/**
+ * A definition as a check file writes it: most requirements hold in every MCP revision, so `revisions` may be left
+ * out and then means all of them; a check of a newer or older revision says which (`since('2025-11-25')`).
+ */
+export type CheckDeclaration = Omit<CheckDefinition, 'revisions'> & { revisions?: Revision[] };
+
+/** The definition of a declared check, `revisions` filled in. */
+export function checkDefinition(declaration: CheckDeclaration): CheckDefinition {
+  return { ...declaration, revisions: declaration.revisions ?? [...REVISIONS] };
+}
+
 /** What a check body reports when the behaviour is wrong: expected and actual as short strings. */
 export interface Finding {
   message: string;

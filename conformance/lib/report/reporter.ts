@@ -1,17 +1,15 @@
 // The suite's Playwright reporter: prints one live progress line per check and writes report.json and junit.xml
-// into CONFORMANCE_REPORT_DIR. Outcomes come from the annotations check.ts records; a test that died before
-// recording one (timeout, crash) counts as a violation at the check's level.
+// into CONFORMANCE_REPORT_DIR. Outcomes come from the annotations defineCheck records (model/annotations.ts); a test
+// that died before recording one (timeout, crash) counts as a violation at the check's level.
 import type { FullConfig, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { basename } from 'node:path';
+import { readDefinition, readResult } from '../model/annotations.ts';
 import type { ResolvedOutcome } from '../model/outcome.ts';
-import { violationOutcome, type CheckDefinition, type CheckResult } from '../model/vocabulary.ts';
+import { violationOutcome, type CheckResult } from '../model/vocabulary.ts';
 import { settingsFromEnv } from '../target/settings.ts';
 import { writeJunit } from './junit.ts';
 import { REPORT_SCHEMA_VERSION, sortChecks, summarise, writeReportJson, type Report } from './report-json.ts';
 import { progressLine } from './summary.ts';
-
-const CHECK_ANNOTATION = 'conformance:check';
-const RESULT_ANNOTATION = 'conformance:result';
 
 export default class ConformanceReporter implements Reporter {
   private readonly results: CheckResult[] = [];
@@ -60,13 +58,12 @@ export default class ConformanceReporter implements Reporter {
 
 /** Builds a CheckResult from a finished Playwright test, or undefined for tests that are not checks. */
 export function checkResultOf(test: TestCase, result: TestResult): CheckResult | undefined {
-  const defAnnotation = test.annotations.find((a) => a.type === CHECK_ANNOTATION);
-  if (!defAnnotation?.description) return undefined;
-  const def = JSON.parse(defAnnotation.description) as CheckDefinition;
-  const recorded = [...result.annotations, ...test.annotations].find((a) => a.type === RESULT_ANNOTATION);
+  const def = readDefinition(test.annotations);
+  if (!def) return undefined;
+  const recorded = readResult([...result.annotations, ...test.annotations]);
   let resolved: ResolvedOutcome & { notes?: string[] };
-  if (recorded?.description) {
-    resolved = JSON.parse(recorded.description) as ResolvedOutcome & { notes?: string[] };
+  if (recorded) {
+    resolved = recorded;
   } else if (result.status === 'passed') {
     resolved = { outcome: 'pass' };
   } else {
@@ -89,7 +86,7 @@ export function checkResultOf(test: TestCase, result: TestResult): CheckResult |
   };
 }
 
-/** The *.check.ts file the test belongs to (its location is the defineCheck call inside lib/check.ts). */
+/** The *.check.ts file the test belongs to (its location is the defineCheck call in lib/check/define-check.ts). */
 function checkFile(test: TestCase): string {
   let suite: Suite | undefined = test.parent;
   while (suite && suite.type !== 'file') suite = suite.parent;

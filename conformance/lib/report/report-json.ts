@@ -3,7 +3,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUTCOMES, type CheckResult, type Outcome, type Revision } from '../model/vocabulary.ts';
-import type { UpstreamMode } from '../target/settings.ts';
+import type { SuiteSettings, UpstreamMode } from '../target/settings.ts';
+import type { CheckRun } from './check-run.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -29,6 +30,29 @@ export interface Report {
   gate?: Gate;
   /** Set when the run itself broke (e.g. the Playwright runner failed); checks may then be incomplete. */
   runError?: string;
+}
+
+/** A report of a run's checks (no gate yet: run.ts adds it). */
+export function newReport(target: Report['target'], run: CheckRun): Report {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'oauth-proxy-conformance', version: '0.1.0' },
+    target,
+    startedAt: run.startedAt,
+    durationMs: run.durationMs,
+    summary: summarise(run.checks),
+    checks: run.checks,
+  };
+}
+
+export function reportTarget(settings: SuiteSettings): Report['target'] {
+  return {
+    url: settings.target,
+    issuer: settings.issuer,
+    mcp: settings.mcp,
+    upstream: settings.upstream,
+    revision: settings.revision,
+  };
 }
 
 export function summarise(checks: CheckResult[]): Report['summary'] {

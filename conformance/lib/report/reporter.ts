@@ -1,14 +1,16 @@
-// The suite's Playwright reporter: prints one live progress line per check and writes report.json and junit.xml
-// into CONFORMANCE_REPORT_DIR. Outcomes come from the annotations defineCheck records (model/annotations.ts); a test
+// The suite's Playwright reporter: prints one live progress line per check and, at the end, hands the results over to
+// run.ts, which gates them and writes report.json and junit.xml (check-run.ts; run directly, it writes them into
+// CONFORMANCE_REPORT_DIR itself). Outcomes come from the annotations defineCheck records (model/annotations.ts); a test
 // that died before recording one (timeout, crash) counts as a violation at the check's level.
 import type { FullConfig, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { basename } from 'node:path';
 import { readDefinition, readResult } from '../model/annotations.ts';
 import type { ResolvedOutcome } from '../model/outcome.ts';
-import { violationOutcome, type CheckResult } from '../model/vocabulary.ts';
+import { LATEST_REVISION, violationOutcome, type CheckResult } from '../model/vocabulary.ts';
 import { settingsFromEnv } from '../target/settings.ts';
+import { RESULTS_FILE_ENV, writeCheckRun, type CheckRun } from './check-run.ts';
 import { writeJunit } from './junit.ts';
-import { REPORT_SCHEMA_VERSION, sortChecks, summarise, writeReportJson, type Report } from './report-json.ts';
+import { newReport, reportTarget, sortChecks, writeReportJson, type Report } from './report-json.ts';
 import { progressLine } from './summary.ts';
 
 export default class ConformanceReporter implements Reporter {
@@ -33,26 +35,29 @@ export default class ConformanceReporter implements Reporter {
   }
 
   onEnd(): void {
-    const dir = process.env.CONFORMANCE_REPORT_DIR ?? 'conformance-report';
-    let target: Report['target'];
-    try {
-      const s = settingsFromEnv();
-      target = { url: s.target, issuer: s.issuer, mcp: s.mcp, upstream: s.upstream, revision: s.revision };
-    } catch {
-      target = { url: '', issuer: '', mcp: '', upstream: 'external', revision: '2026-07-28' };
-    }
-    const checks = sortChecks(this.results);
-    const report: Report = {
-      schemaVersion: REPORT_SCHEMA_VERSION,
-      tool: { name: 'oauth-proxy-conformance', version: '0.1.0' },
-      target,
+    const run: CheckRun = {
       startedAt: new Date(this.started).toISOString(),
       durationMs: Date.now() - this.started,
-      summary: summarise(checks),
-      checks,
+      checks: sortChecks(this.results),
     };
+    const handOver = process.env[RESULTS_FILE_ENV];
+    if (handOver) {
+      writeCheckRun(handOver, run);
+      return;
+    }
+    const dir = process.env.CONFORMANCE_REPORT_DIR ?? 'conformance-report';
+    const report = newReport(targetFromEnv(), run);
     writeReportJson(dir, report);
     writeJunit(dir, report);
+  }
+}
+
+/** The target as the workers saw it, for a report written without run.ts. */
+function targetFromEnv(): Report['target'] {
+  try {
+    return reportTarget(settingsFromEnv());
+  } catch {
+    return { url: '', issuer: '', mcp: '', upstream: 'external', revision: LATEST_REVISION };
   }
 }
 

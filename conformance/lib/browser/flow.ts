@@ -41,7 +41,7 @@ export interface FlowResult {
   navigations: Navigation[];
   /** Whether the proxy's consent page was shown (a decision was needed). */
   consentShown: boolean;
-  /** Upstream request log length before the consent decision (instrumented mode). */
+  /** The consent page, left open when the decision was 'stop'. */
   page?: Page;
   context: BrowserContext;
   /** The response to the consent decision (the form POST). */

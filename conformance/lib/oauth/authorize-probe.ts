@@ -1,7 +1,6 @@
 // One GET of the authorization endpoint without a browser, classified: did the proxy accept the request (consent
 // page or onward redirect), redirect an error to the client, or stop with an error page?
 import type { CheckSession } from '../session/check-session.ts';
-import type { HttpResponse } from '../transport/http.ts';
 import { buildAuthorizeUrl } from './authorize-url.ts';
 import { newVerifier, randomToken, s256 } from './pkce.ts';
 
@@ -9,7 +8,6 @@ export type ProbeKind = 'accepted' | 'error_redirect' | 'redirect_to_uri' | 'err
 
 export interface Probe {
   kind: ProbeKind;
-  response: HttpResponse;
   location?: URL;
   /** `error` of an error redirect. */
   error?: string;
@@ -47,18 +45,16 @@ export async function probeAuthorize(
         : 'accepted';
     return {
       kind,
-      response,
       location,
       ...(error ? { error } : {}),
       summary: `${response.status} → ${location.origin}${location.pathname}${error ? ` error=${error}` : ''}`,
     };
   }
   if (response.status >= 200 && response.status < 300 && CONSENT_BUTTON.test(response.text)) {
-    return { kind: 'accepted', response, summary: `${response.status} consent page` };
+    return { kind: 'accepted', summary: `${response.status} consent page` };
   }
   return {
     kind: 'error_page',
-    response,
     summary: `${response.status} page: ${response.text
       .replace(/<[^>]+>/g, ' ')
       .replace(/\s+/g, ' ')

@@ -12,7 +12,6 @@ export interface RegisteredClient {
   client_secret?: string;
   redirect_uris: string[];
   token_endpoint_auth_method: string;
-  client_name?: string;
   raw: Record<string, unknown>;
 }
 
@@ -70,7 +69,6 @@ export async function registerClient(
       : (metadata.redirect_uris as string[]),
     token_endpoint_auth_method:
       typeof body.token_endpoint_auth_method === 'string' ? body.token_endpoint_auth_method : 'client_secret_basic',
-    ...(typeof body.client_name === 'string' ? { client_name: body.client_name } : {}),
     raw: body,
   };
 }

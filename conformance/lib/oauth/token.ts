@@ -13,7 +13,6 @@ export interface TokenSet {
   token_type?: string;
   expires_in?: number;
   scope?: string;
-  raw: Record<string, unknown>;
 }
 
 /** Client authentication in the form body (client_secret_post) or header (client_secret_basic), per registration. */
@@ -60,7 +59,6 @@ export function tokenSet(res: HttpResponse): TokenSet | undefined {
     ...(typeof body.token_type === 'string' ? { token_type: body.token_type } : {}),
     ...(typeof body.expires_in === 'number' ? { expires_in: body.expires_in } : {}),
     ...(typeof body.scope === 'string' ? { scope: body.scope } : {}),
-    raw: body,
   };
 }
 

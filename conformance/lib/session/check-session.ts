@@ -8,13 +8,11 @@ import type { SuiteSettings } from '../target/settings.ts';
 import { CallbackServer } from '../transport/callback-server.ts';
 import { HttpClient } from '../transport/http.ts';
 
-/** A request the mock IdP recorded (see mock-idp). */
+/** A request the mock IdP recorded: the part of mock-idp's RecordedRequest the checks read. */
 export interface RecordedRequest {
   method: string;
-  path: string;
-  query: Record<string, string>;
+  /** Fields of a form-encoded body. */
   form: Record<string, string>;
-  headers: Record<string, string>;
 }
 
 export class CheckSession {

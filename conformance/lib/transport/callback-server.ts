@@ -6,8 +6,6 @@ export interface CallbackHit {
   path: string;
   /** Decoded query parameters; repeated names keep every value. */
   params: URLSearchParams;
-  url: string;
-  at: number;
 }
 
 export class CallbackServer {
@@ -23,7 +21,7 @@ export class CallbackServer {
     const holder: { self?: CallbackServer } = {};
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      holder.self?.record({ path: url.pathname, params: url.searchParams, url: url.toString(), at: Date.now() });
+      holder.self?.record({ path: url.pathname, params: url.searchParams });
       res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' }).end('done');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

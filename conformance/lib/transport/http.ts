@@ -20,8 +20,6 @@ export interface HttpResponse {
   text: string;
   /** The parsed body when it is JSON, else undefined. */
   json: unknown;
-  /** All Set-Cookie header values. */
-  setCookies: string[];
 }
 
 /** A network-level failure (refused, reset, timeout): checks report it as the actual value. */
@@ -75,7 +73,6 @@ export class HttpClient {
         headers: res.headers,
         text,
         json: parseJson(text),
-        setCookies: res.headers.getSetCookie(),
       };
       trace?.http({
         method,

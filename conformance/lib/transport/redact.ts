@@ -106,15 +106,6 @@ export function redactBody(body: string, contentType = ''): string {
   return body;
 }
 
-/** Redacts known secret values wherever they appear in free text (e.g. an HTML page echoing a code). */
-export function redactKnownSecrets(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 8) out = out.split(secret).join(redactValue(secret));
-  }
-  return out;
-}
-
 function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));

@@ -2,22 +2,17 @@
 // so that a reader can follow each hop of the flow.
 import { redactBody, redactHeader, redactUrl } from './redact.ts';
 
-export interface TraceEntry {
-  kind: 'http' | 'browser' | 'note';
-  text: string;
-}
-
 const MAX_BODY = 4000;
 
 export class TraceRecorder {
-  readonly entries: TraceEntry[] = [];
+  private readonly entries: string[] = [];
 
   note(text: string): void {
-    this.entries.push({ kind: 'note', text: `# ${text}` });
+    this.entries.push(`# ${text}`);
   }
 
   browser(text: string): void {
-    this.entries.push({ kind: 'browser', text: `[browser] ${redactUrlsIn(text)}` });
+    this.entries.push(`[browser] ${redactUrlsIn(text)}`);
   }
 
   http(exchange: {
@@ -44,11 +39,11 @@ export class TraceRecorder {
       const type = headers.find(([k]) => k === 'content-type')?.[1] ?? '';
       if (exchange.responseBody) lines.push(indent(truncate(redactBody(exchange.responseBody, type))));
     }
-    this.entries.push({ kind: 'http', text: lines.join('\n') });
+    this.entries.push(lines.join('\n'));
   }
 
   format(): string {
-    return this.entries.map((e) => e.text).join('\n\n');
+    return this.entries.join('\n\n');
   }
 }
 

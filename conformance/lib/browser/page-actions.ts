@@ -1,5 +1,5 @@
 // Browser actions of the flow driver: finding the consent buttons (accessible role and name, or the target
-// description's selectors), signing in upstream, clicking without hanging, and summarising navigations.
+// description's selectors), signing in upstream, clicking without hanging, and reading a page's text.
 import type { Locator, Page } from 'playwright-core';
 import { NotTestable } from '../model/outcome.ts';
 import type { CheckSession } from '../session/check-session.ts';

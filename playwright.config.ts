@@ -1,7 +1,7 @@
 // The conformance suite runs on Playwright Test. The CLI (conformance/cli.ts) passes the target through environment
 // variables; this file only says where the checks are, how Chromium is launched and where reports go.
 import { defineConfig } from '@playwright/test';
-import { chromiumLaunchOptions } from './conformance/lib/chromium.ts';
+import { chromiumLaunchOptions } from './conformance/lib/browser/chromium.ts';
 
 const reportDir = process.env.CONFORMANCE_REPORT_DIR ?? 'conformance-report';
 
@@ -15,7 +15,7 @@ export default defineConfig({
   timeout: Number(process.env.CONFORMANCE_CHECK_TIMEOUT_MS ?? 45_000),
   retries: 0,
   outputDir: `${reportDir}/artifacts`,
-  reporter: [['./conformance/lib/reporter.ts'], ['html', { outputFolder: `${reportDir}/html`, open: 'never' }]],
+  reporter: [['./conformance/lib/report/reporter.ts'], ['html', { outputFolder: `${reportDir}/html`, open: 'never' }]],
   use: {
     launchOptions: chromiumLaunchOptions(),
     // Browser traces would hold unredacted codes and cookies; each check attaches its redacted http-trace.txt.

@@ -1,8 +1,8 @@
 // `oauth-proxy-conformance`: parses flags, runs the suite (run.ts) and exits with the gate's code
 // (0 pass, 1 blocking failure or stale baseline, 2 usage error or broken run).
 import { parseArgs } from 'node:util';
-import { REVISIONS, type Revision } from './lib/model.ts';
-import { UPSTREAM_MODES, type UpstreamMode } from './lib/settings.ts';
+import { REVISIONS, type Revision } from './lib/model/vocabulary.ts';
+import { UPSTREAM_MODES, type UpstreamMode } from './lib/target/settings.ts';
 import { runConformance } from './run.ts';
 
 const USAGE = `Usage: oauth-proxy-conformance --target URL [options]

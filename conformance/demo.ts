@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../testkit/free-port.ts';
+import { freePort } from './lib/target/free-port.ts';
 import { REFERENCE_PROXY_ENV } from './reference-target.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

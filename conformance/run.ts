@@ -1,26 +1,22 @@
 // The programmatic entry point (the CLI is a thin wrapper): start the harness and the target if asked, run the
-// Playwright checks in a child process, then gate, summarise and write report.json and junit.xml.
+// Playwright checks in a child process, take over their results from our reporter (lib/report/check-run.ts), then
+// gate, summarise and write report.json and junit.xml, the only time either is written.
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { computeGate, loadExpectedFailures } from './lib/gate.ts';
-import { startHarness, type RunningHarness } from './lib/harness.ts';
-import { writeJunit } from './lib/junit.ts';
-import type { Revision } from './lib/model.ts';
-import {
-  readReportJson,
-  summarise,
-  writeReportJson,
-  REPORT_SCHEMA_VERSION,
-  type Gate,
-  type Report,
-} from './lib/report.ts';
-import { normaliseSettings, type SuiteSettings, type UpstreamMode } from './lib/settings.ts';
-import { summaryTable } from './lib/summary.ts';
-import { loadTargetDescription } from './lib/target-description.ts';
-import { startTargetCommand, waitForHttp, type RunningTarget } from './lib/target-process.ts';
+import type { Revision } from './lib/model/vocabulary.ts';
+import { readCheckRun, RESULTS_FILE_ENV } from './lib/report/check-run.ts';
+import { computeGate, loadExpectedFailures } from './lib/report/gate.ts';
+import { writeJunit } from './lib/report/junit.ts';
+import { newReport, reportTarget, writeReportJson, type Gate, type Report } from './lib/report/report-json.ts';
+import { summaryTable } from './lib/report/summary.ts';
+import { startTargetCommand, waitForHttp, type RunningTarget } from './lib/target/command.ts';
+import { loadTargetDescription } from './lib/target/description.ts';
+import { startHarness, type RunningHarness } from './lib/target/harness.ts';
+import { normaliseSettings, type SuiteSettings, type UpstreamMode } from './lib/target/settings.ts';
 
 export interface ConformanceOptions {
   /** Base URL of the proxy under test. */
@@ -79,6 +75,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   let harness: RunningHarness | undefined;
   let target: RunningTarget | undefined;
   const started = Date.now();
+  const handOverDir = mkdtempSync(join(tmpdir(), 'conformance-run-'));
+  const resultsFile = join(handOverDir, 'checks.json');
   try {
     if (upstream !== 'external') {
       harness = await startHarness(upstream === 'harness-github' ? 'github' : 'oidc', options.idpPort);
@@ -111,13 +109,20 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       runError = await waitForHttp(settings.target, (options.waitSeconds ?? 30) * 1000, target);
       if (runError) log(`Target not ready: ${runError}`);
     }
+    // A report left by an earlier run must not outlive a run that breaks before writing its own.
     rmSync(join(reportDir, 'report.json'), { force: true });
-    const status = await runPlaywright(settings, reportDir, options, log);
+    const status = await runPlaywright(settings, reportDir, resultsFile, options, log);
+    const checkRun = status.ok ? readCheckRun(resultsFile) : undefined;
     let report: Report;
-    if (existsSync(join(reportDir, 'report.json')) && status.ok) {
-      report = readReportJson(reportDir);
+    if (checkRun) {
+      report = newReport(reportTarget(settings), checkRun);
     } else {
-      report = emptyReport(settings, started, status.error ?? 'the Playwright run produced no report');
+      report = newReport(reportTarget(settings), {
+        startedAt: new Date(started).toISOString(),
+        durationMs: Date.now() - started,
+        checks: [],
+      });
+      report.runError = status.error ?? 'the Playwright run produced no report';
     }
     if (runError && !report.runError) report.runError = runError;
     // With --grep, baseline ids outside the selection are neither failing nor stale.
@@ -139,32 +144,15 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   } finally {
     await target?.stop();
     await harness?.close();
+    rmSync(handOverDir, { recursive: true, force: true });
   }
-}
-
-function emptyReport(settings: SuiteSettings, started: number, runError: string): Report {
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'oauth-proxy-conformance', version: '0.1.0' },
-    target: {
-      url: settings.target,
-      issuer: settings.issuer,
-      mcp: settings.mcp,
-      upstream: settings.upstream,
-      revision: settings.revision,
-    },
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    summary: summarise([]),
-    checks: [],
-    runError,
-  };
 }
 
 /** Runs `playwright test` as a child process; its stdout (our reporter's progress lines) is streamed to `log`. */
 async function runPlaywright(
   settings: SuiteSettings,
   reportDir: string,
+  resultsFile: string,
   options: ConformanceOptions,
   log: (text: string) => void,
 ): Promise<{ ok: boolean; error?: string; stderr?: string }> {
@@ -183,6 +171,7 @@ async function runPlaywright(
       ...process.env,
       CONFORMANCE_SETTINGS: JSON.stringify(settings),
       CONFORMANCE_REPORT_DIR: reportDir,
+      [RESULTS_FILE_ENV]: resultsFile,
       ...(options.workers ? { CONFORMANCE_WORKERS: String(options.workers) } : {}),
       FORCE_COLOR: '0',
     },
@@ -218,7 +207,6 @@ async function runPlaywright(
   // Playwright exits 1 when a test failed; that is a normal outcome. Anything else without a report is a crash.
   if (code !== 0 && code !== 1)
     return { ok: false, error: `playwright exited with ${code}: ${stderr.trim().slice(-1500)}` };
-  if (code === 1 && stderr.trim() && !existsSync(join(reportDir, 'report.json')))
-    return { ok: false, error: stderr.trim().slice(-1500) };
+  if (code === 1 && stderr.trim() && !existsSync(resultsFile)) return { ok: false, error: stderr.trim().slice(-1500) };
   return { ok: true, stderr: stderr.trim().slice(-1500) };
 }

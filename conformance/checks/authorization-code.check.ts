@@ -1,22 +1,13 @@
 // Authorization codes at the token endpoint: the happy exchange, single use, revocation on a valid replay, binding
 // to the client and the redirect_uri, short life (requirements.md B8, CODE-*).
-import { defineCheck } from '../lib/check.ts';
-import { callMcp } from '../lib/discovery.ts';
-import { authorizationCode, exchangeCode, otherClient, sharedFlow } from '../lib/flow.ts';
-import { REVISIONS } from '../lib/model.ts';
-import {
-  errorCode,
-  publicClientMetadata,
-  refreshGrant,
-  registerClient,
-  requireTokens,
-  statusAndError,
-  tokenSet,
-} from '../lib/oauth.ts';
-import { newVerifier } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
-
-const ALL = [...REVISIONS];
+import { authorizationCode, exchangeCode, sharedFlow } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { callMcp } from '../lib/oauth/discovery.ts';
+import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
+import { newVerifier } from '../lib/oauth/pkce.ts';
+import { otherClient, publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
+import { refreshGrant, requireTokens, tokenSet } from '../lib/oauth/token.ts';
 
 defineCheck(
   {
@@ -24,18 +15,17 @@ defineCheck(
     title: 'the authorization code flow with S256 PKCE yields tokens that the MCP endpoint accepts',
     level: 'MUST',
     refs: [ref.rfc(7636, '4.2'), ref.oauth21('Authorization Code Grant')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const flow = await sharedFlow(suite);
-    const res = await callMcp(suite, flow.tokens.access_token);
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
+    const res = await callMcp(session, flow.tokens.access_token);
     // A 400 that refuses the MCP revision we speak passed authorization (a refused token is 401, MCP authorization
     // "Error Handling") but proves nothing about the token: not testable under this --revision, not a pass.
     if (res.status === 400 && /unsupported protocol version/i.test(res.text))
-      return ck.notTestable(
-        `the MCP endpoint does not serve revision ${suite.settings.revision} (${res.text.slice(0, 160)}); rerun with the --revision it implements`,
+      return verdict.notTestable(
+        `the MCP endpoint does not serve revision ${session.settings.revision} (${res.text.slice(0, 160)}); rerun with the --revision it implements`,
       );
-    ck.check(res.status >= 200 && res.status < 300, 'the MCP endpoint must accept the access token', {
+    verdict.check(res.status >= 200 && res.status < 300, 'the MCP endpoint must accept the access token', {
       expected: '2xx',
       actual: `${res.status} ${res.text.slice(0, 120)}`,
     });
@@ -48,13 +38,12 @@ defineCheck(
     title: 'a code can be redeemed only once',
     level: 'MUST',
     refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Reuse of Authorization Codes')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const flow = await authorizationCode(suite);
-    requireTokens(await exchangeCode(suite, flow), 'first redemption');
-    const replay = await exchangeCode(suite, flow);
-    ck.equal(statusAndError(replay), '400 invalid_grant', 'second redemption of the same code');
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    requireTokens(await exchangeCode(session, flow), 'first redemption');
+    const replay = await exchangeCode(session, flow);
+    verdict.equal(statusAndError(replay), '400 invalid_grant', 'second redemption of the same code');
   },
 );
 
@@ -64,19 +53,21 @@ defineCheck(
     title: 'a valid replay of a code revokes the tokens issued from it',
     level: 'SHOULD',
     refs: [ref.rfc(6749, '10.5'), ref.rfc(6749, '4.1.2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const flow = await authorizationCode(suite);
-    const first = requireTokens(await exchangeCode(suite, flow), 'first redemption');
-    const replay = await exchangeCode(suite, flow);
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    const first = requireTokens(await exchangeCode(session, flow), 'first redemption');
+    const replay = await exchangeCode(session, flow);
     if (tokenSet(replay))
-      ck.fail('the replay itself was answered with tokens (see CODE-01)', { level: 'MUST', actual: replay.status });
-    const mcp = await callMcp(suite, first.access_token);
-    ck.equal(mcp.status, 401, 'MCP status with the access token of a replayed code');
+      verdict.fail('the replay itself was answered with tokens (see CODE-01)', {
+        level: 'MUST',
+        actual: replay.status,
+      });
+    const mcp = await callMcp(session, first.access_token);
+    verdict.equal(mcp.status, 401, 'MCP status with the access token of a replayed code');
     if (first.refresh_token) {
-      const refreshed = await refreshGrant(suite, flow.client, first.refresh_token);
-      ck.equal(errorCode(refreshed), 'invalid_grant', 'refresh with the refresh token of a replayed code');
+      const refreshed = await refreshGrant(session, flow.client, first.refresh_token);
+      verdict.equal(errorCode(refreshed), 'invalid_grant', 'refresh with the refresh token of a replayed code');
     }
   },
 );
@@ -87,16 +78,15 @@ defineCheck(
     title: 'an invalid replay (wrong verifier) is refused and does not revoke the first tokens',
     level: 'MUST',
     refs: [ref.oauth21('Reuse of Authorization Codes')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const flow = await authorizationCode(suite);
-    const first = requireTokens(await exchangeCode(suite, flow), 'first redemption');
-    const replay = await exchangeCode(suite, flow, { code_verifier: newVerifier() });
-    ck.equal(statusAndError(replay), '400 invalid_grant', 'replay with a wrong verifier');
-    const mcp = await callMcp(suite, first.access_token);
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    const first = requireTokens(await exchangeCode(session, flow), 'first redemption');
+    const replay = await exchangeCode(session, flow, { code_verifier: newVerifier() });
+    verdict.equal(statusAndError(replay), '400 invalid_grant', 'replay with a wrong verifier');
+    const mcp = await callMcp(session, first.access_token);
     if (mcp.status === 401)
-      ck.warn('an invalid replay SHOULD NOT revoke the issued tokens (denial of service)', {
+      verdict.warn('an invalid replay SHOULD NOT revoke the issued tokens (denial of service)', {
         expected: 'token still accepted',
         actual: 401,
       });
@@ -109,15 +99,14 @@ defineCheck(
     title: 'a code is bound to its client: another client cannot redeem it',
     level: 'MUST',
     refs: [ref.oauth21('Token Request (authorization code)')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const flow = await authorizationCode(suite);
-    const other = await otherClient(suite);
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    const other = await otherClient(session);
     // B presents the code as itself: with B's own credentials when the proxy issued secrets. Sending A's Basic
     // credentials with client_id=B would be one request with two client identities (RFC 6749 §2.3.1), not B.
-    const res = await exchangeCode(suite, flow, {}, other);
-    ck.equal(statusAndError(res), '400 invalid_grant', "redemption of client A's code by client B");
+    const res = await exchangeCode(session, flow, {}, other);
+    verdict.equal(statusAndError(res), '400 invalid_grant', "redemption of client A's code by client B");
   },
 );
 
@@ -127,14 +116,13 @@ defineCheck(
     title: 'a code is bound to its redirect_uri: another registered URI is refused at the token endpoint',
     level: 'MUST',
     refs: [ref.oauth21('Differences from OAuth 2.0'), ref.rfc(6749, '4.1.3')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const callback = await suite.callback();
-    const client = await registerClient(suite, publicClientMetadata([callback.uri(), callback.uri('/other')]));
-    const flow = await authorizationCode(suite, { client, redirectUri: callback.uri() });
-    const res = await exchangeCode(suite, flow, { redirect_uri: callback.uri('/other') });
-    ck.equal(statusAndError(res), '400 invalid_grant', 'redemption with a different registered redirect_uri');
+  async ({ session, verdict }) => {
+    const callback = await session.callback();
+    const client = await registerClient(session, publicClientMetadata([callback.uri(), callback.uri('/other')]));
+    const flow = await authorizationCode(session, { client, redirectUri: callback.uri() });
+    const res = await exchangeCode(session, flow, { redirect_uri: callback.uri('/other') });
+    verdict.equal(statusAndError(res), '400 invalid_grant', 'redemption with a different registered redirect_uri');
   },
 );
 
@@ -144,16 +132,19 @@ defineCheck(
     title: 'a code expires shortly after issue',
     level: 'SHOULD',
     refs: [ref.rfc(6749, '4.1.2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const ttl = suite.settings.targetDescription.codeTtlSeconds;
+  async ({ session, verdict }) => {
+    const ttl = session.settings.targetDescription.codeTtlSeconds;
     if (ttl === undefined || ttl > 30) {
-      return ck.notApplicable('declare codeTtlSeconds (≤ 30) in the target description to wait a code out');
+      return verdict.notApplicable('declare codeTtlSeconds (≤ 30) in the target description to wait a code out');
     }
-    const flow = await authorizationCode(suite);
+    const flow = await authorizationCode(session);
     await new Promise((r) => setTimeout(r, (ttl + 1) * 1000));
-    ck.equal(statusAndError(await exchangeCode(suite, flow)), '400 invalid_grant', `redemption after ${ttl + 1} s`);
-    ck.note(`declared lifetime ${ttl} s`);
+    verdict.equal(
+      statusAndError(await exchangeCode(session, flow)),
+      '400 invalid_grant',
+      `redemption after ${ttl + 1} s`,
+    );
+    verdict.note(`declared lifetime ${ttl} s`);
   },
 );

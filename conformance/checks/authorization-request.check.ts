@@ -1,28 +1,31 @@
 // The authorization endpoint's handling of redirect URIs and request parameters: exact matching, loopback ports,
 // userinfo tricks, no redirect on an invalid client or URI, byte-exact state, duplicates, unsupported response types
 // (requirements.md B6).
-import { defineCheck } from '../lib/check.ts';
-import type { CheckContext } from '../lib/check-context.ts';
-import { authorizeParams, probeAuthorize, type Probe } from '../lib/authorize-probe.ts';
-import { authorize, buildAuthorizeUrl, sharedClient } from '../lib/flow.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { NotTestable } from '../lib/outcome.ts';
-import { publicClientMetadata, registerClient, type RegisteredClient } from '../lib/oauth.ts';
-import { trickyState } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
-import type { Suite } from '../lib/suite.ts';
+import { authorize } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { NotTestable } from '../lib/model/outcome.ts';
+import { ref } from '../lib/model/refs.ts';
+import type { Verdict } from '../lib/model/verdict.ts';
+import { authorizeParams, probeAuthorize, type Probe } from '../lib/oauth/authorize-probe.ts';
+import { buildAuthorizeUrl } from '../lib/oauth/authorize-url.ts';
+import { trickyState } from '../lib/oauth/pkce.ts';
+import {
+  publicClientMetadata,
+  registerClient,
+  sharedClient,
+  type RegisteredClient,
+} from '../lib/oauth/registration.ts';
+import type { CheckSession } from '../lib/session/check-session.ts';
 
-const ALL = [...REVISIONS];
-
-function expectRefused(ck: CheckContext, probe: Probe, what: string): void {
-  ck.check(probe.kind === 'error_page', `${what} must be refused with an error page, without redirecting`, {
+function expectRefused(verdict: Verdict, probe: Probe, what: string): void {
+  verdict.check(probe.kind === 'error_page', `${what} must be refused with an error page, without redirecting`, {
     expected: '4xx error page, no redirect',
     actual: probe.summary,
   });
 }
 
-function expectAccepted(ck: CheckContext, probe: Probe, what: string, level?: 'SHOULD'): void {
-  ck.check(probe.kind === 'accepted', `${what} must be accepted`, {
+function expectAccepted(verdict: Verdict, probe: Probe, what: string, level?: 'SHOULD'): void {
+  verdict.check(probe.kind === 'accepted', `${what} must be accepted`, {
     expected: 'consent page or onward redirect',
     actual: probe.summary,
     ...(level ? { level } : {}),
@@ -49,20 +52,19 @@ defineCheck(
     title: 'a redirect_uri differing from the registered one in any component is refused',
     level: 'MUST',
     refs: [ref.oauth21('Redirect URI Registration'), ref.rfc(9700, '4.1.3')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const client = await sharedClient(suite);
-    const callback = await suite.callback();
+  async ({ session, verdict }) => {
+    const client = await sharedClient(session);
+    const callback = await session.callback();
     expectAccepted(
-      ck,
-      await probeAuthorize(suite, authorizeParams(suite, client.client_id, callback.uri())),
+      verdict,
+      await probeAuthorize(session, authorizeParams(session, client.client_id, callback.uri())),
       'the registered URI (control)',
     );
     for (const uri of variants(callback.port)) {
       expectRefused(
-        ck,
-        await probeAuthorize(suite, authorizeParams(suite, client.client_id, uri), uri),
+        verdict,
+        await probeAuthorize(session, authorizeParams(session, client.client_id, uri), uri),
         `redirect_uri ${uri}`,
       );
     }
@@ -76,11 +78,10 @@ defineCheck(
       'URIs the allowlist would admit but this client did not register are refused (incl. localhost vs 127.0.0.1, userinfo)',
     level: 'MUST',
     refs: [ref.rfc(9700, '2.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const client = await sharedClient(suite);
-    const { port } = await suite.callback();
+  async ({ session, verdict }) => {
+    const client = await sharedClient(session);
+    const { port } = await session.callback();
     const uris = [
       `http://127.0.0.1:${port}/other`,
       `http://localhost:${port}/callback`,
@@ -90,8 +91,8 @@ defineCheck(
     ];
     for (const uri of uris) {
       expectRefused(
-        ck,
-        await probeAuthorize(suite, authorizeParams(suite, client.client_id, uri), uri),
+        verdict,
+        await probeAuthorize(session, authorizeParams(session, client.client_id, uri), uri),
         `unregistered redirect_uri ${uri}`,
       );
     }
@@ -104,29 +105,28 @@ defineCheck(
     title: 'an unknown client or unregistered redirect_uri never sends the browser to that URI',
     level: 'MUST',
     refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const callback = await suite.callback();
-    const client = await sharedClient(suite);
+  async ({ session, verdict }) => {
+    const callback = await session.callback();
+    const client = await sharedClient(session);
     const cases: [string, Record<string, string | undefined>][] = [
-      ['unknown client_id', authorizeParams(suite, 'conformance-unknown-client', callback.uri('/unknown-client'))],
-      ['unregistered redirect_uri', authorizeParams(suite, client.client_id, callback.uri('/unregistered'))],
-      ['missing client_id', authorizeParams(suite, undefined as unknown as string, callback.uri('/no-client'))],
+      ['unknown client_id', authorizeParams(session, 'conformance-unknown-client', callback.uri('/unknown-client'))],
+      ['unregistered redirect_uri', authorizeParams(session, client.client_id, callback.uri('/unregistered'))],
+      ['missing client_id', authorizeParams(session, undefined as unknown as string, callback.uri('/no-client'))],
     ];
-    const context = await (await suite.browser()).newContext();
+    const context = await (await session.browser()).newContext();
     try {
       for (const [what, params] of cases) {
         const from = callback.hits.length;
         const page = await context.newPage();
-        await page.goto(await buildAuthorizeUrl(suite, params), { timeout: 10_000 }).catch(() => undefined);
+        await page.goto(await buildAuthorizeUrl(session, params), { timeout: 10_000 }).catch(() => undefined);
         await page.waitForTimeout(300);
         const hit = callback.hits.slice(from).find((h) => h.path !== '/callback');
-        ck.check(!hit, `${what}: the callback listener must receive nothing`, {
+        verdict.check(!hit, `${what}: the callback listener must receive nothing`, {
           expected: 'no request',
           actual: hit?.path,
         });
-        ck.check(
+        verdict.check(
           !page.url().startsWith(`http://127.0.0.1:${callback.port}`),
           `${what}: the browser must stay on the proxy`,
           { actual: page.url().split('?')[0] },
@@ -145,28 +145,27 @@ defineCheck(
     title: 'loopback IP redirect URIs match on any port',
     level: 'MUST',
     refs: [ref.rfc(8252, '7.3'), ref.oauth21('Loopback Interface Redirection')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     let probed = 0;
     for (const host of ['127.0.0.1', '[::1]']) {
-      const loopback = await registerLoopbackClient(suite, ck, host);
+      const loopback = await registerLoopbackClient(session, verdict, host);
       if (!loopback) continue;
       probed++;
       const { client, registered } = loopback;
       expectAccepted(
-        ck,
-        await probeAuthorize(suite, authorizeParams(suite, client.client_id, `http://${host}:54321/callback`)),
+        verdict,
+        await probeAuthorize(session, authorizeParams(session, client.client_id, `http://${host}:54321/callback`)),
         `http://${host}:54321/callback for ${registered}`,
       );
       const other = `http://${host}:54321/other`;
       expectRefused(
-        ck,
-        await probeAuthorize(suite, authorizeParams(suite, client.client_id, other), other),
+        verdict,
+        await probeAuthorize(session, authorizeParams(session, client.client_id, other), other),
         `${other} (path differs)`,
       );
     }
-    if (probed === 0) ck.notTestable('no loopback IP redirect URI could be registered');
+    if (probed === 0) verdict.notTestable('no loopback IP redirect URI could be registered');
   },
 );
 
@@ -177,20 +176,20 @@ defineCheck(
  * Undefined (with a note) when the allowlist admits neither: an allowlist may leave out a loopback address.
  */
 async function registerLoopbackClient(
-  suite: Suite,
-  ck: CheckContext,
+  session: CheckSession,
+  verdict: Verdict,
   host: string,
 ): Promise<{ client: RegisteredClient; registered: string } | undefined> {
   const refusals: string[] = [];
   for (const registered of [`http://${host}/callback`, `http://${host}:54320/callback`]) {
     try {
-      return { client: await registerClient(suite, publicClientMetadata([registered])), registered };
+      return { client: await registerClient(session, publicClientMetadata([registered])), registered };
     } catch (err) {
       if (!(err instanceof NotTestable)) throw err;
       refusals.push(`${registered}: ${err.message}`);
     }
   }
-  ck.note(`registration refused (${refusals.join(', ')}): ${host} not probed`);
+  verdict.note(`registration refused (${refusals.join(', ')}): ${host} not probed`);
   return undefined;
 }
 
@@ -200,14 +199,16 @@ defineCheck(
     title: 'localhost redirect URIs match on any port (interop)',
     level: 'SHOULD',
     refs: [ref.rfc(8252, '8.3'), ref.mcpAuth('client-id-metadata-documents', 'localhost redirect URIs')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const loopback = await registerLoopbackClient(suite, ck, 'localhost');
-    if (!loopback) return ck.notTestable('no localhost redirect URI could be registered');
+  async ({ session, verdict }) => {
+    const loopback = await registerLoopbackClient(session, verdict, 'localhost');
+    if (!loopback) return verdict.notTestable('no localhost redirect URI could be registered');
     expectAccepted(
-      ck,
-      await probeAuthorize(suite, authorizeParams(suite, loopback.client.client_id, 'http://localhost:54321/callback')),
+      verdict,
+      await probeAuthorize(
+        session,
+        authorizeParams(session, loopback.client.client_id, 'http://localhost:54321/callback'),
+      ),
       `http://localhost:54321/callback for ${loopback.registered}`,
     );
   },
@@ -219,14 +220,13 @@ defineCheck(
     title: 'a client with several redirect URIs that omits redirect_uri gets an error page, no redirect',
     level: 'MUST',
     refs: [ref.oauth21('Redirect URI in the authorization request')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const callback = await suite.callback();
-    const client = await registerClient(suite, publicClientMetadata([callback.uri(), callback.uri('/second')]));
+  async ({ session, verdict }) => {
+    const callback = await session.callback();
+    const client = await registerClient(session, publicClientMetadata([callback.uri(), callback.uri('/second')]));
     expectRefused(
-      ck,
-      await probeAuthorize(suite, authorizeParams(suite, client.client_id, undefined), callback.uri('')),
+      verdict,
+      await probeAuthorize(session, authorizeParams(session, client.client_id, undefined), callback.uri('')),
       'a request without redirect_uri',
     );
   },
@@ -238,24 +238,23 @@ defineCheck(
     title: 'unknown parameters are ignored; duplicated parameters are refused',
     level: 'MUST',
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(6749, '3.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const client = await sharedClient(suite);
-    const cb = (await suite.callback()).uri();
+  async ({ session, verdict }) => {
+    const client = await sharedClient(session);
+    const cb = (await session.callback()).uri();
     expectAccepted(
-      ck,
-      await probeAuthorize(suite, authorizeParams(suite, client.client_id, cb, { x_conformance: '1' }), cb),
+      verdict,
+      await probeAuthorize(session, authorizeParams(session, client.client_id, cb, { x_conformance: '1' }), cb),
       'an unknown parameter',
     );
     for (const dup of ['state', 'code_challenge', 'redirect_uri']) {
-      const pairs = Object.entries(authorizeParams(suite, client.client_id, cb)).filter(
+      const pairs = Object.entries(authorizeParams(session, client.client_id, cb)).filter(
         (p): p is [string, string] => p[1] !== undefined,
       );
       const first = pairs.find(([k]) => k === dup);
       pairs.push([dup, dup === 'redirect_uri' ? (first?.[1] ?? cb) : `${first?.[1] ?? ''}x`]);
-      const probe = await probeAuthorize(suite, pairs, cb);
-      ck.check(
+      const probe = await probeAuthorize(session, pairs, cb);
+      verdict.check(
         probe.kind === 'error_page' || probe.error === 'invalid_request',
         `a duplicated ${dup} must be refused`,
         {
@@ -273,15 +272,14 @@ defineCheck(
     title: 'state comes back byte-exact (128 characters with URL-special characters)',
     level: 'MUST',
     refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Authorization Response')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     const state = trickyState();
-    const flow = await authorize(suite, { state });
+    const flow = await authorize(session, { state });
     await flow.context.close();
-    if (!flow.hit) return ck.notTestable('the flow did not reach the client callback');
-    ck.equal(flow.hit.params.get('state'), state, 'state returned to the client');
-    ck.equal(flow.hit.params.getAll('state').length, 1, 'number of state parameters');
+    if (!flow.hit) return verdict.notTestable('the flow did not reach the client callback');
+    verdict.equal(flow.hit.params.get('state'), state, 'state returned to the client');
+    verdict.equal(flow.hit.params.getAll('state').length, 1, 'number of state parameters');
   },
 );
 
@@ -291,26 +289,25 @@ defineCheck(
     title: 'response_type token or a missing response_type is refused',
     level: 'MUST',
     refs: [ref.oauth21('Authorization Request'), ref.oauth21('Differences from OAuth 2.0')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const client = await sharedClient(suite);
-    const cb = (await suite.callback()).uri();
+  async ({ session, verdict }) => {
+    const client = await sharedClient(session);
+    const cb = (await session.callback()).uri();
     for (const responseType of ['token', 'code token', undefined]) {
       const probe = await probeAuthorize(
-        suite,
-        authorizeParams(suite, client.client_id, cb, { response_type: responseType }),
+        session,
+        authorizeParams(session, client.client_id, cb, { response_type: responseType }),
         cb,
       );
       const ok =
         probe.kind === 'error_page' ||
         (probe.kind === 'error_redirect' &&
           ['unsupported_response_type', 'invalid_request'].includes(probe.error ?? ''));
-      ck.check(ok, `response_type=${responseType ?? '(missing)'} must be refused`, {
+      verdict.check(ok, `response_type=${responseType ?? '(missing)'} must be refused`, {
         expected: 'unsupported_response_type / invalid_request',
         actual: probe.summary,
       });
-      ck.check(!probe.location?.hash.includes('access_token'), 'no token may be issued in the fragment', {
+      verdict.check(!probe.location?.hash.includes('access_token'), 'no token may be issued in the fragment', {
         actual: 'access_token in fragment',
       });
     }

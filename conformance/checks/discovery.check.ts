@@ -1,12 +1,10 @@
 // RFC 8414 authorization server metadata as MCP clients discover it: location, issuer byte-equality, required and
 // forbidden values (requirements.md B1).
-import { defineCheck } from '../lib/check.ts';
-import { authorizationServerMetadata, isLoopbackUrl, wellKnownUrl } from '../lib/discovery.ts';
-import { isJsonContentType, jsonObject } from '../lib/http.ts';
-import { REVISIONS, since } from '../lib/model.ts';
-import { ref } from '../lib/refs.ts';
-
-const ALL = [...REVISIONS];
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { since } from '../lib/model/vocabulary.ts';
+import { authorizationServerMetadata, isLoopbackUrl, wellKnownUrl } from '../lib/oauth/discovery.ts';
+import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
 
 defineCheck(
   {
@@ -14,12 +12,11 @@ defineCheck(
     title: 'serves authorization server metadata at the path-inserted well-known URL',
     level: 'MUST',
     refs: [ref.rfc(8414, '3'), ref.mcpAuth('authorization-server-metadata-discovery', 'AS metadata discovery')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const url = wellKnownUrl(suite.settings.issuer, 'oauth-authorization-server');
-    const res = await suite.http.request({ url, headers: { accept: 'application/json' } });
-    ck.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata document`, {
+  async ({ session, verdict }) => {
+    const url = wellKnownUrl(session.settings.issuer, 'oauth-authorization-server');
+    const res = await session.http.request({ url, headers: { accept: 'application/json' } });
+    verdict.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata document`, {
       expected: '200 with a JSON object',
       actual: `${res.status} ${res.text.slice(0, 100)}`,
     });
@@ -32,15 +29,14 @@ defineCheck(
     title: 'metadata is served over https (loopback targets exempt)',
     level: 'MUST',
     refs: [ref.rfc(8414, '3'), ref.mcpAuth('communication-security', 'Communication security')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { url } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { url } = await authorizationServerMetadata(session);
     if (isLoopbackUrl(url)) {
-      ck.note('loopback target: https not required for local testing');
+      verdict.note('loopback target: https not required for local testing');
       return;
     }
-    ck.check(url.startsWith('https://'), 'metadata URL must use https', { expected: 'https://…', actual: url });
+    verdict.check(url.startsWith('https://'), 'metadata URL must use https', { expected: 'https://…', actual: url });
   },
 );
 
@@ -50,18 +46,17 @@ defineCheck(
     title: 'metadata is a JSON object with application/json and no zero-element arrays',
     level: 'MUST',
     refs: [ref.rfc(8414, '3.2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { response, body } = await authorizationServerMetadata(suite);
-    ck.check(isJsonContentType(response), 'content type must be application/json', {
+  async ({ session, verdict }) => {
+    const { response, body } = await authorizationServerMetadata(session);
+    verdict.check(isJsonContentType(response), 'content type must be application/json', {
       expected: 'application/json',
       actual: response.headers.get('content-type') ?? '(none)',
     });
     const empty = Object.entries(body)
       .filter(([, v]) => Array.isArray(v) && v.length === 0)
       .map(([k]) => k);
-    ck.check(empty.length === 0, 'claims with zero elements must be omitted', {
+    verdict.check(empty.length === 0, 'claims with zero elements must be omitted', {
       expected: 'no []',
       actual: empty.join(', '),
     });
@@ -74,17 +69,22 @@ defineCheck(
     title: 'issuer is an https URL without query or fragment (loopback exempt from https)',
     level: 'MUST',
     refs: [ref.rfc(8414, '2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const issuer = body.issuer;
-    ck.check(typeof issuer === 'string', 'issuer is required', { expected: 'a string', actual: issuer });
+    verdict.check(typeof issuer === 'string', 'issuer is required', { expected: 'a string', actual: issuer });
     const url = new URL(issuer as string);
-    ck.check(!url.search && !url.hash && !(issuer as string).includes('#'), 'issuer must have no query or fragment', {
+    verdict.check(
+      !url.search && !url.hash && !(issuer as string).includes('#'),
+      'issuer must have no query or fragment',
+      {
+        actual: issuer,
+      },
+    );
+    verdict.check(url.protocol === 'https:' || isLoopbackUrl(issuer as string), 'issuer must use https', {
       actual: issuer,
     });
-    ck.check(url.protocol === 'https:' || isLoopbackUrl(issuer as string), 'issuer must use https', { actual: issuer });
   },
 );
 
@@ -97,11 +97,10 @@ defineCheck(
       ref.rfc(8414, '3.3'),
       ref.mcpAuthRev('2026-07-28', 'authorization-server-metadata-discovery', 'issuer validation'),
     ],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
-    ck.equal(body.issuer, suite.settings.issuer, 'metadata issuer (byte comparison, no normalisation)');
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
+    verdict.equal(body.issuer, session.settings.issuer, 'metadata issuer (byte comparison, no normalisation)');
   },
 );
 
@@ -111,18 +110,17 @@ defineCheck(
     title: 'advertises authorization_endpoint, token_endpoint and response_types_supported containing "code"',
     level: 'MUST',
     refs: [ref.rfc(8414, '2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     for (const name of ['authorization_endpoint', 'token_endpoint']) {
-      ck.check(typeof body[name] === 'string', `${name} is required`, {
+      verdict.check(typeof body[name] === 'string', `${name} is required`, {
         expected: 'a URL',
         actual: body[name] ?? '(absent)',
       });
     }
     const types = body.response_types_supported;
-    ck.check(Array.isArray(types) && types.includes('code'), 'response_types_supported must contain "code"', {
+    verdict.check(Array.isArray(types) && types.includes('code'), 'response_types_supported must contain "code"', {
       expected: '["code", …]',
       actual: types ?? '(absent)',
     });
@@ -135,12 +133,11 @@ defineCheck(
     title: 'advertises code_challenge_methods_supported containing S256',
     level: 'MUST',
     refs: [ref.mcpAuth('authorization-code-protection', 'Authorization code protection'), ref.rfc(8414, '2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const methods = body.code_challenge_methods_supported;
-    ck.check(
+    verdict.check(
       Array.isArray(methods) && methods.includes('S256'),
       'MCP clients refuse to proceed without S256 advertised',
       {
@@ -157,12 +154,11 @@ defineCheck(
     title: 'does not advertise the "plain" PKCE method',
     level: 'SHOULD',
     refs: [ref.oauth21('Authorization Request'), ref.rfc(9700, '2.1.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const methods = body.code_challenge_methods_supported;
-    ck.check(
+    verdict.check(
       !(Array.isArray(methods) && methods.includes('plain')),
       'MCP clients must use S256; plain only weakens PKCE',
       {
@@ -179,12 +175,11 @@ defineCheck(
     title: 'grant_types_supported and token_endpoint_auth_methods_supported describe an OAuth 2.1 proxy',
     level: 'SHOULD',
     refs: [ref.rfc(8414, '2'), ref.oauth21('Differences from OAuth 2.0')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const grants = body.grant_types_supported;
-    ck.check(
+    verdict.check(
       Array.isArray(grants),
       'without grant_types_supported the default ["authorization_code","implicit"] applies',
       {
@@ -193,10 +188,10 @@ defineCheck(
       },
     );
     const list = grants as unknown[];
-    ck.check(list.includes('authorization_code'), 'grant_types_supported must list authorization_code', {
+    verdict.check(list.includes('authorization_code'), 'grant_types_supported must list authorization_code', {
       actual: list,
     });
-    ck.check(
+    verdict.check(
       !list.includes('implicit') && !list.includes('password'),
       'OAuth 2.1 omits the implicit and password grants',
       {
@@ -205,7 +200,7 @@ defineCheck(
       },
     );
     const auth = body.token_endpoint_auth_methods_supported;
-    ck.check(
+    verdict.check(
       Array.isArray(auth) && auth.includes('none'),
       'public MCP clients need token_endpoint_auth_method "none"',
       {
@@ -222,11 +217,10 @@ defineCheck(
     title: 'advertises a registration_endpoint (the proxy is a DCR facade)',
     level: 'MUST',
     refs: [ref.rfc(8414, '2'), ref.mcpAuth('dynamic-client-registration', 'Dynamic client registration')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
-    ck.check(
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
+    verdict.check(
       typeof body.registration_endpoint === 'string',
       'registration_endpoint is how MCP clients obtain a client_id here',
       {
@@ -245,9 +239,9 @@ defineCheck(
     refs: [ref.mcpAuth('client-id-metadata-documents', 'Client ID metadata documents')],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
-    ck.equal(body.client_id_metadata_document_supported, true, 'client_id_metadata_document_supported');
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
+    verdict.equal(body.client_id_metadata_document_supported, true, 'client_id_metadata_document_supported');
   },
 );
 
@@ -259,8 +253,8 @@ defineCheck(
     refs: [ref.mcpAuth('authorization-server-metadata-discovery', 'AS metadata discovery')],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, ck }) => {
-    const issuer = suite.settings.issuer;
+  async ({ session, verdict }) => {
+    const issuer = session.settings.issuer;
     const path = new URL(issuer).pathname.replace(/\/+$/, '');
     const candidates = [
       wellKnownUrl(issuer, 'oauth-authorization-server'),
@@ -269,17 +263,17 @@ defineCheck(
     if (path) candidates.push(`${issuer}/.well-known/openid-configuration`);
     const found: string[] = [];
     for (const url of candidates) {
-      const res = await suite.http.request({ url });
+      const res = await session.http.request({ url });
       const body = jsonObject(res);
       if (res.status !== 200 || !body) continue;
       found.push(url);
-      ck.equal(body.issuer, issuer, `issuer at ${url}`);
+      verdict.equal(body.issuer, issuer, `issuer at ${url}`);
     }
-    ck.check(found.length > 0, 'at least one discovery URL must answer', {
+    verdict.check(found.length > 0, 'at least one discovery URL must answer', {
       expected: candidates.join(' or '),
       actual: 'none',
     });
-    ck.note(`answering: ${found.join(', ')}`);
+    verdict.note(`answering: ${found.join(', ')}`);
   },
 );
 
@@ -289,16 +283,15 @@ defineCheck(
     title: 'every endpoint in the metadata uses https (loopback targets exempt)',
     level: 'MUST',
     refs: [ref.mcpAuth('communication-security', 'Communication security')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const endpoints = Object.entries(body).filter(
       ([k, v]) => (k.endsWith('_endpoint') || k === 'jwks_uri') && typeof v === 'string',
     );
     for (const [name, value] of endpoints) {
       const v = value as string;
-      ck.check(v.startsWith('https://') || isLoopbackUrl(v), `${name} must use https`, {
+      verdict.check(v.startsWith('https://') || isLoopbackUrl(v), `${name} must use https`, {
         expected: 'https://…',
         actual: v,
       });
@@ -312,15 +305,14 @@ defineCheck(
     title: 'the authorization endpoint does not answer CORS requests',
     level: 'MUST',
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(9700, '2.6')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     const url = body.authorization_endpoint;
-    if (typeof url !== 'string') return ck.notTestable('no authorization_endpoint');
-    const res = await suite.http.request({ url, headers: { origin: 'https://attacker.example' } });
+    if (typeof url !== 'string') return verdict.notTestable('no authorization_endpoint');
+    const res = await session.http.request({ url, headers: { origin: 'https://attacker.example' } });
     const acao = res.headers.get('access-control-allow-origin');
-    ck.check(acao === null, 'Cross-Origin Resource Sharing must not be supported at the authorization endpoint', {
+    verdict.check(acao === null, 'Cross-Origin Resource Sharing must not be supported at the authorization endpoint', {
       expected: 'no Access-Control-Allow-Origin',
       actual: acao,
     });

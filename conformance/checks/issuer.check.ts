@@ -1,13 +1,12 @@
 // RFC 9207 issuer identification and byte-identical issuer strings everywhere a client compares them
 // (requirements.md B10, ISS-*).
-import { defineCheck } from '../lib/check.ts';
-import { authorizeParams, probeAuthorize } from '../lib/authorize-probe.ts';
-import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/discovery.ts';
-import { sharedClient, sharedFlow } from '../lib/flow.ts';
-import { REVISIONS, since } from '../lib/model.ts';
-import { ref } from '../lib/refs.ts';
-
-const ALL = [...REVISIONS];
+import { sharedFlow } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { since } from '../lib/model/vocabulary.ts';
+import { authorizeParams, probeAuthorize } from '../lib/oauth/authorize-probe.ts';
+import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/oauth/discovery.ts';
+import { sharedClient } from '../lib/oauth/registration.ts';
 
 defineCheck(
   {
@@ -15,24 +14,23 @@ defineCheck(
     title: 'when supported, iss is in success and error authorization responses, exactly once',
     level: 'MUST',
     refs: [ref.rfc(9207, '2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
     if (body.authorization_response_iss_parameter_supported !== true)
-      return ck.notApplicable('authorization_response_iss_parameter_supported is not true');
-    const flow = await sharedFlow(suite);
-    ck.equal(flow.hit?.params.getAll('iss').length, 1, 'number of iss parameters in the success response');
-    const client = await sharedClient(suite);
-    const cb = (await suite.callback()).uri();
+      return verdict.notApplicable('authorization_response_iss_parameter_supported is not true');
+    const flow = await sharedFlow(session);
+    verdict.equal(flow.hit?.params.getAll('iss').length, 1, 'number of iss parameters in the success response');
+    const client = await sharedClient(session);
+    const cb = (await session.callback()).uri();
     const probe = await probeAuthorize(
-      suite,
-      authorizeParams(suite, client.client_id, cb, { code_challenge_method: 'S512' }),
+      session,
+      authorizeParams(session, client.client_id, cb, { code_challenge_method: 'S512' }),
       cb,
     );
     if (probe.kind !== 'error_redirect' || !probe.location)
-      return ck.note(`no error redirect to inspect (${probe.summary})`);
-    ck.equal(probe.location.searchParams.getAll('iss').length, 1, 'number of iss parameters in an error response');
+      return verdict.note(`no error redirect to inspect (${probe.summary})`);
+    verdict.equal(probe.location.searchParams.getAll('iss').length, 1, 'number of iss parameters in an error response');
   },
 );
 
@@ -42,19 +40,18 @@ defineCheck(
     title: 'iss equals the metadata issuer and is only sent when advertised',
     level: 'MUST',
     refs: [ref.rfc(9207, '2.3'), ref.rfc(9207, '3')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
-    const flow = await sharedFlow(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
+    const flow = await sharedFlow(session);
     const iss = flow.hit?.params.get('iss');
-    if (iss === null || iss === undefined) return ck.note('no iss sent');
-    ck.equal(
+    if (iss === null || iss === undefined) return verdict.note('no iss sent');
+    verdict.equal(
       body.authorization_response_iss_parameter_supported,
       true,
       'authorization_response_iss_parameter_supported while iss is sent',
     );
-    ck.equal(iss, body.issuer, 'iss (byte comparison)');
+    verdict.equal(iss, body.issuer, 'iss (byte comparison)');
   },
 );
 
@@ -66,9 +63,9 @@ defineCheck(
     refs: [ref.mcpAuthRev('2026-07-28', 'authorization-response-validation', 'Authorization response validation')],
     revisions: since('2026-07-28'),
   },
-  async ({ suite, ck }) => {
-    const flow = await sharedFlow(suite);
-    ck.check(flow.hit?.params.has('iss') === true, 'MCP authorization servers SHOULD include iss', {
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
+    verdict.check(flow.hit?.params.has('iss') === true, 'MCP authorization servers SHOULD include iss', {
       expected: 'iss=…',
       actual: '(absent)',
     });
@@ -81,20 +78,19 @@ defineCheck(
     title: 'the issuer is byte-identical in AS metadata, resource metadata and iss',
     level: 'MUST',
     refs: [ref.mcpAuthRev('2026-07-28', 'authorization-response-validation', 'no normalisation'), ref.rfc(8414, '3.3')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await authorizationServerMetadata(suite);
-    const { body: prm } = await protectedResourceMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
+    const { body: prm } = await protectedResourceMetadata(session);
     const servers = Array.isArray(prm.authorization_servers) ? prm.authorization_servers : [];
-    ck.check(
+    verdict.check(
       servers.includes(body.issuer),
       'resource metadata authorization_servers must contain the issuer string exactly',
       { expected: body.issuer, actual: servers },
     );
-    const flow = await sharedFlow(suite);
+    const flow = await sharedFlow(session);
     const iss = flow.hit?.params.get('iss');
-    if (iss !== null && iss !== undefined) ck.equal(iss, body.issuer, 'iss vs metadata issuer');
-    ck.equal(body.issuer, suite.settings.issuer, 'metadata issuer vs the identifier the client started from');
+    if (iss !== null && iss !== undefined) verdict.equal(iss, body.issuer, 'iss vs metadata issuer');
+    verdict.equal(body.issuer, session.settings.issuer, 'metadata issuer vs the identifier the client started from');
   },
 );

@@ -1,6 +1,8 @@
 // RFC 9728 protected resource metadata and the MCP endpoint's 401 challenge: how a client finds the authorization
 // server starting from the MCP URL (requirements.md B2).
-import { defineCheck } from '../lib/check.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { since } from '../lib/model/vocabulary.ts';
 import {
   authorizationServerMetadata,
   callMcp,
@@ -8,13 +10,9 @@ import {
   protectedResourceMetadata,
   unauthenticatedChallenge,
   wellKnownUrl,
-} from '../lib/discovery.ts';
-import { isJsonContentType, jsonObject } from '../lib/http.ts';
-import { REVISIONS, since } from '../lib/model.ts';
-import { randomToken } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
-
-const ALL = [...REVISIONS];
+} from '../lib/oauth/discovery.ts';
+import { randomToken } from '../lib/oauth/pkce.ts';
+import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
 
 defineCheck(
   {
@@ -24,11 +22,11 @@ defineCheck(
     refs: [ref.mcpAuthRev('2025-06-18', 'authorization-server-location', 'AS location'), ref.rfc(9728, '5.1')],
     revisions: ['2025-06-18'],
   },
-  async ({ suite, ck }) => {
-    const res = await unauthenticatedChallenge(suite);
-    ck.equal(res.status, 401, 'status of an unauthenticated MCP request');
+  async ({ session, verdict }) => {
+    const res = await unauthenticatedChallenge(session);
+    verdict.equal(res.status, 401, 'status of an unauthenticated MCP request');
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
-    ck.check(Boolean(params?.resource_metadata), 'the Bearer challenge must carry resource_metadata', {
+    verdict.check(Boolean(params?.resource_metadata), 'the Bearer challenge must carry resource_metadata', {
       expected: 'Bearer resource_metadata="…"',
       actual: res.headers.get('www-authenticate') ?? '(no header)',
     });
@@ -46,23 +44,29 @@ defineCheck(
     ],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, ck }) => {
-    const res = await unauthenticatedChallenge(suite);
-    ck.equal(res.status, 401, 'status of an unauthenticated MCP request');
+  async ({ session, verdict }) => {
+    const res = await unauthenticatedChallenge(session);
+    verdict.equal(res.status, 401, 'status of an unauthenticated MCP request');
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
     if (params?.resource_metadata) {
-      const prm = await suite.http.request({ url: params.resource_metadata });
-      ck.check(prm.status === 200 && jsonObject(prm) !== undefined, 'resource_metadata must point at the document', {
-        expected: '200 JSON',
-        actual: `${prm.status} at ${params.resource_metadata}`,
-      });
+      const prm = await session.http.request({ url: params.resource_metadata });
+      verdict.check(
+        prm.status === 200 && jsonObject(prm) !== undefined,
+        'resource_metadata must point at the document',
+        {
+          expected: '200 JSON',
+          actual: `${prm.status} at ${params.resource_metadata}`,
+        },
+      );
       return;
     }
-    const wellKnown = await suite.http.request({ url: wellKnownUrl(suite.settings.mcp, 'oauth-protected-resource') });
-    ck.check(wellKnown.status === 200, 'neither the challenge nor the well-known location leads to the metadata', {
+    const wellKnown = await session.http.request({
+      url: wellKnownUrl(session.settings.mcp, 'oauth-protected-resource'),
+    });
+    verdict.check(wellKnown.status === 200, 'neither the challenge nor the well-known location leads to the metadata', {
       actual: `no resource_metadata in challenge, well-known ${wellKnown.status}`,
     });
-    ck.warn('many clients rely on resource_metadata in the 401 challenge', {
+    verdict.warn('many clients rely on resource_metadata in the 401 challenge', {
       expected: 'resource_metadata="…"',
       actual: res.headers.get('www-authenticate'),
     });
@@ -75,12 +79,11 @@ defineCheck(
     title: 'serves protected resource metadata at the path-inserted well-known URL of the MCP endpoint',
     level: 'MUST',
     refs: [ref.rfc(9728, '3'), ref.rfc(9728, '3.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const url = wellKnownUrl(suite.settings.mcp, 'oauth-protected-resource');
-    const res = await suite.http.request({ url });
-    ck.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata`, {
+  async ({ session, verdict }) => {
+    const url = wellKnownUrl(session.settings.mcp, 'oauth-protected-resource');
+    const res = await session.http.request({ url });
+    verdict.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata`, {
       expected: '200 JSON object',
       actual: `${res.status} ${res.text.slice(0, 100)}`,
     });
@@ -93,17 +96,16 @@ defineCheck(
     title: 'resource metadata is application/json without zero-element arrays',
     level: 'MUST',
     refs: [ref.rfc(9728, '3.2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { response, body } = await protectedResourceMetadata(suite);
-    ck.check(isJsonContentType(response), 'content type must be application/json', {
+  async ({ session, verdict }) => {
+    const { response, body } = await protectedResourceMetadata(session);
+    verdict.check(isJsonContentType(response), 'content type must be application/json', {
       actual: response.headers.get('content-type'),
     });
     const empty = Object.entries(body)
       .filter(([, v]) => Array.isArray(v) && v.length === 0)
       .map(([k]) => k);
-    ck.check(empty.length === 0, 'parameters with zero values must be omitted', {
+    verdict.check(empty.length === 0, 'parameters with zero values must be omitted', {
       expected: 'no []',
       actual: empty.join(', '),
     });
@@ -116,11 +118,10 @@ defineCheck(
     title: 'resource is present and byte-identical to the MCP endpoint URL',
     level: 'MUST',
     refs: [ref.rfc(9728, '2'), ref.rfc(9728, '3.3')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await protectedResourceMetadata(suite);
-    ck.equal(body.resource, suite.settings.mcp, 'resource (compliant clients discard the metadata otherwise)');
+  async ({ session, verdict }) => {
+    const { body } = await protectedResourceMetadata(session);
+    verdict.equal(body.resource, session.settings.mcp, 'resource (compliant clients discard the metadata otherwise)');
   },
 );
 
@@ -130,18 +131,17 @@ defineCheck(
     title: 'authorization_servers lists the proxy issuer byte-identically',
     level: 'MUST',
     refs: [ref.mcpAuth('authorization-server-location', 'AS location'), ref.rfc(9728, '2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await protectedResourceMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await protectedResourceMetadata(session);
     const servers = body.authorization_servers;
-    ck.check(Array.isArray(servers) && servers.length > 0, 'authorization_servers must name at least one server', {
+    verdict.check(Array.isArray(servers) && servers.length > 0, 'authorization_servers must name at least one server', {
       actual: servers ?? '(absent)',
     });
-    const { body: as } = await authorizationServerMetadata(suite).catch(() => ({
-      body: { issuer: suite.settings.issuer },
+    const { body: as } = await authorizationServerMetadata(session).catch(() => ({
+      body: { issuer: session.settings.issuer },
     }));
-    ck.check((servers as unknown[]).includes(as.issuer), 'the proxy issuer must appear byte-identically', {
+    verdict.check((servers as unknown[]).includes(as.issuer), 'the proxy issuer must appear byte-identically', {
       expected: as.issuer,
       actual: servers,
     });
@@ -154,11 +154,10 @@ defineCheck(
     title: 'resource metadata lists scopes_supported',
     level: 'SHOULD',
     refs: [ref.rfc(9728, '2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { body } = await protectedResourceMetadata(suite);
-    ck.check(Array.isArray(body.scopes_supported), 'scopes_supported is RECOMMENDED', {
+  async ({ session, verdict }) => {
+    const { body } = await protectedResourceMetadata(session);
+    verdict.check(Array.isArray(body.scopes_supported), 'scopes_supported is RECOMMENDED', {
       actual: body.scopes_supported ?? '(absent)',
     });
   },
@@ -172,12 +171,12 @@ defineCheck(
     refs: [ref.mcpAuthRev('2026-07-28', 'refresh-tokens', 'Refresh tokens')],
     revisions: since('2026-07-28'),
   },
-  async ({ suite, ck }) => {
-    const { body } = await protectedResourceMetadata(suite);
+  async ({ session, verdict }) => {
+    const { body } = await protectedResourceMetadata(session);
     const scopes = Array.isArray(body.scopes_supported) ? body.scopes_supported : [];
-    ck.check(!scopes.includes('offline_access'), 'servers SHOULD NOT list offline_access', { actual: scopes });
-    const challenge = parseBearerChallenge((await unauthenticatedChallenge(suite)).headers.get('www-authenticate'));
-    ck.check(
+    verdict.check(!scopes.includes('offline_access'), 'servers SHOULD NOT list offline_access', { actual: scopes });
+    const challenge = parseBearerChallenge((await unauthenticatedChallenge(session)).headers.get('www-authenticate'));
+    verdict.check(
       !(challenge?.scope ?? '').split(' ').includes('offline_access'),
       'the challenge scope SHOULD NOT include offline_access',
       {
@@ -198,10 +197,10 @@ defineCheck(
     ],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, ck }) => {
-    const res = await unauthenticatedChallenge(suite);
+  async ({ session, verdict }) => {
+    const res = await unauthenticatedChallenge(session);
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
-    ck.check(params?.scope !== undefined, 'MCP servers SHOULD include scope in the challenge', {
+    verdict.check(params?.scope !== undefined, 'MCP servers SHOULD include scope in the challenge', {
       expected: 'Bearer …, scope="…"',
       actual: res.headers.get('www-authenticate') ?? '(no header)',
     });
@@ -214,14 +213,13 @@ defineCheck(
     title: 'an unknown bearer token gets 401 with error="invalid_token"',
     level: 'MUST',
     refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.rfc(6750, '3.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const res = await callMcp(suite, `conformance-${randomToken(24)}`);
-    ck.equal(res.status, 401, 'status for an invalid token');
+  async ({ session, verdict }) => {
+    const res = await callMcp(session, `conformance-${randomToken(24)}`);
+    verdict.equal(res.status, 401, 'status for an invalid token');
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
     if (params?.error !== 'invalid_token') {
-      ck.warn('RFC 6750 §3.1: the challenge should say error="invalid_token"', {
+      verdict.warn('RFC 6750 §3.1: the challenge should say error="invalid_token"', {
         expected: 'invalid_token',
         actual: params?.error ?? '(none)',
       });
@@ -235,18 +233,17 @@ defineCheck(
     title: 'every 401 from the MCP endpoint carries WWW-Authenticate',
     level: 'MUST',
     refs: [ref.oauth21('Error Response (resource server)'), ref.rfc(6750, '3')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     const cases: [string, string | undefined][] = [
       ['no token', undefined],
       ['malformed token', 'not a token at all'],
       ['unknown JWT-shaped token', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'],
     ];
     for (const [what, token] of cases) {
-      const res = await callMcp(suite, token);
-      ck.equal(res.status, 401, `status with ${what}`);
-      ck.check(res.headers.get('www-authenticate') !== null, `401 with ${what} must carry WWW-Authenticate`, {
+      const res = await callMcp(session, token);
+      verdict.equal(res.status, 401, `status with ${what}`);
+      verdict.check(res.headers.get('www-authenticate') !== null, `401 with ${what} must carry WWW-Authenticate`, {
         actual: '(no header)',
       });
     }

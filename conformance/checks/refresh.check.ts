@@ -1,16 +1,15 @@
 // Refresh tokens for public clients: rotation, the rotated-out token refused, reuse revoking the grant, client
 // binding, no scope escalation, resource binding (requirements.md B9, RT-*).
-import { defineCheck } from '../lib/check.ts';
-import { callMcp } from '../lib/discovery.ts';
-import { completedFlow, otherClient, type CompletedFlow } from '../lib/flow.ts';
-import type { HttpResponse } from '../lib/http.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { errorCode, refreshGrant, statusAndError, tokenSet } from '../lib/oauth.ts';
-import { NotApplicable } from '../lib/outcome.ts';
-import { ref } from '../lib/refs.ts';
-import type { Suite } from '../lib/suite.ts';
-
-const ALL = [...REVISIONS];
+import { completedFlow, type CompletedFlow } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { NotApplicable } from '../lib/model/outcome.ts';
+import { ref } from '../lib/model/refs.ts';
+import { callMcp } from '../lib/oauth/discovery.ts';
+import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
+import { otherClient } from '../lib/oauth/registration.ts';
+import { refreshGrant, tokenSet } from '../lib/oauth/token.ts';
+import type { CheckSession } from '../lib/session/check-session.ts';
+import type { HttpResponse } from '../lib/transport/http.ts';
 
 interface RotationScenario {
   flow: CompletedFlow;
@@ -25,30 +24,30 @@ interface RotationScenario {
 }
 
 /** One grant walked through rotation and reuse; each RT-0x check reads its own step. */
-function rotationScenario(suite: Suite): Promise<RotationScenario> {
-  return suite.memo('refresh-rotation', async () => {
-    const flow = await completedFlow(suite);
+function rotationScenario(session: CheckSession): Promise<RotationScenario> {
+  return session.memo('refresh-rotation', async () => {
+    const flow = await completedFlow(session);
     const rt1 = flow.tokens.refresh_token;
     if (!rt1) throw new NotApplicable('no refresh token issued');
-    const first = await refreshGrant(suite, flow.client, rt1);
+    const first = await refreshGrant(session, flow.client, rt1);
     const s: RotationScenario = { flow, rt1, first };
     const refreshed = tokenSet(first);
-    if (refreshed) s.refreshedAccess = await callMcp(suite, refreshed.access_token);
+    if (refreshed) s.refreshedAccess = await callMcp(session, refreshed.access_token);
     const rt2 = refreshed?.refresh_token;
     if (!rt2) return s;
-    s.second = await refreshGrant(suite, flow.client, rt2);
-    const grace = suite.settings.targetDescription.rtGraceSeconds ?? 0;
+    s.second = await refreshGrant(session, flow.client, rt2);
+    const grace = session.settings.targetDescription.rtGraceSeconds ?? 0;
     if (grace > 0) await new Promise((r) => setTimeout(r, (grace + 1) * 1000));
-    s.reuseOfRt1 = await refreshGrant(suite, flow.client, rt1);
+    s.reuseOfRt1 = await refreshGrant(session, flow.client, rt1);
     const third = tokenSet(s.second);
-    if (third?.refresh_token) s.afterReuse = await refreshGrant(suite, flow.client, third.refresh_token);
-    if (third) s.accessAfterReuse = await callMcp(suite, third.access_token);
+    if (third?.refresh_token) s.afterReuse = await refreshGrant(session, flow.client, third.refresh_token);
+    if (third) s.accessAfterReuse = await callMcp(session, third.access_token);
     return s;
   });
 }
 
-async function grantWithRefreshToken(suite: Suite): Promise<CompletedFlow & { rt: string }> {
-  const flow = await completedFlow(suite);
+async function grantWithRefreshToken(session: CheckSession): Promise<CompletedFlow & { rt: string }> {
+  const flow = await completedFlow(session);
   if (!flow.tokens.refresh_token) throw new NotApplicable('no refresh token issued');
   return { ...flow, rt: flow.tokens.refresh_token };
 }
@@ -59,17 +58,18 @@ defineCheck(
     title: 'a refresh returns a new refresh token (rotation for public clients)',
     level: 'MUST',
     refs: [ref.mcpAuth('token-theft', 'Token theft'), ref.oauth21('Refresh Token Grant')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const s = await rotationScenario(suite);
+  async ({ session, verdict }) => {
+    const s = await rotationScenario(session);
     const tokens = tokenSet(s.first);
-    ck.check(Boolean(tokens), 'the refresh must succeed', { actual: statusAndError(s.first) });
-    ck.check(Boolean(tokens?.refresh_token), 'a new refresh token must be issued', { actual: '(no refresh_token)' });
-    ck.check(tokens?.refresh_token !== s.rt1, 'the new refresh token must differ from the old one', {
+    verdict.check(Boolean(tokens), 'the refresh must succeed', { actual: statusAndError(s.first) });
+    verdict.check(Boolean(tokens?.refresh_token), 'a new refresh token must be issued', {
+      actual: '(no refresh_token)',
+    });
+    verdict.check(tokens?.refresh_token !== s.rt1, 'the new refresh token must differ from the old one', {
       actual: 'the same token',
     });
-    ck.check(tokens?.access_token !== s.flow.tokens.access_token, 'a new access token must be issued', {
+    verdict.check(tokens?.access_token !== s.flow.tokens.access_token, 'a new access token must be issued', {
       actual: 'the same access token',
     });
   },
@@ -81,17 +81,16 @@ defineCheck(
     title: 'the rotated refresh token works',
     level: 'MUST',
     refs: [ref.oauth21('Refresh Token Response')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const s = await rotationScenario(suite);
-    if (!s.second) return ck.notTestable(`the first refresh failed: ${statusAndError(s.first)}`);
-    ck.check(Boolean(tokenSet(s.second)), 'refresh with the new refresh token must succeed', {
+  async ({ session, verdict }) => {
+    const s = await rotationScenario(session);
+    if (!s.second) return verdict.notTestable(`the first refresh failed: ${statusAndError(s.first)}`);
+    verdict.check(Boolean(tokenSet(s.second)), 'refresh with the new refresh token must succeed', {
       expected: '200',
       actual: statusAndError(s.second),
     });
     const status = s.refreshedAccess?.status ?? 0;
-    ck.check(status >= 200 && status < 300, 'the refreshed access token must be accepted', {
+    verdict.check(status >= 200 && status < 300, 'the refreshed access token must be accepted', {
       expected: '2xx',
       actual: status,
     });
@@ -104,12 +103,11 @@ defineCheck(
     title: 'a rotated-out refresh token is refused with invalid_grant',
     level: 'MUST',
     refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(9700, '4.14.2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const s = await rotationScenario(suite);
-    if (!s.reuseOfRt1) return ck.notTestable(`rotation did not complete: ${statusAndError(s.first)}`);
-    ck.equal(statusAndError(s.reuseOfRt1), '400 invalid_grant', 'reuse of the first refresh token');
+  async ({ session, verdict }) => {
+    const s = await rotationScenario(session);
+    if (!s.reuseOfRt1) return verdict.notTestable(`rotation did not complete: ${statusAndError(s.first)}`);
+    verdict.equal(statusAndError(s.reuseOfRt1), '400 invalid_grant', 'reuse of the first refresh token');
   },
 );
 
@@ -119,18 +117,17 @@ defineCheck(
     title: 'reuse of a rotated-out refresh token revokes the whole grant',
     level: 'MUST',
     refs: [ref.rfc(9700, '4.14.2'), ref.oauth21('Refresh Token Grant')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const s = await rotationScenario(suite);
-    if (!s.afterReuse) return ck.notTestable('rotation did not complete');
-    ck.equal(
+  async ({ session, verdict }) => {
+    const s = await rotationScenario(session);
+    if (!s.afterReuse) return verdict.notTestable('rotation did not complete');
+    verdict.equal(
       errorCode(s.afterReuse),
       'invalid_grant',
       'refresh with the newest refresh token after reuse was detected',
     );
     if (s.accessAfterReuse && s.accessAfterReuse.status !== 401) {
-      ck.warn('access tokens of the revoked grant should stop working', {
+      verdict.warn('access tokens of the revoked grant should stop working', {
         expected: 401,
         actual: s.accessAfterReuse.status,
       });
@@ -144,18 +141,17 @@ defineCheck(
     title: 'a refresh cannot add scopes; without scope it keeps the granted scope',
     level: 'MUST',
     refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(6749, '6')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const flow = await grantWithRefreshToken(suite);
+  async ({ session, verdict }) => {
+    const flow = await grantWithRefreshToken(session);
     const granted = flow.tokens.scope ?? '';
-    const escalated = await refreshGrant(suite, flow.client, flow.rt, {
+    const escalated = await refreshGrant(session, flow.client, flow.rt, {
       scope: `${granted} conformance:escalated`.trim(),
     });
     const widened = tokenSet(escalated);
     let rt = flow.rt;
     if (widened) {
-      ck.check(
+      verdict.check(
         widened.scope !== undefined && !widened.scope.split(' ').includes('conformance:escalated'),
         'an extra scope must not be granted',
         {
@@ -163,17 +159,17 @@ defineCheck(
           actual: `200 scope=${widened.scope ?? '(absent: the requested scope is implied)'}`,
         },
       );
-      ck.warn('a request for extra scope should be refused with invalid_scope', {
+      verdict.warn('a request for extra scope should be refused with invalid_scope', {
         actual: `200 scope=${widened.scope}`,
       });
       rt = widened.refresh_token ?? rt;
     } else {
-      ck.equal(errorCode(escalated), 'invalid_scope', 'error for an extra scope', 'SHOULD');
+      verdict.equal(errorCode(escalated), 'invalid_scope', 'error for an extra scope', 'SHOULD');
     }
-    const plain = tokenSet(await refreshGrant(suite, flow.client, rt));
-    if (!plain) return ck.notTestable('a refresh without scope failed after the escalation attempt');
+    const plain = tokenSet(await refreshGrant(session, flow.client, rt));
+    if (!plain) return verdict.notTestable('a refresh without scope failed after the escalation attempt');
     const sorted = (x: string): string => x.split(' ').filter(Boolean).sort().join(' ');
-    ck.equal(sorted(plain.scope ?? granted), sorted(granted), 'scope of a refresh without a scope parameter');
+    verdict.equal(sorted(plain.scope ?? granted), sorted(granted), 'scope of a refresh without a scope parameter');
   },
 );
 
@@ -183,13 +179,12 @@ defineCheck(
     title: "a refresh token is bound to its client: another client's id is refused",
     level: 'MUST',
     refs: [ref.oauth21('Refresh Token Grant')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const flow = await grantWithRefreshToken(suite);
-    const other = await otherClient(suite);
-    const res = await refreshGrant(suite, other, flow.rt);
-    ck.equal(statusAndError(res), '400 invalid_grant', "refresh of client A's token by client B");
+  async ({ session, verdict }) => {
+    const flow = await grantWithRefreshToken(session);
+    const other = await otherClient(session);
+    const res = await refreshGrant(session, other, flow.rt);
+    verdict.equal(statusAndError(res), '400 invalid_grant', "refresh of client A's token by client B");
   },
 );
 
@@ -199,16 +194,15 @@ defineCheck(
     title: 'a refresh for another resource is refused',
     level: 'MUST',
     refs: [ref.oauth21('Token Response'), ref.rfc(8707, '2.2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const flow = await grantWithRefreshToken(suite);
-    const res = await refreshGrant(suite, flow.client, flow.rt, { resource: 'https://other-resource.example/mcp' });
-    ck.check(!tokenSet(res), 'tokens for a resource the user did not consent to must not be issued', {
+  async ({ session, verdict }) => {
+    const flow = await grantWithRefreshToken(session);
+    const res = await refreshGrant(session, flow.client, flow.rt, { resource: 'https://other-resource.example/mcp' });
+    verdict.check(!tokenSet(res), 'tokens for a resource the user did not consent to must not be issued', {
       expected: '400 invalid_target',
       actual: statusAndError(res),
     });
     if (errorCode(res) !== 'invalid_target')
-      ck.warn('RFC 8707 names invalid_target for this', { expected: 'invalid_target', actual: errorCode(res) });
+      verdict.warn('RFC 8707 names invalid_target for this', { expected: 'invalid_target', actual: errorCode(res) });
   },
 );

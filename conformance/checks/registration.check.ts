@@ -1,15 +1,14 @@
 // RFC 7591 dynamic client registration: the positive path, each negative, unique credentials, and the upstream
 // client secret never handed out (requirements.md B3, UP-06).
-import { defineCheck } from '../lib/check.ts';
-import type { CheckContext } from '../lib/check-context.ts';
-import { isJsonContentType, jsonObject, type HttpResponse } from '../lib/http.ts';
-import { REVISIONS, since } from '../lib/model.ts';
-import { proxyCallbackUri } from '../lib/flow.ts';
-import { errorCode, postRegistration, publicClientMetadata, registerClient, statusAndError } from '../lib/oauth.ts';
-import { ref } from '../lib/refs.ts';
-import type { Suite } from '../lib/suite.ts';
-
-const ALL = [...REVISIONS];
+import { proxyCallbackUri } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import type { Verdict } from '../lib/model/verdict.ts';
+import { since } from '../lib/model/vocabulary.ts';
+import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
+import { postRegistration, publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
+import type { CheckSession } from '../lib/session/check-session.ts';
+import { isJsonContentType, jsonObject, type HttpResponse } from '../lib/transport/http.ts';
 const CB = 'http://127.0.0.1:8976/callback';
 const DCR_ERRORS = [
   'invalid_redirect_uri',
@@ -19,8 +18,8 @@ const DCR_ERRORS = [
 ];
 
 /** RFC 7591 §3.2.2: 400, JSON, a defined error code. */
-function expectRegistrationError(ck: CheckContext, res: HttpResponse, what: string, codes: string[]): void {
-  ck.check(
+function expectRegistrationError(verdict: Verdict, res: HttpResponse, what: string, codes: string[]): void {
+  verdict.check(
     res.status === 400 && isJsonContentType(res) && codes.includes(errorCode(res) ?? ''),
     `${what} must be refused`,
     {
@@ -30,8 +29,8 @@ function expectRegistrationError(ck: CheckContext, res: HttpResponse, what: stri
   );
 }
 
-async function register(suite: Suite, body: Record<string, unknown>): Promise<HttpResponse> {
-  return postRegistration(suite, body);
+async function register(session: CheckSession, body: Record<string, unknown>): Promise<HttpResponse> {
+  return postRegistration(session, body);
 }
 
 defineCheck(
@@ -40,23 +39,22 @@ defineCheck(
     title: 'an unauthenticated JSON registration gets 201 Created with a client_id',
     level: 'MUST',
     refs: [ref.rfc(7591, '3.1'), ref.rfc(7591, '3.2.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const res = await register(suite, publicClientMetadata([CB]));
-    ck.check(res.status !== 415, 'the endpoint must accept application/json (DCR-01)', { actual: res.status });
-    ck.check(
+  async ({ session, verdict }) => {
+    const res = await register(session, publicClientMetadata([CB]));
+    verdict.check(res.status !== 415, 'the endpoint must accept application/json (DCR-01)', { actual: res.status });
+    verdict.check(
       res.status !== 401 && res.status !== 403,
       'registration without an initial access token should be allowed (DCR-02)',
       {
         actual: res.status,
       },
     );
-    ck.equal(res.status, 201, 'registration status');
-    ck.check(isJsonContentType(res), 'the response must be application/json', {
+    verdict.equal(res.status, 201, 'registration status');
+    verdict.check(isJsonContentType(res), 'the response must be application/json', {
       actual: res.headers.get('content-type'),
     });
-    ck.check(typeof jsonObject(res)?.client_id === 'string', 'client_id is REQUIRED', {
+    verdict.check(typeof jsonObject(res)?.client_id === 'string', 'client_id is REQUIRED', {
       actual: res.text.slice(0, 200),
     });
   },
@@ -68,18 +66,17 @@ defineCheck(
     title: 'two registrations get distinct client_ids',
     level: 'MUST',
     refs: [ref.rfc(7591, '3.2.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const a = await registerClient(suite, publicClientMetadata([CB]));
-    const b = await registerClient(suite, publicClientMetadata([CB]));
-    ck.check(a.client_id !== b.client_id, 'each registration must get its own client_id', {
+  async ({ session, verdict }) => {
+    const a = await registerClient(session, publicClientMetadata([CB]));
+    const b = await registerClient(session, publicClientMetadata([CB]));
+    verdict.check(a.client_id !== b.client_id, 'each registration must get its own client_id', {
       actual: `${a.client_id} twice`,
     });
     const issued = a.raw.client_id_issued_at;
     if (issued !== undefined) {
       const now = Date.now() / 1000;
-      ck.check(
+      verdict.check(
         Number.isInteger(issued) && Math.abs((issued as number) - now) < 300,
         'client_id_issued_at is seconds since the epoch (DCR-05)',
         {
@@ -97,30 +94,29 @@ defineCheck(
     title: 'confidential registrations get unique secrets with client_secret_expires_at',
     level: 'MUST',
     refs: [ref.rfc(7591, '3.2.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     const meta = (): Record<string, unknown> =>
       publicClientMetadata([CB], { token_endpoint_auth_method: 'client_secret_post' });
-    const first = await register(suite, meta());
+    const first = await register(session, meta());
     const a = jsonObject(first);
     if (first.status !== 201 || !a)
-      return ck.notTestable(`confidential registration refused: ${statusAndError(first)}`);
+      return verdict.notTestable(`confidential registration refused: ${statusAndError(first)}`);
     if (typeof a.client_secret !== 'string') {
-      ck.check(
+      verdict.check(
         a.token_endpoint_auth_method === 'none',
         'a client registered without a secret must be reported as "none" (DCR-07)',
         {
           actual: a.token_endpoint_auth_method,
         },
       );
-      ck.notApplicable('the proxy registers public clients only (no client_secret issued)');
+      verdict.notApplicable('the proxy registers public clients only (no client_secret issued)');
     }
-    const b = await registerClient(suite, meta());
-    ck.check(a.client_secret !== b.client_secret, 'client_secret must be unique per client_id', {
+    const b = await registerClient(session, meta());
+    verdict.check(a.client_secret !== b.client_secret, 'client_secret must be unique per client_id', {
       actual: 'the same secret twice',
     });
-    ck.check(
+    verdict.check(
       typeof a.client_secret_expires_at === 'number',
       'client_secret_expires_at is REQUIRED with a secret (0 = never)',
       {
@@ -128,15 +124,15 @@ defineCheck(
       },
     );
     const upstream =
-      suite.settings.harness?.upstreamClientSecret ?? suite.settings.targetDescription.upstreamClient?.clientSecret;
+      session.settings.harness?.upstreamClientSecret ?? session.settings.targetDescription.upstreamClient?.clientSecret;
     if (upstream) {
-      ck.check(
+      verdict.check(
         a.client_secret !== upstream && b.client_secret !== upstream,
         'the upstream client secret must never be issued',
       );
     }
     if (!/no-store/i.test(first.headers.get('cache-control') ?? '')) {
-      ck.warn('a response carrying a client_secret should be Cache-Control: no-store (DCR-17)', {
+      verdict.warn('a response carrying a client_secret should be Cache-Control: no-store (DCR-17)', {
         expected: 'no-store',
         actual: first.headers.get('cache-control') ?? '(none)',
       });
@@ -150,14 +146,13 @@ defineCheck(
     title: 'the registration response returns the metadata actually in force',
     level: 'MUST',
     refs: [ref.rfc(7591, '3.2.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     const sent = publicClientMetadata([CB]);
-    const res = await register(suite, sent);
+    const res = await register(session, sent);
     const body = jsonObject(res);
-    if (res.status !== 201 || !body) return ck.notTestable(`registration refused: ${statusAndError(res)}`);
-    ck.check(
+    if (res.status !== 201 || !body) return verdict.notTestable(`registration refused: ${statusAndError(res)}`);
+    verdict.check(
       Array.isArray(body.redirect_uris) && (body.redirect_uris as unknown[]).includes(CB),
       'redirect_uris must be returned',
       {
@@ -165,7 +160,7 @@ defineCheck(
         actual: body.redirect_uris,
       },
     );
-    ck.check(
+    verdict.check(
       typeof body.token_endpoint_auth_method === 'string',
       'token_endpoint_auth_method in force must be returned',
       {
@@ -173,17 +168,19 @@ defineCheck(
       },
     );
     if (body.token_endpoint_auth_method === 'none') {
-      ck.check(body.client_secret === undefined, 'a client registered as "none" gets no client_secret (DCR-15)', {
+      verdict.check(body.client_secret === undefined, 'a client registered as "none" gets no client_secret (DCR-15)', {
         actual: 'a client_secret',
       });
     } else {
-      ck.check(
+      verdict.check(
         typeof body.client_secret === 'string',
         `a ${String(body.token_endpoint_auth_method)} client needs its secret in the response`,
       );
     }
     for (const field of ['grant_types', 'response_types']) {
-      ck.check(Array.isArray(body[field]), `${field} in force must be returned`, { actual: body[field] ?? '(absent)' });
+      verdict.check(Array.isArray(body[field]), `${field} in force must be returned`, {
+        actual: body[field] ?? '(absent)',
+      });
     }
   },
 );
@@ -194,14 +191,13 @@ defineCheck(
     title: 'unknown client metadata is ignored, not refused',
     level: 'MUST',
     refs: [ref.rfc(7591, '2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     const res = await register(
-      suite,
+      session,
       publicClientMetadata([CB], { x_conformance_unknown: 1, software_id: 'conformance' }),
     );
-    ck.equal(statusAndError(res).split(' ')[0], '201', 'status with an unknown metadata field');
+    verdict.equal(statusAndError(res).split(' ')[0], '201', 'status with an unknown metadata field');
   },
 );
 
@@ -211,12 +207,11 @@ defineCheck(
     title: 'a code-grant client without redirect_uris is refused',
     level: 'MUST',
     refs: [ref.rfc(7591, '5'), ref.rfc(7591, '3.2.2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     const body = publicClientMetadata([]);
     delete body.redirect_uris;
-    expectRegistrationError(ck, await register(suite, body), 'registration without redirect_uris', [
+    expectRegistrationError(verdict, await register(session, body), 'registration without redirect_uris', [
       'invalid_redirect_uri',
       'invalid_client_metadata',
     ]);
@@ -229,13 +224,12 @@ defineCheck(
     title: 'redirect URIs must be loopback or https (http, javascript:, data: refused)',
     level: 'MUST',
     refs: [ref.mcpAuth('communication-security', 'Communication security'), ref.rfc(9700, '2.6')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     for (const uri of ['http://evil.example/cb', 'javascript:alert(1)//', 'data:text/html,hi', 'file:///etc/passwd']) {
       expectRegistrationError(
-        ck,
-        await register(suite, publicClientMetadata([uri])),
+        verdict,
+        await register(session, publicClientMetadata([uri])),
         `redirect URI ${uri}`,
         DCR_ERRORS.slice(0, 2),
       );
@@ -249,10 +243,9 @@ defineCheck(
     title: 'a redirect URI with a fragment is refused',
     level: 'MUST',
     refs: [ref.rfc(6749, '3.1.2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    expectRegistrationError(ck, await register(suite, publicClientMetadata([`${CB}#frag`])), 'a fragment', [
+  async ({ session, verdict }) => {
+    expectRegistrationError(verdict, await register(session, publicClientMetadata([`${CB}#frag`])), 'a fragment', [
       'invalid_redirect_uri',
       'invalid_client_metadata',
     ]);
@@ -265,21 +258,20 @@ defineCheck(
     title: 'userinfo tricks, the proxy callback and URIs outside the allowlist are refused',
     level: 'MUST',
     refs: [ref.rfc(9700, '4.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     // The proxy's callback path is the proxy's choice (no spec fixes it): observed in the flow, not assumed.
-    const ownCallback = await proxyCallbackUri(suite);
-    if (!ownCallback) ck.note("the proxy's upstream callback was not observed (no completed flow): not probed");
+    const ownCallback = await proxyCallbackUri(session);
+    if (!ownCallback) verdict.note("the proxy's upstream callback was not observed (no completed flow): not probed");
     const uris = [
       'http://localhost@evil.example/cb',
       'http://127.0.0.1@evil.example/cb',
       'https://user:pass@client.example/cb',
       ...(ownCallback ? [ownCallback] : []),
-      ...(suite.settings.targetDescription.refusedRedirectUris ?? []),
+      ...(session.settings.targetDescription.refusedRedirectUris ?? []),
     ];
     for (const uri of uris) {
-      expectRegistrationError(ck, await register(suite, publicClientMetadata([uri])), `redirect URI ${uri}`, [
+      expectRegistrationError(verdict, await register(session, publicClientMetadata([uri])), `redirect URI ${uri}`, [
         'invalid_redirect_uri',
         'invalid_client_metadata',
       ]);
@@ -293,11 +285,10 @@ defineCheck(
     title: 'jwks and jwks_uri together are refused',
     level: 'MUST',
     refs: [ref.rfc(7591, '2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     const body = publicClientMetadata([CB], { jwks_uri: 'https://client.example/jwks', jwks: { keys: [] } });
-    expectRegistrationError(ck, await register(suite, body), 'jwks with jwks_uri', ['invalid_client_metadata']);
+    expectRegistrationError(verdict, await register(session, body), 'jwks with jwks_uri', ['invalid_client_metadata']);
   },
 );
 
@@ -309,12 +300,12 @@ defineCheck(
     refs: [ref.mcpAuthRev('2026-07-28', 'client-registration', 'application_type'), ref.rfc(8252, '7.3')],
     revisions: since('2025-11-25'),
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     const res = await register(
-      suite,
+      session,
       publicClientMetadata(['http://127.0.0.1/callback'], { application_type: 'native' }),
     );
-    ck.equal(
+    verdict.equal(
       statusAndError(res).split(' ')[0],
       '201',
       'status for application_type native with http://127.0.0.1/callback',
@@ -328,22 +319,21 @@ defineCheck(
     title: 'the upstream client credentials never appear in registration, metadata or error responses',
     level: 'MUST',
     refs: [ref.mcpSbp('confused-deputy-problem', 'Confused deputy'), ref.rfc(7591, '3.2.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     const secret =
-      suite.settings.harness?.upstreamClientSecret ?? suite.settings.targetDescription.upstreamClient?.clientSecret;
+      session.settings.harness?.upstreamClientSecret ?? session.settings.targetDescription.upstreamClient?.clientSecret;
     if (!secret)
-      return ck.notApplicable(
+      return verdict.notApplicable(
         'upstream client secret unknown (instrumented mode or upstreamClient in the target file)',
       );
     const responses = [
-      await register(suite, publicClientMetadata([CB], { token_endpoint_auth_method: 'client_secret_basic' })),
-      await register(suite, { redirect_uris: 'not-an-array' }),
-      await suite.http.request({ url: `${suite.settings.issuer}/.well-known/oauth-authorization-server` }),
+      await register(session, publicClientMetadata([CB], { token_endpoint_auth_method: 'client_secret_basic' })),
+      await register(session, { redirect_uris: 'not-an-array' }),
+      await session.http.request({ url: `${session.settings.issuer}/.well-known/oauth-authorization-server` }),
     ];
     for (const res of responses) {
-      ck.check(!res.text.includes(secret), `the upstream client secret leaked in ${res.url} (${res.status})`, {
+      verdict.check(!res.text.includes(secret), `the upstream client secret leaked in ${res.url} (${res.status})`, {
         expected: 'absent',
         actual: 'present',
       });

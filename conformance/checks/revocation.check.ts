@@ -1,19 +1,19 @@
 // RFC 7009 token revocation, checked only when the metadata advertises revocation_endpoint (requirements.md B12).
-import { defineCheck } from '../lib/check.ts';
-import { advertises } from '../lib/oauth.ts';
-import { callMcp } from '../lib/discovery.ts';
-import { completedFlow, otherClient } from '../lib/flow.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { errorCode, refreshGrant, revokeToken, statusAndError, tokenSet } from '../lib/oauth.ts';
-import { NotApplicable } from '../lib/outcome.ts';
-import { randomToken } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
-import type { Suite } from '../lib/suite.ts';
+import { completedFlow } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { NotApplicable } from '../lib/model/outcome.ts';
+import { ref } from '../lib/model/refs.ts';
+import { advertises, callMcp } from '../lib/oauth/discovery.ts';
+import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
+import { randomToken } from '../lib/oauth/pkce.ts';
+import { otherClient } from '../lib/oauth/registration.ts';
+import { revokeToken } from '../lib/oauth/revocation.ts';
+import { refreshGrant, tokenSet } from '../lib/oauth/token.ts';
+import type { CheckSession } from '../lib/session/check-session.ts';
 
-const ALL = [...REVISIONS];
-
-async function requireRevocation(suite: Suite): Promise<void> {
-  if (!(await advertises(suite, 'revocation_endpoint'))) throw new NotApplicable('revocation_endpoint not advertised');
+async function requireRevocation(session: CheckSession): Promise<void> {
+  if (!(await advertises(session, 'revocation_endpoint')))
+    throw new NotApplicable('revocation_endpoint not advertised');
 }
 
 defineCheck(
@@ -22,19 +22,22 @@ defineCheck(
     title: 'a revoked refresh token can no longer be used',
     level: 'MUST',
     refs: [ref.rfc(7009, '2'), ref.rfc(7009, '2.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    await requireRevocation(suite);
-    const flow = await completedFlow(suite);
+  async ({ session, verdict }) => {
+    await requireRevocation(session);
+    const flow = await completedFlow(session);
     const rt = flow.tokens.refresh_token;
-    if (!rt) return ck.notApplicable('no refresh token issued');
-    const res = await revokeToken(suite, flow.client, rt, 'refresh_token');
-    ck.equal(res.status, 200, 'revocation status');
-    ck.equal(errorCode(await refreshGrant(suite, flow.client, rt)), 'invalid_grant', 'refresh with the revoked token');
-    const mcp = await callMcp(suite, flow.tokens.access_token);
+    if (!rt) return verdict.notApplicable('no refresh token issued');
+    const res = await revokeToken(session, flow.client, rt, 'refresh_token');
+    verdict.equal(res.status, 200, 'revocation status');
+    verdict.equal(
+      errorCode(await refreshGrant(session, flow.client, rt)),
+      'invalid_grant',
+      'refresh with the revoked token',
+    );
+    const mcp = await callMcp(session, flow.tokens.access_token);
     if (mcp.status !== 401)
-      ck.warn('revoking the refresh token should also end the access tokens of the grant (REV-04)', {
+      verdict.warn('revoking the refresh token should also end the access tokens of the grant (REV-04)', {
         expected: 401,
         actual: mcp.status,
       });
@@ -47,13 +50,12 @@ defineCheck(
     title: 'revoking an unknown token answers 200',
     level: 'MUST',
     refs: [ref.rfc(7009, '2.2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    await requireRevocation(suite);
-    const client = await otherClient(suite);
-    const res = await revokeToken(suite, client, randomToken(24));
-    ck.equal(res.status, 200, 'status for an invalid token');
+  async ({ session, verdict }) => {
+    await requireRevocation(session);
+    const client = await otherClient(session);
+    const res = await revokeToken(session, client, randomToken(24));
+    verdict.equal(res.status, 200, 'status for an invalid token');
   },
 );
 
@@ -63,17 +65,16 @@ defineCheck(
     title: "a client cannot revoke another client's token",
     level: 'MUST',
     refs: [ref.rfc(7009, '2.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    await requireRevocation(suite);
-    const flow = await completedFlow(suite);
+  async ({ session, verdict }) => {
+    await requireRevocation(session);
+    const flow = await completedFlow(session);
     const rt = flow.tokens.refresh_token;
-    if (!rt) return ck.notApplicable('no refresh token issued');
-    const other = await otherClient(suite);
-    await revokeToken(suite, other, rt, 'refresh_token');
-    const res = await refreshGrant(suite, flow.client, rt);
-    ck.check(Boolean(tokenSet(res)), "client A's refresh token must survive client B's revocation request", {
+    if (!rt) return verdict.notApplicable('no refresh token issued');
+    const other = await otherClient(session);
+    await revokeToken(session, other, rt, 'refresh_token');
+    const res = await refreshGrant(session, flow.client, rt);
+    verdict.check(Boolean(tokenSet(res)), "client A's refresh token must survive client B's revocation request", {
       expected: '200',
       actual: statusAndError(res),
     });
@@ -86,16 +87,15 @@ defineCheck(
     title: 'a wrong token_type_hint does not prevent revocation',
     level: 'MUST',
     refs: [ref.rfc(7009, '2.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    await requireRevocation(suite);
-    const flow = await completedFlow(suite);
+  async ({ session, verdict }) => {
+    await requireRevocation(session);
+    const flow = await completedFlow(session);
     const rt = flow.tokens.refresh_token;
-    if (!rt) return ck.notApplicable('no refresh token issued');
-    await revokeToken(suite, flow.client, rt, 'access_token');
-    ck.equal(
-      errorCode(await refreshGrant(suite, flow.client, rt)),
+    if (!rt) return verdict.notApplicable('no refresh token issued');
+    await revokeToken(session, flow.client, rt, 'access_token');
+    verdict.equal(
+      errorCode(await refreshGrant(session, flow.client, rt)),
       'invalid_grant',
       'refresh after revocation with hint access_token',
     );
@@ -108,13 +108,16 @@ defineCheck(
     title: 'a revoked access token is refused at the MCP endpoint',
     level: 'SHOULD',
     refs: [ref.rfc(7009, '2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    await requireRevocation(suite);
-    const flow = await completedFlow(suite);
-    const res = await revokeToken(suite, flow.client, flow.tokens.access_token, 'access_token');
-    ck.equal(res.status, 200, 'revocation status');
-    ck.equal((await callMcp(suite, flow.tokens.access_token)).status, 401, 'MCP status with the revoked access token');
+  async ({ session, verdict }) => {
+    await requireRevocation(session);
+    const flow = await completedFlow(session);
+    const res = await revokeToken(session, flow.client, flow.tokens.access_token, 'access_token');
+    verdict.equal(res.status, 200, 'revocation status');
+    verdict.equal(
+      (await callMcp(session, flow.tokens.access_token)).status,
+      401,
+      'MCP status with the revoked access token',
+    );
   },
 );

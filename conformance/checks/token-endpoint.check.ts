@@ -1,23 +1,14 @@
 // The token endpoint's responses: success shape, no-store, error format and codes, client authentication, and
 // invalid_client with 401 (requirements.md B8, TOKEN-*).
-import { defineCheck } from '../lib/check.ts';
-import { endpoint } from '../lib/discovery.ts';
-import { authorizationCode, sharedFlow } from '../lib/flow.ts';
-import { isJsonContentType, jsonObject } from '../lib/http.ts';
-import { REVISIONS } from '../lib/model.ts';
-import {
-  clientAuth,
-  errorCode,
-  postToken,
-  publicClientMetadata,
-  registerClient,
-  statusAndError,
-  tokenSet,
-} from '../lib/oauth.ts';
-import { randomToken } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
-
-const ALL = [...REVISIONS];
+import { authorizationCode, sharedFlow } from '../lib/browser/flow.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { endpoint } from '../lib/oauth/discovery.ts';
+import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
+import { randomToken } from '../lib/oauth/pkce.ts';
+import { publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
+import { clientAuth, postToken, tokenSet } from '../lib/oauth/token.ts';
+import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
 const ERROR_CODES = [
   'invalid_request',
   'invalid_client',
@@ -34,20 +25,22 @@ defineCheck(
     title: 'a token response is JSON with access_token, token_type Bearer and expires_in',
     level: 'MUST',
     refs: [ref.oauth21('Token Response'), ref.rfc(6749, '5.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { tokenResponse, tokens } = await sharedFlow(suite);
-    ck.check(isJsonContentType(tokenResponse), 'content type must be application/json', {
+  async ({ session, verdict }) => {
+    const { tokenResponse, tokens } = await sharedFlow(session);
+    verdict.check(isJsonContentType(tokenResponse), 'content type must be application/json', {
       actual: tokenResponse.headers.get('content-type'),
     });
-    ck.check(/^bearer$/i.test(tokens.token_type ?? ''), 'token_type is REQUIRED', {
+    verdict.check(/^bearer$/i.test(tokens.token_type ?? ''), 'token_type is REQUIRED', {
       expected: 'Bearer',
       actual: tokens.token_type ?? '(absent)',
     });
-    if (tokens.expires_in === undefined) ck.warn('expires_in is RECOMMENDED', { actual: '(absent)' });
+    if (tokens.expires_in === undefined) verdict.warn('expires_in is RECOMMENDED', { actual: '(absent)' });
     else if (tokens.expires_in > 86_400)
-      ck.warn('access tokens SHOULD be short-lived (SEC-03)', { expected: '≤ 86400 s', actual: tokens.expires_in });
+      verdict.warn('access tokens SHOULD be short-lived (SEC-03)', {
+        expected: '≤ 86400 s',
+        actual: tokens.expires_in,
+      });
   },
 );
 
@@ -57,11 +50,10 @@ defineCheck(
     title: 'responses carrying tokens are Cache-Control: no-store',
     level: 'MUST',
     refs: [ref.oauth21('Token Response'), ref.rfc(6749, '5.1')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const { tokenResponse } = await sharedFlow(suite);
-    ck.check(
+  async ({ session, verdict }) => {
+    const { tokenResponse } = await sharedFlow(session);
+    verdict.check(
       /no-store/i.test(tokenResponse.headers.get('cache-control') ?? ''),
       'Cache-Control must contain no-store',
       {
@@ -70,7 +62,7 @@ defineCheck(
       },
     );
     if (!/no-cache/i.test(tokenResponse.headers.get('pragma') ?? ''))
-      ck.warn('RFC 6749 also asks for Pragma: no-cache', { level: 'MAY' });
+      verdict.warn('RFC 6749 also asks for Pragma: no-cache', { level: 'MAY' });
   },
 );
 
@@ -80,10 +72,9 @@ defineCheck(
     title: 'errors are 400 JSON with a defined error code (invalid_grant, unsupported_grant_type, invalid_request)',
     level: 'MUST',
     refs: [ref.oauth21('Error Response (token endpoint)'), ref.rfc(6749, '5.2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const flow = await sharedFlow(suite);
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
     const auth = clientAuth(flow.client);
     const cases: [string, Record<string, string>, string][] = [
       [
@@ -106,19 +97,23 @@ defineCheck(
       ['no grant_type', { code: randomToken(), ...auth.form }, 'invalid_request'],
     ];
     for (const [what, form, code] of cases) {
-      const res = await postToken(suite, form, auth.headers);
-      ck.check(res.status === 400 && isJsonContentType(res) && errorCode(res) === code, `${what} must be refused`, {
-        expected: `400 JSON ${code}`,
-        actual: statusAndError(res),
-      });
+      const res = await postToken(session, form, auth.headers);
+      verdict.check(
+        res.status === 400 && isJsonContentType(res) && errorCode(res) === code,
+        `${what} must be refused`,
+        {
+          expected: `400 JSON ${code}`,
+          actual: statusAndError(res),
+        },
+      );
       const body = jsonObject(res) ?? {};
       const desc = body.error_description;
       if (typeof desc === 'string' && !/^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/.test(desc)) {
-        ck.warn('error_description must use %x20-21 / %x23-5B / %x5D-7E', { actual: desc });
+        verdict.warn('error_description must use %x20-21 / %x23-5B / %x5D-7E', { actual: desc });
       }
       if (!/no-store/i.test(res.headers.get('cache-control') ?? ''))
-        ck.warn(`${what}: error responses should be no-store too`, { level: 'MAY' });
-      ck.check(ERROR_CODES.includes(errorCode(res) ?? ''), 'error must be a registered code', {
+        verdict.warn(`${what}: error responses should be no-store too`, { level: 'MAY' });
+      verdict.check(ERROR_CODES.includes(errorCode(res) ?? ''), 'error must be a registered code', {
         actual: errorCode(res),
       });
     }
@@ -131,19 +126,18 @@ defineCheck(
     title: 'GET is refused and a duplicated code parameter is invalid_request',
     level: 'MUST',
     refs: [ref.oauth21('Token Endpoint')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const url = await endpoint(suite, 'token_endpoint');
-    const get = await suite.http.request({ url: `${url}?grant_type=authorization_code&code=${randomToken()}` });
-    ck.check(get.status >= 400 && get.status < 500, 'GET on the token endpoint must be refused', {
+  async ({ session, verdict }) => {
+    const url = await endpoint(session, 'token_endpoint');
+    const get = await session.http.request({ url: `${url}?grant_type=authorization_code&code=${randomToken()}` });
+    verdict.check(get.status >= 400 && get.status < 500, 'GET on the token endpoint must be refused', {
       expected: '4xx',
       actual: get.status,
     });
-    const flow = await authorizationCode(suite);
+    const flow = await authorizationCode(session);
     const auth = clientAuth(flow.client);
     const res = await postToken(
-      suite,
+      session,
       [
         ['grant_type', 'authorization_code'],
         ['code', flow.code],
@@ -154,12 +148,15 @@ defineCheck(
       ],
       auth.headers,
     );
-    ck.check(!tokenSet(res), 'a request with the code twice must not issue tokens', {
+    verdict.check(!tokenSet(res), 'a request with the code twice must not issue tokens', {
       expected: '400 invalid_request',
       actual: statusAndError(res),
     });
     if (errorCode(res) !== 'invalid_request')
-      ck.warn('duplicated parameters are invalid_request', { expected: 'invalid_request', actual: errorCode(res) });
+      verdict.warn('duplicated parameters are invalid_request', {
+        expected: 'invalid_request',
+        actual: errorCode(res),
+      });
   },
 );
 
@@ -169,17 +166,16 @@ defineCheck(
     title: 'confidential clients authenticate with client_secret_post and basic; a wrong secret is 401 invalid_client',
     level: 'MUST',
     refs: [ref.oauth21('Client Authentication'), ref.rfc(6749, '5.2')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
-    const callback = await suite.callback();
+  async ({ session, verdict }) => {
+    const callback = await session.callback();
     const client = await registerClient(
-      suite,
+      session,
       publicClientMetadata([callback.uri()], { token_endpoint_auth_method: 'client_secret_post' }),
     );
-    if (!client.client_secret) return ck.notApplicable('the proxy registers public clients only');
+    if (!client.client_secret) return verdict.notApplicable('the proxy registers public clients only');
     for (const mode of ['post', 'basic'] as const) {
-      const flow = await authorizationCode(suite, { client });
+      const flow = await authorizationCode(session, { client });
       const auth = clientAuth(client, mode);
       const form = {
         grant_type: 'authorization_code',
@@ -187,16 +183,16 @@ defineCheck(
         code_verifier: flow.verifier,
         redirect_uri: flow.redirectUri,
       };
-      const res = await postToken(suite, { ...form, ...auth.form }, auth.headers);
-      ck.check(Boolean(tokenSet(res)), `client_secret_${mode} must work`, {
+      const res = await postToken(session, { ...form, ...auth.form }, auth.headers);
+      verdict.check(Boolean(tokenSet(res)), `client_secret_${mode} must work`, {
         expected: '200 with tokens',
         actual: statusAndError(res),
       });
     }
-    const flow = await authorizationCode(suite, { client });
+    const flow = await authorizationCode(session, { client });
     const wrong = clientAuth({ ...client, client_secret: `${client.client_secret}x` }, 'basic');
     const res = await postToken(
-      suite,
+      session,
       {
         grant_type: 'authorization_code',
         code: flow.code,
@@ -205,10 +201,14 @@ defineCheck(
       },
       wrong.headers,
     );
-    ck.equal(statusAndError(res), '401 invalid_client', 'a wrong secret via HTTP Basic');
-    ck.check(res.headers.get('www-authenticate') !== null, 'a 401 for Basic credentials must carry WWW-Authenticate', {
-      actual: '(no header)',
-    });
+    verdict.equal(statusAndError(res), '401 invalid_client', 'a wrong secret via HTTP Basic');
+    verdict.check(
+      res.headers.get('www-authenticate') !== null,
+      'a 401 for Basic credentials must carry WWW-Authenticate',
+      {
+        actual: '(no header)',
+      },
+    );
   },
 );
 
@@ -218,17 +218,16 @@ defineCheck(
     title: 'an unknown client authenticating with HTTP Basic gets 401 invalid_client with WWW-Authenticate',
     level: 'MUST',
     refs: [ref.rfc(6749, '5.2'), ref.oauth21('Error Response (token endpoint)')],
-    revisions: ALL,
   },
-  async ({ suite, ck }) => {
+  async ({ session, verdict }) => {
     const basic = Buffer.from(`conformance-unknown:${randomToken()}`).toString('base64');
     const res = await postToken(
-      suite,
+      session,
       { grant_type: 'authorization_code', code: randomToken(), code_verifier: randomToken(32) },
       { authorization: `Basic ${basic}` },
     );
-    ck.equal(statusAndError(res), '401 invalid_client', 'unknown client with Basic credentials');
-    ck.check(res.headers.get('www-authenticate') !== null, 'WWW-Authenticate is required with the 401', {
+    verdict.equal(statusAndError(res), '401 invalid_client', 'unknown client with Basic credentials');
+    verdict.check(res.headers.get('www-authenticate') !== null, 'WWW-Authenticate is required with the 401', {
       actual: '(no header)',
     });
   },

@@ -1,34 +1,32 @@
 // The proxy as an OAuth client of the upstream IdP, observed through the mock's request log and the browser's
 // navigations (instrumented mode only): its own PKCE pair and state, a fixed callback, and upstream codes and
 // tokens that never reach the MCP client (requirements.md B14, UP-*).
-import { defineCheck } from '../lib/check.ts';
-import { authorize, safeOrigin, sharedFlow, type FlowResult } from '../lib/flow.ts';
-import { REVISIONS } from '../lib/model.ts';
-import { s256 } from '../lib/pkce.ts';
-import { ref } from '../lib/refs.ts';
-import type { Suite } from '../lib/suite.ts';
-import { getWithoutRedirect, interceptUpstreamCallback } from '../lib/upstream-intercept.ts';
-
-const ALL = [...REVISIONS];
+import { authorize, sharedFlow, type FlowResult } from '../lib/browser/flow.ts';
+import { safeOrigin } from '../lib/browser/navigation.ts';
+import { getWithoutRedirect, interceptUpstreamCallback } from '../lib/browser/upstream-intercept.ts';
+import { defineCheck } from '../lib/check/define-check.ts';
+import { ref } from '../lib/model/refs.ts';
+import { s256 } from '../lib/oauth/pkce.ts';
+import type { CheckSession } from '../lib/session/check-session.ts';
 
 /** The browser's request to the upstream authorization endpoint during a flow. */
-function upstreamAuthorize(suite: Suite, flow: FlowResult): URL | undefined {
-  const idp = safeOrigin(suite.requireHarness().idpUrl);
+function upstreamAuthorize(session: CheckSession, flow: FlowResult): URL | undefined {
+  const idp = safeOrigin(session.requireHarness().idpUrl);
   const nav = flow.navigations.find((n) => safeOrigin(n.url) === idp);
   return nav ? new URL(nav.url) : undefined;
 }
 
 /** The upstream's redirect back to the proxy (the navigation to the target after the IdP). */
-function upstreamCallback(suite: Suite, flow: FlowResult): URL | undefined {
-  const idp = safeOrigin(suite.requireHarness().idpUrl);
+function upstreamCallback(session: CheckSession, flow: FlowResult): URL | undefined {
+  const idp = safeOrigin(session.requireHarness().idpUrl);
   const i = flow.navigations.findIndex((n) => safeOrigin(n.url) === idp);
-  const nav = flow.navigations.slice(i + 1).find((n) => safeOrigin(n.url) === suite.targetOrigin);
+  const nav = flow.navigations.slice(i + 1).find((n) => safeOrigin(n.url) === session.targetOrigin);
   return i >= 0 && nav ? new URL(nav.url) : undefined;
 }
 
-function secondFlow(suite: Suite): Promise<FlowResult> {
-  return suite.memo('upstream-second-flow', async () => {
-    const flow = await authorize(suite);
+function secondFlow(session: CheckSession): Promise<FlowResult> {
+  return session.memo('upstream-second-flow', async () => {
+    const flow = await authorize(session);
     await flow.context.close();
     return flow;
   });
@@ -40,34 +38,33 @@ defineCheck(
     title: "the proxy uses its own S256 PKCE pair upstream, never the client's challenge",
     level: 'MUST',
     refs: [ref.rfc(9700, '2.1.1'), ref.mcpSbp('confused-deputy-problem', 'Confused deputy')],
-    revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, ck }) => {
-    const flow = await sharedFlow(suite);
-    const up = upstreamAuthorize(suite, flow);
-    if (!up) return ck.notTestable('no upstream authorization request seen in the flow');
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
+    const up = upstreamAuthorize(session, flow);
+    if (!up) return verdict.notTestable('no upstream authorization request seen in the flow');
     const challenge = up.searchParams.get('code_challenge');
-    ck.check(challenge !== null, 'PKCE is RECOMMENDED for confidential clients upstream', {
+    verdict.check(challenge !== null, 'PKCE is RECOMMENDED for confidential clients upstream', {
       level: 'SHOULD',
       expected: 'code_challenge',
       actual: '(absent)',
     });
-    ck.equal(up.searchParams.get('code_challenge_method'), 'S256', 'upstream code_challenge_method');
-    ck.check(challenge !== flow.challenge, "the client's challenge must not be forwarded upstream", {
+    verdict.equal(up.searchParams.get('code_challenge_method'), 'S256', 'upstream code_challenge_method');
+    verdict.check(challenge !== flow.challenge, "the client's challenge must not be forwarded upstream", {
       actual: 'the same challenge',
     });
-    const other = upstreamAuthorize(suite, await secondFlow(suite));
-    ck.check(
+    const other = upstreamAuthorize(session, await secondFlow(session));
+    verdict.check(
       other?.searchParams.get('code_challenge') !== challenge,
       'the upstream challenge must be fresh per transaction',
       { actual: 'the same challenge twice' },
     );
-    const code = upstreamCallback(suite, flow)?.searchParams.get('code');
-    const tokenRequest = (await suite.upstreamRequests()).find((r) => r.method === 'POST' && r.form.code === code);
-    if (!tokenRequest) return ck.notTestable('the upstream token request was not found in the mock log');
+    const code = upstreamCallback(session, flow)?.searchParams.get('code');
+    const tokenRequest = (await session.upstreamRequests()).find((r) => r.method === 'POST' && r.form.code === code);
+    if (!tokenRequest) return verdict.notTestable('the upstream token request was not found in the mock log');
     const verifier = tokenRequest.form.code_verifier;
-    ck.check(
+    verdict.check(
       typeof verifier === 'string' && s256(verifier) === challenge,
       'the upstream token request must carry the matching verifier',
       {
@@ -84,21 +81,22 @@ defineCheck(
     title: "the upstream state is the proxy's own, fresh per transaction, and validated at the callback",
     level: 'MUST',
     refs: [ref.mcpSbp('oauth-state-parameter-validation', 'State parameter validation'), ref.rfc(9700, '2.1')],
-    revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, ck }) => {
-    const flow = await sharedFlow(suite);
-    const state = upstreamAuthorize(suite, flow)?.searchParams.get('state');
-    if (!state) return ck.fail('no state sent upstream', { expected: 'a random state' });
-    ck.check(state !== flow.state, "the client's state must not be reused upstream", { actual: 'the same state' });
-    ck.check(state.length >= 16, 'the upstream state must be unguessable', {
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
+    const state = upstreamAuthorize(session, flow)?.searchParams.get('state');
+    if (!state) return verdict.fail('no state sent upstream', { expected: 'a random state' });
+    verdict.check(state !== flow.state, "the client's state must not be reused upstream", { actual: 'the same state' });
+    verdict.check(state.length >= 16, 'the upstream state must be unguessable', {
       expected: '≥ 16 characters',
       actual: state.length,
     });
-    const other = upstreamAuthorize(suite, await secondFlow(suite))?.searchParams.get('state');
-    ck.check(other !== state, 'the upstream state must be fresh per transaction', { actual: 'the same state twice' });
-    const intercepted = await interceptUpstreamCallback(suite);
+    const other = upstreamAuthorize(session, await secondFlow(session))?.searchParams.get('state');
+    verdict.check(other !== state, 'the upstream state must be fresh per transaction', {
+      actual: 'the same state twice',
+    });
+    const intercepted = await interceptUpstreamCallback(session);
     try {
       const url = intercepted.url;
       const altered = new URL(url);
@@ -112,16 +110,16 @@ defineCheck(
         ['missing', missing],
       ] as const) {
         const res = await getWithoutRedirect(intercepted.context, u.toString());
-        ck.check(!codeToClient(res.location), `a callback with the state ${what} must be refused`, {
+        verdict.check(!codeToClient(res.location), `a callback with the state ${what} must be refused`, {
           expected: 'no code to the client',
           actual: `${res.status} → ${res.location.split('?')[0]}`,
         });
       }
       const genuine = await getWithoutRedirect(intercepted.context, url.toString());
       if (!codeToClient(genuine.location))
-        return ck.notTestable(`the genuine callback did not complete: ${genuine.status}`);
+        return verdict.notTestable(`the genuine callback did not complete: ${genuine.status}`);
       const replay = await getWithoutRedirect(intercepted.context, url.toString());
-      ck.check(!codeToClient(replay.location), 'a replayed upstream callback must not yield a second code', {
+      verdict.check(!codeToClient(replay.location), 'a replayed upstream callback must not yield a second code', {
         expected: '4xx or an error',
         actual: `${replay.status} → ${replay.location.split('?')[0]}`,
       });
@@ -140,23 +138,22 @@ defineCheck(
       ref.mcpAuth('access-token-privilege-restriction', 'Access token privilege restriction'),
       ref.mcpSbp('token-passthrough', 'Token passthrough'),
     ],
-    revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, ck }) => {
-    const flow = await sharedFlow(suite);
-    const upstreamCode = upstreamCallback(suite, flow)?.searchParams.get('code');
-    if (!upstreamCode) return ck.notTestable('no upstream code seen in the flow');
-    ck.check(flow.code !== upstreamCode, 'the client must get a proxy code, not the upstream code', {
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
+    const upstreamCode = upstreamCallback(session, flow)?.searchParams.get('code');
+    if (!upstreamCode) return verdict.notTestable('no upstream code seen in the flow');
+    verdict.check(flow.code !== upstreamCode, 'the client must get a proxy code, not the upstream code', {
       actual: 'the upstream code',
     });
-    const issued = await suite.upstreamIssuedTokens();
+    const issued = await session.upstreamIssuedTokens();
     for (const token of issued) {
-      ck.check(!flow.tokenResponse.text.includes(token), 'the token response must not contain an upstream token', {
+      verdict.check(!flow.tokenResponse.text.includes(token), 'the token response must not contain an upstream token', {
         actual: 'upstream token in the response',
       });
     }
-    ck.check(!issued.includes(flow.tokens.access_token), 'the access token must be minted by the proxy', {
+    verdict.check(!issued.includes(flow.tokens.access_token), 'the access token must be minted by the proxy', {
       actual: 'an upstream token',
     });
   },
@@ -168,28 +165,27 @@ defineCheck(
     title: 'the upstream redirect_uri is the fixed proxy callback, and callback parameters cannot redirect elsewhere',
     level: 'MUST',
     refs: [ref.mcpAuth('confused-deputy-problem', 'Confused deputy'), ref.rfc(9700, '4.11.2')],
-    revisions: ALL,
     needsHarness: true,
   },
-  async ({ suite, ck }) => {
-    const flow = await sharedFlow(suite);
-    const first = upstreamAuthorize(suite, flow)?.searchParams.get('redirect_uri');
-    const second = upstreamAuthorize(suite, await secondFlow(suite))?.searchParams.get('redirect_uri');
-    if (!first) return ck.notTestable('no upstream authorization request seen');
-    ck.equal(second, first, 'upstream redirect_uri across transactions');
-    ck.equal(safeOrigin(first), suite.targetOrigin, 'origin of the upstream redirect_uri');
-    ck.check(first !== flow.redirectUri, "the client's redirect_uri must not be sent upstream", { actual: first });
-    const intercepted = await interceptUpstreamCallback(suite);
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
+    const first = upstreamAuthorize(session, flow)?.searchParams.get('redirect_uri');
+    const second = upstreamAuthorize(session, await secondFlow(session))?.searchParams.get('redirect_uri');
+    if (!first) return verdict.notTestable('no upstream authorization request seen');
+    verdict.equal(second, first, 'upstream redirect_uri across transactions');
+    verdict.equal(safeOrigin(first), session.targetOrigin, 'origin of the upstream redirect_uri');
+    verdict.check(first !== flow.redirectUri, "the client's redirect_uri must not be sent upstream", { actual: first });
+    const intercepted = await interceptUpstreamCallback(session);
     try {
       const url = new URL(intercepted.url);
       for (const name of ['redirect_uri', 'next', 'return_to']) url.searchParams.set(name, 'https://evil.example/cb');
       const res = await getWithoutRedirect(intercepted.context, url.toString());
-      ck.check(
+      verdict.check(
         !res.location.startsWith('https://evil.example'),
         'the callback must redirect only to the registered client URI',
         { actual: res.location.split('?')[0] },
       );
-      ck.check(
+      verdict.check(
         res.location === '' || res.location.startsWith(intercepted.redirectUri),
         "the callback redirects to the transaction's client redirect_uri",
         { expected: intercepted.redirectUri, actual: res.location.split('?')[0] },

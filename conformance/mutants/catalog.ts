@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Revision } from '../lib/model.ts';
-import type { TargetDescription } from '../lib/target-description.ts';
+import type { Revision } from '../lib/model/vocabulary.ts';
+import type { TargetDescription } from '../lib/target/description.ts';
 
 export const MUTANTS_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(MUTANTS_DIR, '..', '..');

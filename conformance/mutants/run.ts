@@ -5,13 +5,13 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CheckResult } from '../lib/model.ts';
+import type { CheckResult } from '../lib/model/vocabulary.ts';
+import { freePort } from '../lib/target/free-port.ts';
+import { REFERENCE_PROXY_ENV } from '../reference-target.ts';
 import { runConformance } from '../run.ts';
 import { grepFor, loadCatalog, REPO_ROOT, suiteCheckIds, type Mutant } from './catalog.ts';
 import { bundleProxy, copyProxy, materialize, WORK_DIR } from './materialize.ts';
 import { verdict, type CheckVerdict } from './verdict.ts';
-import { freePort } from '../../testkit/free-port.ts';
-import { REFERENCE_PROXY_ENV } from '../reference-target.ts';
 
 interface Job {
   name: string;

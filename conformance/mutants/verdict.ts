@@ -1,7 +1,7 @@
 // The catch rule: a check catches a mutant when it fails or cannot be tested (a missing prerequisite of a MUST is a
 // finding). A warning counts only for a SHOULD-level check, whose violation can be nothing stronger, or for a MUST
 // check whose SHOULD sub-requirement is what the mutant breaks, declared in the catalog's `expectWarning`.
-import type { CheckResult, Level, Outcome } from '../lib/model.ts';
+import type { CheckResult, Level, Outcome } from '../lib/model/vocabulary.ts';
 
 export interface CheckVerdict {
   id: string;

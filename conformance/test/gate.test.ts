@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeGate, loadExpectedFailures } from '../lib/gate.ts';
-import type { CheckResult, Level, Outcome } from '../lib/model.ts';
+import type { CheckResult, Level, Outcome } from '../lib/model/vocabulary.ts';
+import { computeGate, loadExpectedFailures } from '../lib/report/gate.ts';
 
 function result(id: string, outcome: Outcome, level: Level = 'MUST'): CheckResult {
   return {

@@ -1,52 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { CheckContext } from '../lib/check-context.ts';
-import { isBlocking, type CheckDefinition, type Level } from '../lib/model.ts';
-import { CheckFailure, NotApplicable, NotTestable, resolveOutcome } from '../lib/outcome.ts';
+import { CheckFailure, NotApplicable, NotTestable, resolveOutcome } from '../lib/model/outcome.ts';
+import { Verdict } from '../lib/model/verdict.ts';
+import { isBlocking, type Level } from '../lib/model/vocabulary.ts';
 
-const def = (level: Level): CheckDefinition => ({
-  id: 'X-01',
-  title: 't',
-  level,
-  refs: [{ label: 'r', url: 'https://example.org' }],
-  revisions: ['2026-07-28'],
-});
-
-function run(level: Level, body: (ck: CheckContext) => void) {
-  const ck = new CheckContext(def(level));
+function run(level: Level, body: (verdict: Verdict) => void) {
+  const verdict = new Verdict();
   let error: unknown;
   try {
-    body(ck);
+    body(verdict);
   } catch (err) {
     error = err;
   }
-  return resolveOutcome(level, error, ck.soft);
+  return resolveOutcome(level, error, verdict.soft);
 }
 
 describe('outcomes', () => {
   it('maps a violation to the level: MUST fail, SHOULD warning, MAY info', () => {
-    expect(run('MUST', (ck) => ck.fail('x')).outcome).toBe('fail');
-    expect(run('SHOULD', (ck) => ck.fail('x')).outcome).toBe('warning');
-    expect(run('MAY', (ck) => ck.fail('x')).outcome).toBe('info');
+    expect(run('MUST', (verdict) => verdict.fail('x')).outcome).toBe('fail');
+    expect(run('SHOULD', (verdict) => verdict.fail('x')).outcome).toBe('warning');
+    expect(run('MAY', (verdict) => verdict.fail('x')).outcome).toBe('info');
   });
 
   it('keeps expected and actual of a failure', () => {
-    const r = run('MUST', (ck) => ck.equal(401, 200, 'status'));
+    const r = run('MUST', (verdict) => verdict.equal(401, 200, 'status'));
     expect(r).toMatchObject({ outcome: 'fail', message: 'status differs', expected: '200', actual: '401' });
   });
 
   it('lets a sub-requirement override the level', () => {
-    expect(run('SHOULD', (ck) => ck.fail('x', { level: 'MUST' })).outcome).toBe('fail');
+    expect(run('SHOULD', (verdict) => verdict.fail('x', { level: 'MUST' })).outcome).toBe('fail');
   });
 
   it('reports a soft finding only when nothing harder failed', () => {
-    expect(run('MUST', (ck) => ck.warn('minor')).outcome).toBe('warning');
-    expect(run('MUST', (ck) => ck.warn('minor', { level: 'MAY' })).outcome).toBe('info');
+    expect(run('MUST', (verdict) => verdict.warn('minor')).outcome).toBe('warning');
+    expect(run('MUST', (verdict) => verdict.warn('minor', { level: 'MAY' })).outcome).toBe('info');
     expect(run('MUST', () => undefined).outcome).toBe('pass');
   });
 
   it('distinguishes not applicable from not testable', () => {
-    expect(run('MUST', (ck) => ck.notApplicable('no revocation endpoint')).outcome).toBe('not_applicable');
-    expect(run('MUST', (ck) => ck.notTestable('no metadata')).outcome).toBe('not_testable');
+    expect(run('MUST', (verdict) => verdict.notApplicable('no revocation endpoint')).outcome).toBe('not_applicable');
+    expect(run('MUST', (verdict) => verdict.notTestable('no metadata')).outcome).toBe('not_testable');
     expect(resolveOutcome('MUST', new NotApplicable('n'), []).outcome).toBe('not_applicable');
     expect(resolveOutcome('MUST', new NotTestable('n'), []).message).toMatch(/^not testable/);
   });

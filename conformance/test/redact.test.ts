@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { redactBody, redactFormString, redactHeader, redactJson, redactUrl, redactValue } from '../lib/redact.ts';
+import {
+  redactBody,
+  redactFormString,
+  redactHeader,
+  redactJson,
+  redactUrl,
+  redactValue,
+} from '../lib/transport/redact.ts';
 
 describe('secret redaction', () => {
   it('keeps the first four characters of a secret', () => {

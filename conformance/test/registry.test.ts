@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { since, type CheckDefinition } from '../lib/model.ts';
-import { clearRegistry, registerCheck, registeredChecks, validateCheckDefinition } from '../lib/registry.ts';
+import { clearRegistry, registerCheck, registeredChecks, validateCheckDefinition } from '../lib/model/registry.ts';
+import { checkDefinition, REVISIONS, since, type CheckDefinition } from '../lib/model/vocabulary.ts';
 
 const valid: CheckDefinition = {
   id: 'DISC-06',
@@ -37,6 +37,12 @@ describe('check registry', () => {
 
   it('accepts ids with a multi-part prefix', () => {
     expect(validateCheckDefinition({ ...valid, id: 'CONSENT-09' }).id).toBe('CONSENT-09');
+  });
+
+  it('applies a declaration without revisions to every revision, and keeps declared ones', () => {
+    const { revisions: _, ...declaration } = valid;
+    expect(checkDefinition(declaration).revisions).toEqual([...REVISIONS]);
+    expect(checkDefinition({ ...declaration, revisions: ['2025-06-18'] }).revisions).toEqual(['2025-06-18']);
   });
 
   it('lists revisions from a given one onward', () => {

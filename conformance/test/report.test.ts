@@ -2,16 +2,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { esc, junitXml, writeJunit } from '../lib/junit.ts';
-import type { CheckResult } from '../lib/model.ts';
+import type { CheckResult } from '../lib/model/vocabulary.ts';
+import { esc, junitXml, writeJunit } from '../lib/report/junit.ts';
+import { readCheckRun, writeCheckRun } from '../lib/report/check-run.ts';
 import {
+  newReport,
   readReportJson,
   REPORT_SCHEMA_VERSION,
   sortChecks,
-  summarise,
   writeReportJson,
   type Report,
-} from '../lib/report.ts';
+} from '../lib/report/report-json.ts';
 
 const ref = { label: 'RFC 8414 §3.3', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-3.3' };
 const checks: CheckResult[] = [
@@ -56,16 +57,10 @@ const checks: CheckResult[] = [
 ];
 
 function report(): Report {
-  const sorted = sortChecks(checks);
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'oauth-proxy-conformance', version: '0.1.0' },
-    target: { url: 'http://a', issuer: 'http://a', mcp: 'http://a/mcp', upstream: 'external', revision: '2026-07-28' },
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 9,
-    summary: summarise(sorted),
-    checks: sorted,
-  };
+  return newReport(
+    { url: 'http://a', issuer: 'http://a', mcp: 'http://a/mcp', upstream: 'external', revision: '2026-07-28' },
+    { startedAt: '2026-01-01T00:00:00.000Z', durationMs: 9, checks: sortChecks(checks) },
+  );
 }
 
 describe('report.json', () => {
@@ -81,6 +76,16 @@ describe('report.json', () => {
       info: 0,
       not_testable: 0,
     });
+  });
+
+  it('is built from the checks the reporter hands over, which survive the hand-over file unchanged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hand-over-'));
+    const run = { startedAt: '2026-01-01T00:00:00.000Z', durationMs: 9, checks: sortChecks(checks) };
+    writeCheckRun(join(dir, 'checks.json'), run);
+    expect(readCheckRun(join(dir, 'checks.json'))).toEqual(run);
+    expect(readCheckRun(join(dir, 'missing.json'))).toBeUndefined();
+    expect(report()).toMatchObject({ schemaVersion: REPORT_SCHEMA_VERSION, durationMs: 9, checks: run.checks });
+    expect(report().gate).toBeUndefined();
   });
 
   it('round-trips through the report directory', () => {

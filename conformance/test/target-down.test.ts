@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../lib/report.ts';
+import type { Report } from '../lib/report/report-json.ts';
 
 const BIN = fileURLToPath(new URL('../bin/oauth-proxy-conformance.js', import.meta.url));
 

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chromiumLaunchOptions } from '../../conformance/lib/chromium.ts';
+import { chromiumLaunchOptions } from '../../conformance/lib/browser/chromium.ts';
 import { startMockIdp, type MockIdp } from '../index.ts';
 import { basicAuth, pkcePair, postForm, startCallbackCatcher, type CallbackCatcher } from './support.ts';
 

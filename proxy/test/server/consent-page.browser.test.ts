@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumLaunchOptions } from '../../../conformance/lib/chromium.ts';
+import { chromiumLaunchOptions } from '../../../conformance/lib/browser/chromium.ts';
 import { newPkce } from '../../../testkit/pkce.ts';
 import { startCallbackListener, type CallbackListener } from '../../../testkit/callback-listener.ts';
 import { listenOnLoopback } from '../../../testkit/loopback-server.ts';

@@ -13,7 +13,7 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumLaunchOptions } from '../../../conformance/lib/chromium.ts';
+import { chromiumLaunchOptions } from '../../../conformance/lib/browser/chromium.ts';
 import { startCallbackListener, type CallbackListener } from '../../../testkit/callback-listener.ts';
 import { startStack, type Stack } from '../../../testkit/stack.ts';
 

@@ -1,0 +1,54 @@
+// Reads the consent form around the approve button and replays it outside the page, so CSRF defences can be probed
+// with the browser's own cookies (Playwright's context request API shares them).
+import type { BrowserContext, Page } from 'playwright-core';
+import type { CheckSession } from '../session/check-session.ts';
+import { currentTrace } from '../transport/trace.ts';
+import { findApproveButton } from './page-actions.ts';
+
+export interface ConsentForm {
+  action: string;
+  fields: [string, string][];
+  csrfField?: string;
+}
+
+export async function consentForm(page: Page, session: CheckSession): Promise<ConsentForm | undefined> {
+  const button = await findApproveButton(page, session);
+  if (!button) return undefined;
+  const form = await button.evaluate((el) => {
+    const f = el.closest('form');
+    if (!f) return undefined;
+    const fields: [string, string][] = [];
+    for (const input of Array.from(f.querySelectorAll('input'))) if (input.name) fields.push([input.name, input.value]);
+    const b = el as HTMLButtonElement;
+    if (b.name) fields.push([b.name, b.value]);
+    // Not `f.action`: a control named "action" (e.g. `<button name="action" value="approve">`) shadows the form's
+    // IDL attribute (HTML "named properties" of form elements). The prototype's getter still resolves the form's
+    // action attribute against the document URL; a `formaction` on the submitter overrides it (HTML §4.10.21.3).
+    const formAction = Object.getOwnPropertyDescriptor(HTMLFormElement.prototype, 'action')?.get?.call(f) as string;
+    return { action: b.hasAttribute('formaction') ? b.formAction : formAction, fields };
+  });
+  if (!form) return undefined;
+  const configured = session.settings.targetDescription.consent?.csrfField;
+  const csrfField = configured ?? form.fields.find(([k]) => /csrf|xsrf/i.test(k))?.[0];
+  return { ...form, ...(csrfField ? { csrfField } : {}) };
+}
+
+export async function postConsentForm(
+  context: BrowserContext,
+  action: string,
+  fields: [string, string][],
+): Promise<{ approved: boolean; summary: string }> {
+  const body = new URLSearchParams(fields).toString();
+  const res = await context.request.post(action, {
+    data: body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    maxRedirects: 0,
+    failOnStatusCode: false,
+    timeout: 10_000,
+  });
+  const location = res.headers().location;
+  const approved = res.status() >= 300 && res.status() < 400 && location !== undefined && !/[?&]error=/.test(location);
+  const summary = `${res.status()}${location ? ` → ${new URL(location, action).origin}` : ''}`;
+  currentTrace()?.note(`consent form POST ${action} (${fields.map(([k]) => k).join(', ')}) → ${summary}`);
+  return { approved, summary };
+}

@@ -1,0 +1,45 @@
+// Declares a conformance check as a Playwright test titled "<ID> <title>": the metadata travels as annotations
+// (model/annotations.ts), the body's result is resolved into an outcome (model/outcome.ts) and recorded for the
+// reporter, and a redacted HTTP trace is attached. MUST failures show as (expected) failures in the HTML report;
+// warnings and infos pass with an annotation. report.json, not Playwright's status, is the source of truth.
+import { definitionAnnotations, findingText, resultAnnotations } from '../model/annotations.ts';
+import { resolveOutcome } from '../model/outcome.ts';
+import { registerCheck } from '../model/registry.ts';
+import { Verdict } from '../model/verdict.ts';
+import { checkDefinition, type CheckDeclaration } from '../model/vocabulary.ts';
+import type { CheckSession } from '../session/check-session.ts';
+import { setCurrentTrace, TraceRecorder } from '../transport/trace.ts';
+import { test } from './session-fixture.ts';
+
+export type CheckBody = (args: { session: CheckSession; verdict: Verdict }) => Promise<void>;
+
+/** `revisions` may be left out: the check then applies to every MCP revision. */
+export function defineCheck(declaration: CheckDeclaration, body: CheckBody): void {
+  const def = registerCheck(checkDefinition(declaration));
+  test(`${def.id} ${def.title}`, { annotation: definitionAnnotations(def) }, async ({ session }, testInfo) => {
+    const verdict = new Verdict();
+    const trace = new TraceRecorder();
+    setCurrentTrace(trace);
+    let error: unknown;
+    try {
+      if (!def.revisions.includes(session.settings.revision)) {
+        verdict.notApplicable(`applies to MCP ${def.revisions.join(', ')}, not ${session.settings.revision}`);
+      }
+      if (def.needsHarness) session.requireHarness();
+      await body({ session, verdict });
+    } catch (err) {
+      error = err;
+    } finally {
+      setCurrentTrace(undefined);
+    }
+    const resolved = resolveOutcome(def.level, error, verdict.soft);
+    testInfo.annotations.push(...resultAnnotations({ ...resolved, notes: verdict.notes }));
+    await testInfo.attach('http-trace.txt', { body: trace.format() || '(no requests)', contentType: 'text/plain' });
+    if (resolved.outcome === 'fail' || (resolved.outcome === 'not_testable' && def.level === 'MUST')) {
+      // Marked as an expected failure: the HTML report shows the error and a "fail" badge, while Playwright keeps
+      // the worker (and its memoised metadata and flows) alive instead of restarting it after an unexpected failure.
+      testInfo.fail();
+      throw new Error(`${def.id} ${resolved.outcome}: ${findingText(resolved)}`);
+    }
+  });
+}

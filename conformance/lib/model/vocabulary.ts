@@ -1,0 +1,93 @@
+// The vocabulary of the suite: levels taken from the spec keyword, outcomes, spec references and the MCP revisions a
+// check applies to. Shared by the checks, the reporter, report.json and the exit-code gate.
+
+/** MUST → failure, SHOULD (and interop) → warning, MAY → info. */
+export type Level = 'MUST' | 'SHOULD' | 'MAY';
+
+export type Outcome = 'pass' | 'fail' | 'warning' | 'info' | 'not_applicable' | 'not_testable';
+
+export const OUTCOMES: readonly Outcome[] = ['pass', 'fail', 'warning', 'info', 'not_applicable', 'not_testable'];
+
+export type Revision = '2025-06-18' | '2025-11-25' | '2026-07-28';
+
+export const REVISIONS: readonly Revision[] = ['2025-06-18', '2025-11-25', '2026-07-28'];
+
+export const LATEST_REVISION: Revision = '2026-07-28';
+
+/** Revisions from `first` onward (a requirement introduced in that revision). */
+export function since(first: Revision): Revision[] {
+  return REVISIONS.slice(REVISIONS.indexOf(first));
+}
+
+export interface SpecRef {
+  /** Human label, e.g. `RFC 8414 §3.3`. */
+  label: string;
+  url: string;
+}
+
+export interface CheckDefinition {
+  /** Stable id from requirements.md (`DISC-06`); never renumbered once published. */
+  id: string;
+  /** A behaviour sentence: what a correct proxy does. */
+  title: string;
+  level: Level;
+  refs: SpecRef[];
+  /** MCP revisions the check applies to; on others it is reported as not applicable. */
+  revisions: Revision[];
+  /** Upstream-tier checks need the instrumented harness (mock IdP request log). */
+  needsHarness?: boolean;
+}
+
+/**
+ * A definition as a check file writes it: most requirements hold in every MCP revision, so `revisions` may be left
+ * out and then means all of them; a check of a newer or older revision says which (`since('2025-11-25')`).
+ */
+export type CheckDeclaration = Omit<CheckDefinition, 'revisions'> & { revisions?: Revision[] };
+
+/** The definition of a declared check, `revisions` filled in. */
+export function checkDefinition(declaration: CheckDeclaration): CheckDefinition {
+  return { ...declaration, revisions: declaration.revisions ?? [...REVISIONS] };
+}
+
+/** What a check body reports when the behaviour is wrong: expected and actual as short strings. */
+export interface Finding {
+  message: string;
+  expected?: string;
+  actual?: string;
+}
+
+/** One check's result as written to report.json. */
+export interface CheckResult {
+  id: string;
+  title: string;
+  level: Level;
+  file: string;
+  refs: SpecRef[];
+  revisions: Revision[];
+  outcome: Outcome;
+  message?: string;
+  expected?: string;
+  actual?: string;
+  /** Extra observations (soft findings of lower level, what was probed). */
+  notes: string[];
+  durationMs: number;
+}
+
+/** The outcome a violated requirement of this level produces. */
+export function violationOutcome(level: Level): Outcome {
+  return level === 'MUST' ? 'fail' : level === 'SHOULD' ? 'warning' : 'info';
+}
+
+/** Whether a result breaks the build: MUST failures always, SHOULD ones only in strict mode. */
+export function isBlocking(result: Pick<CheckResult, 'outcome' | 'level'>, strict: boolean): boolean {
+  switch (result.outcome) {
+    case 'fail':
+      return true;
+    case 'not_testable':
+      return result.level === 'MUST' || (strict && result.level === 'SHOULD');
+    case 'warning':
+      return strict;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,85 @@
+// A check session, one per Playwright worker (the `session` fixture): the settings, the HTTP client, the loopback
+// callback listener, a lazily launched browser and a memo of expensive shared results (metadata, read-only flows),
+// failures included so a broken target is probed once, not once per check. Not called "suite": in a Playwright
+// reporter a Suite is a group of tests.
+import type { Browser } from 'playwright-core';
+import { NotApplicable } from '../model/outcome.ts';
+import type { SuiteSettings } from '../target/settings.ts';
+import { CallbackServer } from '../transport/callback-server.ts';
+import { HttpClient } from '../transport/http.ts';
+
+/** A request the mock IdP recorded: the part of mock-idp's RecordedRequest the checks read. */
+export interface RecordedRequest {
+  method: string;
+  /** Fields of a form-encoded body. */
+  form: Record<string, string>;
+}
+
+export class CheckSession {
+  readonly http: HttpClient;
+  private readonly memos = new Map<string, Promise<unknown>>();
+  private callbackServer?: Promise<CallbackServer>;
+  private browserPromise?: Promise<Browser>;
+
+  constructor(
+    readonly settings: SuiteSettings,
+    private readonly launchBrowser: () => Promise<Browser>,
+  ) {
+    this.http = new HttpClient(settings.requestTimeoutMs);
+  }
+
+  get targetOrigin(): string {
+    return new URL(this.settings.target).origin;
+  }
+
+  get instrumented(): boolean {
+    return this.settings.upstream !== 'external' && this.settings.harness !== undefined;
+  }
+
+  /** Runs `fn` once per worker and key; later callers get the same promise (rejections too). */
+  memo<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let p = this.memos.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn();
+      p.catch(() => undefined);
+      this.memos.set(key, p);
+    }
+    return p;
+  }
+
+  callback(): Promise<CallbackServer> {
+    this.callbackServer ??= CallbackServer.start();
+    return this.callbackServer;
+  }
+
+  browser(): Promise<Browser> {
+    this.browserPromise ??= this.launchBrowser();
+    return this.browserPromise;
+  }
+
+  /** The mock IdP's request log (instrumented mode only). */
+  async upstreamRequests(): Promise<RecordedRequest[]> {
+    const harness = this.requireHarness();
+    const res = await this.http.request({ url: `${harness.controlUrl}/requests` });
+    return res.json as RecordedRequest[];
+  }
+
+  /** Access and refresh tokens the mock IdP issued (instrumented mode only). */
+  async upstreamIssuedTokens(): Promise<string[]> {
+    const harness = this.requireHarness();
+    const res = await this.http.request({ url: `${harness.controlUrl}/issued-tokens` });
+    return res.json as string[];
+  }
+
+  requireHarness(): NonNullable<SuiteSettings['harness']> {
+    if (!this.instrumented || !this.settings.harness) {
+      throw new NotApplicable('external mode: the upstream tier is not observable (run with --upstream harness-oidc)');
+    }
+    return this.settings.harness;
+  }
+
+  async close(): Promise<void> {
+    if (this.callbackServer) await (await this.callbackServer).close();
+    if (this.browserPromise) await (await this.browserPromise).close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,74 @@
+// Per-check trace of every HTTP exchange and browser navigation, redacted, attached to the Playwright HTML report
+// so that a reader can follow each hop of the flow.
+import { redactBody, redactHeader, redactUrl } from './redact.ts';
+
+const MAX_BODY = 4000;
+
+export class TraceRecorder {
+  private readonly entries: string[] = [];
+
+  note(text: string): void {
+    this.entries.push(`# ${text}`);
+  }
+
+  browser(text: string): void {
+    this.entries.push(`[browser] ${redactUrlsIn(text)}`);
+  }
+
+  http(exchange: {
+    method: string;
+    url: string;
+    requestHeaders: Record<string, string>;
+    requestBody?: string;
+    status?: number;
+    responseHeaders?: [string, string][];
+    responseBody?: string;
+    error?: string;
+    ms: number;
+  }): void {
+    const lines = [`→ ${exchange.method} ${redactUrl(exchange.url)}`];
+    for (const [k, v] of Object.entries(exchange.requestHeaders)) lines.push(`  ${k}: ${redactHeader(k, v)}`);
+    const reqType = exchange.requestHeaders['content-type'] ?? '';
+    if (exchange.requestBody) lines.push(indent(truncate(redactBody(exchange.requestBody, reqType))));
+    if (exchange.error) {
+      lines.push(`✗ ${exchange.error} (${exchange.ms} ms)`);
+    } else {
+      lines.push(`← ${exchange.status} (${exchange.ms} ms)`);
+      const headers = exchange.responseHeaders ?? [];
+      for (const [k, v] of headers) lines.push(`  ${k}: ${k === 'location' ? redactUrl(v) : redactHeader(k, v)}`);
+      const type = headers.find(([k]) => k === 'content-type')?.[1] ?? '';
+      if (exchange.responseBody) lines.push(indent(truncate(redactBody(exchange.responseBody, type))));
+    }
+    this.entries.push(lines.join('\n'));
+  }
+
+  format(): string {
+    return this.entries.join('\n\n');
+  }
+}
+
+function truncate(s: string): string {
+  return s.length > MAX_BODY ? `${s.slice(0, MAX_BODY)}… (${s.length} chars)` : s;
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
+function redactUrlsIn(text: string): string {
+  return text.replace(/https?:\/\/[^\s"'<>]+/g, (u) => redactUrl(u));
+}
+
+/** The recorder of the check currently running in this worker (checks run one at a time per worker). */
+let current: TraceRecorder | undefined;
+
+export function setCurrentTrace(recorder: TraceRecorder | undefined): void {
+  current = recorder;
+}
+
+export function currentTrace(): TraceRecorder | undefined {
+  return current;
+}

@@ -2,12 +2,10 @@
 // imports included, since a type-only cycle still tangles the design), and the cycles in it.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 
 export type ImportGraph = Map<string, string[]>;
 
-/** `import … from './x'`, `export … from './x'`, `import './x'` and `import('./x')`. */
-const IMPORT =
-  /(?:^|\n)\s*(?:import|export)\s[^'"`;]*?from\s+['"](\.[^'"]+)['"]|(?:^|\n)\s*import\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
 
 /** Every `.ts` file under `root` (relative to `base`), minus those `exclude` matches, with its relative imports. */
 export function importGraph(base: string, root: string, exclude: (path: string) => boolean): ImportGraph {
@@ -15,12 +13,7 @@ export function importGraph(base: string, root: string, exclude: (path: string) 
   for (const file of walk(join(base, root))) {
     const path = relative(base, file);
     if (!path.endsWith('.ts') || path.endsWith('.d.ts') || exclude(path)) continue;
-    const imports: string[] = [];
-    for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-      const specifier = match[1] ?? match[2] ?? match[3];
-      if (specifier) imports.push(relative(base, resolve(dirname(file), specifier)));
-    }
-    graph.set(path, imports);
+    graph.set(path, relativeImports(file).map((specifier) => relative(base, resolve(dirname(file), specifier))));
   }
   return graph;
 }
@@ -52,4 +45,12 @@ export function cycles(graph: ImportGraph): string[][] {
   };
   for (const node of [...graph.keys()].sort()) if (!state.has(node)) visit(node);
   return found;
+}
+
+/** The relative specifiers a file imports: static, type-only, re-exports, side-effect and literal dynamic imports. */
+export function relativeImports(file: string, source = readFileSync(file, 'utf8')): string[] {
+  return ts
+    .preProcessFile(source, true, true)
+    .importedFiles.map((i) => i.fileName)
+    .filter((spec) => spec.startsWith('./') || spec.startsWith('../'));
 }

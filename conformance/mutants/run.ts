@@ -11,7 +11,7 @@ import { REFERENCE_PROXY_ENV } from '../reference-target.ts';
 import { runConformance } from '../run.ts';
 import { grepFor, loadCatalog, REPO_ROOT, suiteCheckIds, type Mutant } from './catalog.ts';
 import { bundleProxy, copyProxy, materialize, WORK_DIR } from './materialize.ts';
-import { verdict, type CheckVerdict } from './verdict.ts';
+import { judge, type CatchVerdict } from './catch-rule.ts';
 
 interface Job {
   name: string;
@@ -28,7 +28,7 @@ interface Job {
 
 interface JobResult {
   name: string;
-  checks: CheckVerdict[];
+  checks: CatchVerdict[];
   seconds: number;
   /** Why the run produced no usable verdict (patch does not apply, target did not start, check missing). */
   error?: string;
@@ -244,7 +244,7 @@ async function runJob(job: Job): Promise<JobResult> {
     if (missing.length) return fail(`no result for ${missing.join(', ')} (see ${relative(REPO_ROOT, logFile)})`);
     return {
       name: job.name,
-      checks: job.checks.map((id) => verdict(found.get(id) as CheckResult, job.warnings.includes(id))),
+      checks: job.checks.map((id) => judge(found.get(id) as CheckResult, job.warnings.includes(id))),
       seconds: (Date.now() - t0) / 1000,
     };
   } catch (error) {

@@ -3,7 +3,7 @@
 // check whose SHOULD sub-requirement is what the mutant breaks, declared in the catalog's `expectWarning`.
 import type { CheckResult, Level, Outcome } from '../lib/model/vocabulary.ts';
 
-export interface CheckVerdict {
+export interface CatchVerdict {
   id: string;
   level: Level;
   outcome: Outcome;
@@ -15,7 +15,7 @@ export function caughtBy(level: Level, outcome: Outcome, warningExpected = false
   return outcome === 'warning' && (level === 'SHOULD' || warningExpected);
 }
 
-export function verdict(result: CheckResult, warningExpected = false): CheckVerdict {
+export function judge(result: CheckResult, warningExpected = false): CatchVerdict {
   return {
     id: result.id,
     level: result.level,

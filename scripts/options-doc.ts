@@ -2,7 +2,6 @@
 // table (proxy/options/). `npm run docs:options`; proxy/test/server/options-table.test.ts fails when they drift.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as prettier from 'prettier';
 import { markdownTable } from '../proxy/options/help.ts';
 import { OPTION_SECTIONS } from '../proxy/server/config.ts';
 
@@ -32,17 +31,15 @@ export function withGeneratedBlock(text: string, marker: string, content: string
   return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`;
 }
 
-/** The file as it should be: the generated block in place, formatted as `npm run lint` expects. */
-export async function regenerated(root: string, doc: (typeof OPTION_DOCS)[number]): Promise<string> {
-  const path = `${root}${doc.file}`;
-  const text = withGeneratedBlock(readFileSync(path, 'utf8'), doc.marker, doc.render());
-  return prettier.format(text, { ...(await prettier.resolveConfig(path)), filepath: path });
+/** The file as it should be: the generated block in place. */
+export function regenerated(root: string, doc: (typeof OPTION_DOCS)[number]): string {
+  return withGeneratedBlock(readFileSync(`${root}${doc.file}`, 'utf8'), doc.marker, doc.render());
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = fileURLToPath(new URL('..', import.meta.url));
   for (const doc of OPTION_DOCS) {
-    writeFileSync(`${root}${doc.file}`, await regenerated(root, doc));
+    writeFileSync(`${root}${doc.file}`, regenerated(root, doc));
     process.stdout.write(`wrote the option table of ${doc.file}\n`);
   }
 }

@@ -6,6 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
+      '**/dist/',
       '.mutants/',
       'conformance-report/',
       'test-results/',

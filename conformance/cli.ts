@@ -3,14 +3,16 @@
 import { parseArgs } from 'node:util';
 import { REVISIONS, type Revision } from './lib/model/vocabulary.ts';
 import { UPSTREAM_MODES, type UpstreamMode } from './lib/target/settings.ts';
-import { runConformance } from './run.ts';
+import { suiteVersion } from './lib/report/suite-version.ts';
 
 const USAGE = `Usage: oauth-proxy-conformance --target URL [options]
+       oauth-proxy-conformance --target-command "CMD" --upstream harness-oidc|harness-github [options]
 
 Checks an OAuth proxy in front of an MCP server against RFC 8414/9728/7591/7636/9207/8707/7009, OAuth 2.1 and the
 MCP authorization spec. Each check has a stable id, a level (MUST/SHOULD/MAY) and spec references.
 
-  --target URL              base URL (issuer) of the proxy under test                      (required)
+  --target URL              base URL of the proxy under test; optional with --target-command (a free
+                            loopback port is picked and given to the command)
   --mcp URL                 its MCP endpoint                                    (default <target>/mcp)
   --issuer ID               expected issuer identifier          (default the target, no trailing slash)
   --upstream MODE           harness-oidc | harness-github | external                  (default external)
@@ -29,7 +31,8 @@ MCP authorization spec. Each check has a stable id, a level (MUST/SHOULD/MAY) an
   --wait SECONDS            how long to wait for the target to answer             (default 30)
   --timeout MS              per-request timeout                                  (default 5000)
   --workers N               parallel Playwright workers (faster; CONSENT-05 then skips its log comparison)
-  --help
+  -h, --help                this text
+  --version                 the suite's version
 
 Exit code: 0 when no MUST check failed (with --strict: and no SHOULD check), 1 otherwise or when an expected
 failure now passes, 2 on a usage error or when the run itself broke.`;
@@ -54,7 +57,8 @@ async function main(): Promise<number> {
         wait: { type: 'string' },
         timeout: { type: 'string' },
         workers: { type: 'string' },
-        help: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -66,23 +70,29 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (values.version) {
+    process.stdout.write(`${suiteVersion()}\n`);
+    return 0;
+  }
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const target = str('target');
   const upstream = (str('upstream') ?? 'external') as UpstreamMode;
   const revision = str('revision') as Revision | undefined;
   const problems = [
-    !target ? '--target is required' : '',
+    !target && !str('target-command') ? '--target (or --target-command) is required' : '',
     target && !URL.canParse(target) ? `--target ${target} is not a URL` : '',
     !UPSTREAM_MODES.includes(upstream) ? `--upstream must be one of ${UPSTREAM_MODES.join(', ')}` : '',
     revision && !REVISIONS.includes(revision) ? `--revision must be one of ${REVISIONS.join(', ')}` : '',
   ].filter(Boolean);
-  if (problems.length || !target) {
+  if (problems.length) {
     process.stderr.write(`oauth-proxy-conformance: ${problems.join('; ')}\n\n${USAGE}\n`);
     return 2;
   }
   const num = (k: string): number | undefined => (str(k) !== undefined ? Number(str(k)) : undefined);
+  // Loaded only now, so that --help and --version answer at once.
+  const { runConformance } = await import('./run.ts');
   const run = await runConformance({
-    target,
+    ...(target ? { target } : {}),
     upstream,
     ...(str('mcp') ? { mcp: str('mcp') } : {}),
     ...(str('issuer') ? { issuer: str('issuer') } : {}),

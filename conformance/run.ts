@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Revision } from './lib/model/vocabulary.ts';
 import { readCheckRun, RESULTS_FILE_ENV } from './lib/report/check-run.ts';
+import { freePort } from './lib/target/free-port.ts';
 import { computeGate, loadExpectedFailures } from './lib/report/gate.ts';
 import { writeJunit } from './lib/report/junit.ts';
 import { newReport, reportTarget, writeReportJson, type Gate, type Report } from './lib/report/report-json.ts';
@@ -19,8 +20,11 @@ import { startHarness, type RunningHarness } from './lib/target/harness.ts';
 import { normaliseSettings, type SuiteSettings, type UpstreamMode } from './lib/target/settings.ts';
 
 export interface ConformanceOptions {
-  /** Base URL of the proxy under test. */
-  target: string;
+  /**
+   * Base URL of the proxy under test. Optional with `targetCommand`: the suite then picks a free loopback port and
+   * gives the command `PORT`, `TARGET_URL` and `PROXY_BASE_URL` for it.
+   */
+  target?: string;
   /** MCP endpoint; default `<target>/mcp`. */
   mcp?: string;
   /** Expected issuer identifier; default the target without a trailing slash. */
@@ -61,9 +65,14 @@ export interface ConformanceRun {
   reportDir: string;
 }
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The suite's own folder: the source tree's conformance/ or the installed package's dist/. */
+const SUITE_DIR = dirname(fileURLToPath(import.meta.url));
+const EXT = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
 
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceRun> {
+  if (options.target === undefined && options.targetCommand === undefined) {
+    throw new TypeError('runConformance needs a target URL, a target command, or both');
+  }
   const log = options.log ?? ((text: string) => process.stdout.write(`${text}\n`));
   const reportDir = resolve(options.reportDir ?? 'conformance-report');
   const upstream = options.upstream ?? 'external';
@@ -85,8 +94,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         for (const [k, v] of Object.entries(harness.idp.proxyEnv)) log(`  ${k}=${v}`);
       }
     }
+    // Without --target the suite picks the address of the target it starts itself.
+    const targetUrl = options.target ?? `http://127.0.0.1:${await freePort()}`;
     const settings: SuiteSettings = normaliseSettings({
-      target: options.target,
+      target: targetUrl,
       ...(options.issuer ? { issuer: options.issuer } : {}),
       ...(options.mcp ? { mcp: options.mcp } : {}),
       upstream,
@@ -161,11 +172,11 @@ async function runPlaywright(
     cli,
     'test',
     '-c',
-    join(ROOT, 'playwright.config.ts'),
+    join(SUITE_DIR, `playwright.config.${EXT}`),
     ...(options.grep ? ['--grep', options.grep] : []),
   ];
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: SUITE_DIR,
     detached: true,
     env: {
       ...process.env,

@@ -1,6 +1,8 @@
 // `mock-idp --flavor oidc|github …`: starts a mock upstream IdP, prints one JSON "ready" line on stdout with what a
 // proxy under test needs, and serves until SIGINT/SIGTERM.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { packageFile } from './package-root.ts';
 import type { MockIdpFlavor, StartMockIdpOptions } from './types.ts';
 
 // stdout carries exactly one JSON line; library notices (oidc-provider prints some with console.info) go to stderr.
@@ -25,6 +27,7 @@ Options:
                          what to print once ready: the JSON line (default), the proxy settings as shell
                          "export" lines, or as KEY=VALUE lines for mcp-oauth-proxy --env-file
   -h, --help             show this help
+  --version              show the version
 
 Quick start, in two terminals (a fixed port keeps the printed settings the same on every restart):
   npx mock-idp --flavor github --port 4000 --print dotenv > mock-idp.env
@@ -39,7 +42,7 @@ function fail(message: string): never {
 
 type PrintFormat = 'json' | 'env' | 'dotenv';
 
-function parseOptions(argv: string[]): (StartMockIdpOptions & { print: PrintFormat }) | 'help' {
+function parseOptions(argv: string[]): (StartMockIdpOptions & { print: PrintFormat }) | 'help' | 'version' {
   let values;
   try {
     ({ values } = parseArgs({
@@ -56,12 +59,14 @@ function parseOptions(argv: string[]): (StartMockIdpOptions & { print: PrintForm
         'access-token-ttl': { type: 'string' },
         print: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     }));
   } catch (err) {
     fail((err as Error).message);
   }
   if (values.help) return 'help';
+  if (values.version) return 'version';
   if (values.flavor !== 'oidc' && values.flavor !== 'github') fail('--flavor must be "oidc" or "github"');
   const print = values.print ?? 'json';
   if (print !== 'json' && print !== 'env' && print !== 'dotenv') fail('--print must be json, env or dotenv');
@@ -90,6 +95,11 @@ function parseOptions(argv: string[]): (StartMockIdpOptions & { print: PrintForm
 }
 
 const parsed = parseOptions(process.argv.slice(2));
+if (parsed === 'version') {
+  const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
+  process.stdout.write(`${version}\n`);
+  process.exit(0);
+}
 if (parsed === 'help') {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);

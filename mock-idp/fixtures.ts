@@ -1,5 +1,6 @@
-// The pre-registered upstream client and the test users, read from the repository's `fixtures/` folder.
+// The pre-registered upstream client and the test users, read from the package's `data/` folder.
 import { readFileSync } from 'node:fs';
+import { packageFile } from './package-root.ts';
 import type { MockIdpFlavor, MockIdpUser } from './types.ts';
 
 export interface FixtureUser extends MockIdpUser {
@@ -15,7 +16,7 @@ interface UpstreamClientFixture {
 }
 
 function readFixture<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as T;
+  return JSON.parse(readFileSync(packageFile(`data/${name}`), 'utf8')) as T;
 }
 
 export const upstreamClient = readFixture<UpstreamClientFixture>('upstream-client.json');

@@ -16,6 +16,12 @@ async function playwrightBrowserPresent() {
   }
 }
 
+/** Why each package is needed, shown before anything is installed. */
+const WHY = {
+  chromium: 'the conformance suite and the browser tests drive consent and login pages in it',
+  'redis-server': 'the Redis storage backend and the multi-instance tests run against a real server',
+};
+
 const missing = [];
 const chromiumOk =
   (process.env.CHROMIUM_PATH !== undefined && existsSync(process.env.CHROMIUM_PATH)) ||
@@ -25,15 +31,20 @@ if (!chromiumOk) missing.push('chromium');
 if (!has('redis-server')) missing.push('redis-server');
 
 if (missing.length > 0) {
-  const cmd = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+  // Only the packages' own dependencies: Chromium's recommended packages (printing, Samba, Perl…) are minutes of
+  // downloads that nothing here uses.
+  const install = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const reasons = missing.map((name) => `  ${name}: ${WHY[name]}`).join('\n');
   if (!isRoot || !has('apt-get')) {
-    console.error(`Missing system packages: ${missing.join(', ')}.\nInstall them with:\n  sudo ${cmd}`);
+    console.error(`Missing system packages:\n${reasons}\nInstall them with:\n  sudo apt-get update && sudo ${install}`);
     process.exit(1);
   }
-  console.error(`Installing system packages: ${missing.join(', ')}`);
-  execFileSync('sh', ['-c', `apt-get update -qq && apt-get install -y -qq ${missing.join(' ')}`], {
+  console.error(`Installing system packages (apt-get, without recommended packages):\n${reasons}`);
+  const started = Date.now();
+  execFileSync('sh', ['-c', `apt-get update -qq && ${install} -qq`], {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
+  console.error(`Installed ${missing.join(', ')} in ${Math.round((Date.now() - started) / 1000)} s.`);
 }

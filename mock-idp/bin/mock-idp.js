@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so that `npx mcp-oauth-proxy` works without a build step.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../cli.ts');
+// `mock-idp`: the compiled CLI (`npm run build` in a clone of the repository; shipped in the package).
+import '../dist/cli.js';

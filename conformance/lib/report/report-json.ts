@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { OUTCOMES, type CheckResult, type Outcome, type Revision } from '../model/vocabulary.ts';
 import type { SuiteSettings, UpstreamMode } from '../target/settings.ts';
 import type { CheckRun } from './check-run.ts';
+import { suiteVersion } from './suite-version.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -36,7 +37,7 @@ export interface Report {
 export function newReport(target: Report['target'], run: CheckRun): Report {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'oauth-proxy-conformance', version: '0.1.0' },
+    tool: { name: 'oauth-proxy-conformance', version: suiteVersion() },
     target,
     startedAt: run.startedAt,
     durationMs: run.durationMs,

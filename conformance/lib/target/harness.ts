@@ -1,7 +1,7 @@
 // Instrumented mode: starts the mock upstream IdP in the CLI process and a loopback control server through which
 // the Playwright workers read its request log and issued tokens (they run in other processes).
 import { createServer, type Server } from 'node:http';
-import type { MockIdp, MockIdpFlavor } from '../../../mock-idp/index.ts';
+import type { MockIdp, MockIdpFlavor } from '@mcp-oauth-kit/mock-idp';
 import type { HarnessInfo } from './settings.ts';
 
 export interface RunningHarness {
@@ -11,7 +11,7 @@ export interface RunningHarness {
 }
 
 export async function startHarness(flavor: MockIdpFlavor, port = 0): Promise<RunningHarness> {
-  const { startMockIdp } = await import('../../../mock-idp/index.ts');
+  const { startMockIdp } = await import('@mcp-oauth-kit/mock-idp');
   const idp = await startMockIdp({ flavor, port });
   let control: Server | undefined;
   try {

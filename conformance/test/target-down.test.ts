@@ -45,6 +45,6 @@ describe('oauth-proxy-conformance against a target that is down', () => {
   it('rejects a missing --target with a usage error', () => {
     const run = spawnSync(process.execPath, [BIN], { encoding: 'utf8', timeout: 30_000 });
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/--target is required/);
+    expect(run.stderr).toMatch(/--target \(or --target-command\) is required/);
   });
 });

@@ -72,6 +72,7 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
     const started = performance.now();
     const ctx = forRequest(base, requestIdFor(c.req.raw));
     c.set('ctx', ctx);
+    if (ctx.log.isLevelEnabled('trace')) ctx.log.trace(requestStart(c.req.raw), 'request started');
     await next();
     c.res = withRequestId(c.res, ctx.outcome.requestId);
     logAccess(ctx, c.req.raw, c.res.status, started);
@@ -215,6 +216,22 @@ function logAccess(ctx: ProxyContext, request: Request, status: number, started:
     },
     `${request.method} ${path} ${status}${error ? ` ${error}` : ''}`,
   );
+}
+
+/** What a trace line says about an arriving request: never the query, the body or a credential. */
+function requestStart(request: Request): Record<string, unknown> {
+  const headers = request.headers;
+  return {
+    event: 'request-start',
+    method: request.method,
+    path: new URL(request.url).pathname,
+    contentType: headers.get('content-type') ?? undefined,
+    contentLength: headers.get('content-length') ?? undefined,
+    userAgent: headers.get('user-agent') ?? undefined,
+    origin: headers.get('origin') ?? undefined,
+    hasAuthorization: headers.has('authorization'),
+    protocolVersion: headers.get('mcp-protocol-version') ?? undefined,
+  };
 }
 
 /** The scopes the upstream authorization URL asks for, read once so the consent page can show them. */

@@ -5,6 +5,7 @@ import { nowSeconds, type ProxyContext } from '../context.ts';
 import { sha256 } from '../crypto/digest.ts';
 import { randomToken } from '../crypto/random.ts';
 import { errorSummary, OAuthError } from '../errors.ts';
+import { upstreamCall } from '../grants/upstream-call.ts';
 import { oauthErrorForUpstreamErrorParam, oauthErrorForUpstreamFailure } from '../grants/upstream-failure.ts';
 import { codeRedirect, errorRedirect } from '../http/authorization-response.ts';
 import { parseUniqueParams, type Params } from '../http/params.ts';
@@ -85,12 +86,10 @@ async function exchangeUpstreamCode(
 ): Promise<{ tokens: UpstreamTokens; user: UpstreamUser }> {
   const { upstream, urls } = ctx.settings;
   try {
-    const tokens = await upstream.exchangeCode({
-      code,
-      codeVerifier: transaction.codeVerifier,
-      redirectUri: urls.callback,
-    });
-    const user = await upstream.userInfo(tokens.accessToken);
+    const tokens = await upstreamCall(ctx, 'exchange-code', () =>
+      upstream.exchangeCode({ code, codeVerifier: transaction.codeVerifier, redirectUri: urls.callback }),
+    );
+    const user = await upstreamCall(ctx, 'userinfo', () => upstream.userInfo(tokens.accessToken));
     return { tokens, user };
   } catch (error) {
     ctx.log.warn({ event: 'upstream-exchange-failed', err: errorSummary(error) }, 'upstream failed');

@@ -61,6 +61,10 @@ async function rejectReplayedCode(
 ): Promise<never> {
   const used = await ctx.records.get(keys.usedCode(codeHash));
   if (used && used.clientId === client.client_id && pkceVerifierMatches(verifier, used.codeChallenge)) {
+    ctx.log.warn(
+      { event: 'code-replay-detected', clientId: client.client_id, grantId: used.grantId },
+      'an authorization code was presented again with its verifier: revoking what it produced',
+    );
     await revokeGrant(ctx, used.grantId, 'code-replay');
   }
   throw new OAuthError('invalid_grant', 'The authorization code is invalid, expired or was already used');

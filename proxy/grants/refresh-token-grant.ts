@@ -80,7 +80,13 @@ async function rejectReusedRefreshToken(
   const grace = await ctx.records.get(keys.refreshGrace(tokenHash));
   if (grace && grace.clientId === client.client_id) return grace.response;
   const used = await ctx.records.get(keys.usedRefresh(tokenHash));
-  if (used && used.clientId === client.client_id) await revokeGrant(ctx, used.grantId, 'refresh-token-reuse');
+  if (used && used.clientId === client.client_id) {
+    ctx.log.warn(
+      { event: 'refresh-token-reuse-detected', clientId: client.client_id, grantId: used.grantId },
+      'a rotated-out refresh token was presented again: revoking the grant',
+    );
+    await revokeGrant(ctx, used.grantId, 'refresh-token-reuse');
+  }
   throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired, revoked or was already used');
 }
 

@@ -3,6 +3,7 @@
 import type { ProxyContext } from '../context.ts';
 import { errorSummary } from '../errors.ts';
 import { keys } from '../records.ts';
+import { upstreamCall } from './upstream-call.ts';
 
 /**
  * @param reason logged, e.g. `code-replay`, `refresh-reuse`, `revocation-request`.
@@ -15,9 +16,10 @@ export async function revokeGrant(ctx: ProxyContext, grantId: string, reason: st
     { event: 'grant-revoked', grantId, reason, clientId: grant?.clientId, sub: grant?.user.sub, found: !!grant },
     `grant revoked (${reason})`,
   );
-  if (!grant || !ctx.settings.upstream.revoke) return;
+  const revoke = ctx.settings.upstream.revoke?.bind(ctx.settings.upstream);
+  if (!grant || !revoke) return;
   try {
-    await ctx.settings.upstream.revoke(grant.upstreamTokens);
+    await upstreamCall(ctx, 'revoke', () => revoke(grant.upstreamTokens));
   } catch (error) {
     log.warn({ event: 'upstream-revoke-failed', grantId, err: errorSummary(error) }, 'upstream revocation failed');
   }

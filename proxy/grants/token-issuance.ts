@@ -47,6 +47,18 @@ export async function issueTokens(ctx: ProxyContext, input: IssueInput): Promise
         }),
         expiresIn: settings.accessTokenTtlSeconds,
       };
+  ctx.log.info(
+    {
+      event: 'tokens-issued',
+      grant: input.generation === 1 ? 'authorization_code' : 'refresh_token',
+      clientId: input.grant.clientId,
+      sub: input.grant.user.sub,
+      grantId: input.grantId,
+      scopes: input.accessScopes,
+      generation: input.generation,
+    },
+    input.generation === 1 ? 'tokens issued for a new grant' : 'tokens refreshed (rotation)',
+  );
   return {
     access_token: accessToken,
     token_type: 'Bearer',

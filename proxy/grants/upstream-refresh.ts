@@ -5,6 +5,7 @@ import { nowSeconds, type ProxyContext } from '../context.ts';
 import { keys, type GrantRecord } from '../records.ts';
 import { UpstreamError } from '../upstream/types.ts';
 import { revokeGrant } from './revoke-grant.ts';
+import { upstreamCall } from './upstream-call.ts';
 import { grantTtlSeconds } from './token-issuance.ts';
 import { oauthErrorForUpstreamFailure } from './upstream-failure.ts';
 
@@ -45,7 +46,8 @@ async function refreshUpstreamTokens(ctx: ProxyContext, grantId: string, grant: 
   if (tokens.refreshToken === undefined || refresh === undefined) return grant;
   let fresh;
   try {
-    fresh = await refresh(tokens.refreshToken);
+    const refreshToken = tokens.refreshToken;
+    fresh = await upstreamCall(ctx, 'refresh', () => refresh(refreshToken));
   } catch (error) {
     if (error instanceof UpstreamError && error.kind === 'invalid_grant') {
       await revokeGrant(ctx, grantId, 'upstream-invalid-grant');

@@ -18,7 +18,7 @@ describe('the consent page in Chromium', () => {
   let callback: CallbackListener;
 
   beforeAll(async () => {
-    stack = await startStack('github', { PROXY_CONSENT: 'remember' });
+    stack = await startStack('github', { PROXY_CONSENT: 'remember', PROXY_SERVER_NAME: 'Acme Docs MCP' });
     callback = await startCallbackListener();
     browser = await chromium.launch(chromiumLaunchOptions());
     mkdirSync('test-results/proxy', { recursive: true });
@@ -74,6 +74,44 @@ describe('the consent page in Chromium', () => {
     expect(await page.locator('img, script:not([nonce])').count()).toBe(0);
     expect(dialogs).toEqual([]);
     await page.screenshot({ path: 'test-results/proxy/consent-hostile-name.png', fullPage: true });
+    await context.close();
+  });
+
+  it('says which MCP server asks, and marks the client name as chosen by the client itself', async () => {
+    const clientId = await register('Friendly Client');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(authorizeUrl(clientId, 'who'));
+    const heading = (await page.getByRole('heading', { level: 1 }).textContent())?.replace(/\s+/g, ' ');
+    const issuerHost = new URL(stack.proxy.issuer).host;
+    expect(heading).toContain('Friendly Client');
+    expect(heading).toContain(`Acme Docs MCP at ${issuerHost}`);
+    await expect(page.getByText('was chosen by the application itself').count()).resolves.toBe(1);
+    // Keyboard order: Deny comes first, Approve second, both reachable with Tab.
+    const names = await page.getByRole('button').allTextContents();
+    expect(names.map((n) => n.trim())).toEqual(['Deny', 'Approve']);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: 'test-results/proxy/consent-dark.png', fullPage: true });
+    await context.close();
+  });
+
+  it('explains a refused request in plain words, then the code and the request id to quote, and never redirects', async () => {
+    const clientId = await register('Mismatched Client');
+    const url = new URL(authorizeUrl(clientId, 'bad'));
+    url.searchParams.set('redirect_uri', 'http://127.0.0.1:1/elsewhere');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const response = await page.goto(url.href);
+    expect(response?.status()).toBe(400);
+    expect(page.url()).toBe(url.href);
+    const requestId = response?.headers()['x-request-id'];
+    const text = ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
+    expect(text).toContain('The application asked to send you back to an address it has not registered');
+    expect(text.indexOf('not registered')).toBeLessThan(text.indexOf('invalid_request'));
+    expect(text).toContain('invalid_request');
+    expect(text).toContain(`Request id ${requestId}`);
+    expect(callback.hits.some((hit) => hit.searchParams.get('state') === 'bad')).toBe(false);
+    await page.screenshot({ path: 'test-results/proxy/error-page.png', fullPage: true });
     await context.close();
   });
 

@@ -91,7 +91,8 @@ const ECDSA_WITH_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
 
 function certificate(fields: CertificateFields): Buffer {
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // positive INTEGER
+  // Positive, and minimal in DER: a leading 0x00 before a byte below 0x80 is "illegal padding" to OpenSSL.
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
   const tbs = seq(
     tagged(0xa0, integer(Buffer.from([2]))), // v3
     integer(serial),

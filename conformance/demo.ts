@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './lib/target/free-port.ts';
-import { REFERENCE_PROXY_ENV } from './reference-target.ts';
+import { REFERENCE_PROXY_ENV, referenceTargetCommand } from './reference-target.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reportRoot = join(root, 'conformance-report');
@@ -30,7 +30,7 @@ function run(flavor: (typeof flavors)[number], port: number): Promise<number> {
     '--upstream',
     `harness-${flavor}`,
     '--target-command',
-    `node ${JSON.stringify(join(root, 'proxy/bin/mcp-oauth-proxy.js'))}`,
+    referenceTargetCommand(join(root, 'proxy/bin/mcp-oauth-proxy.js')),
     '--report',
     join(reportRoot, flavor),
   ];

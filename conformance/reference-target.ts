@@ -12,3 +12,17 @@ export const REFERENCE_PROXY_ENV: Readonly<Record<string, string>> = {
   PROXY_SCOPES: 'mcp:tools',
   LOG_LEVEL: 'warn',
 };
+
+/**
+ * Shell assignments handing the suite's client ID metadata document host to the reference proxy: the suite gives a
+ * target command CONFORMANCE_CIMD_HOST/ADDRESS/CA_FILE, and the reference proxy's own (dangerous, test-only) options
+ * map that one host name to the loopback address and trust the run's CA for it. Empty when there is no host.
+ */
+export const REFERENCE_CIMD_ASSIGNMENTS =
+  'PROXY_DANGEROUSLY_ALLOW_CIMD_HOSTS="${CONFORMANCE_CIMD_HOST:+$CONFORMANCE_CIMD_HOST=$CONFORMANCE_CIMD_ADDRESS}" ' +
+  'PROXY_CIMD_CA_FILE="${CONFORMANCE_CIMD_CA_FILE:-}"';
+
+/** The command line that starts the reference proxy (`node <bin>`) as a suite target. */
+export function referenceTargetCommand(bin: string): string {
+  return `${REFERENCE_CIMD_ASSIGNMENTS} node ${JSON.stringify(bin)}`;
+}

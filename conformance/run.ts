@@ -17,6 +17,7 @@ import { summaryTable } from './lib/report/summary.ts';
 import { startTargetCommand, waitForHttp, type RunningTarget } from './lib/target/command.ts';
 import { loadTargetDescription } from './lib/target/description.ts';
 import { startHarness, type RunningHarness } from './lib/target/harness.ts';
+import { MetadataDocumentServer } from './lib/target/metadata-document-server.ts';
 import { normaliseSettings, type SuiteSettings, type UpstreamMode } from './lib/target/settings.ts';
 
 export interface ConformanceOptions {
@@ -31,7 +32,10 @@ export interface ConformanceOptions {
   issuer?: string;
   /** Default `external`. */
   upstream?: UpstreamMode;
-  /** Shell command that starts the target; it gets UPSTREAM_*, TARGET_URL, PORT and PROXY_BASE_URL. */
+  /**
+   * Shell command that starts the target; it gets UPSTREAM_*, TARGET_URL, PORT, PROXY_BASE_URL and the document
+   * host's CONFORMANCE_CIMD_HOST, CONFORMANCE_CIMD_ADDRESS and CONFORMANCE_CIMD_CA_FILE.
+   */
   targetCommand?: string;
   /** Default `2026-07-28`. */
   revision?: Revision;
@@ -82,6 +86,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       : (options.expectedFailures ?? []);
   const targetDescription = options.targetFile ? loadTargetDescription(options.targetFile) : {};
   let harness: RunningHarness | undefined;
+  let documents: MetadataDocumentServer | undefined;
   let target: RunningTarget | undefined;
   const started = Date.now();
   const handOverDir = mkdtempSync(join(tmpdir(), 'conformance-run-'));
@@ -92,6 +97,14 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       if (!options.targetCommand) {
         log(`Mock IdP (${upstream}) at ${harness.idp.url}. Configure the target with:`);
         for (const [k, v] of Object.entries(harness.idp.proxyEnv)) log(`  ${k}=${v}`);
+      }
+    }
+    // The client ID metadata document host serves targets on this machine: instrumented runs and target commands.
+    if (upstream !== 'external' || options.targetCommand) {
+      documents = await MetadataDocumentServer.start();
+      if (!options.targetCommand) {
+        log('Client ID metadata documents are served at https://' + documents.host + '/…; let the target fetch them:');
+        for (const [k, v] of Object.entries(documents.env)) log(`  ${k}=${v}`);
       }
     }
     // Without --target the suite picks the address of the target it starts itself.
@@ -105,12 +118,14 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
       targetDescription,
       ...(harness ? { harness: harness.info } : {}),
+      ...(documents ? { cimd: documents.info } : {}),
     });
     let runError: string | undefined;
     if (options.targetCommand) {
       const port = new URL(settings.target).port || (settings.target.startsWith('https') ? '443' : '80');
       target = startTargetCommand(options.targetCommand, {
         ...(harness?.idp.proxyEnv ?? {}),
+        ...(documents?.env ?? {}),
         TARGET_URL: settings.target,
         PROXY_BASE_URL: settings.issuer,
         PORT: port,
@@ -154,6 +169,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     return { report, gate, exitCode: gate.exitCode, reportDir };
   } finally {
     await target?.stop();
+    await documents?.close();
     await harness?.close();
     rmSync(handOverDir, { recursive: true, force: true });
   }

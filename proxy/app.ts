@@ -4,6 +4,8 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
+import { clientDirectory } from './clients/client-directory.ts';
+import { systemResolver } from './clients/metadata-document-fetch.ts';
 import { forRequest, type ProxyContext } from './context.ts';
 import { deriveKey } from './crypto/hmac.ts';
 import { authorizationServerMetadataResponse } from './endpoints/authorization-server-metadata.ts';
@@ -51,9 +53,29 @@ export type ProxyEnv = { Variables: { ctx: ProxyContext; auth: AuthInfo } };
 
 export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProxy> {
   const settings = resolveSettings(options);
+  const store = records(settings.store);
   const base: ProxyContext = {
     settings,
-    records: records(settings.store),
+    records: store,
+    clients: clientDirectory({
+      records: store,
+      metadataDocuments: settings.clientIdMetadataDocuments,
+      policy: {
+        allowlist: settings.redirectUriAllowlist,
+        ownCallback: new URL(settings.urls.callback),
+        scopesSupported: settings.scopesSupported,
+      },
+      fetch: {
+        timeoutMs: settings.cimdFetchTimeoutMs,
+        maxBytes: settings.cimdMaxDocumentBytes,
+        resolver: settings.hostResolver ?? systemResolver,
+        allowedHosts: settings.cimdAllowedHosts,
+        ...(settings.cimdCa !== undefined ? { allowedHostsCa: settings.cimdCa } : {}),
+      },
+      cacheSeconds: { min: settings.cimdCacheMinSeconds, max: settings.cimdCacheMaxSeconds },
+      now: () => settings.clock.now(),
+      log: settings.logger,
+    }),
     keys: await loadSigningKeys(settings.signing),
     cookieKey: deriveKey(settings.cookieSecret, 'consent-cookie'),
     csrfKey: deriveKey(settings.cookieSecret, 'consent-csrf'),

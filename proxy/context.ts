@@ -1,6 +1,7 @@
 // What every endpoint receives: the resolved settings, typed storage, the signing and HMAC keys, prepared once in
 // createOAuthProxy(); and, per request, the request's logger and what the request did (for its access log line).
 import type { Logger } from 'pino';
+import type { ClientDirectory } from './clients/client-directory.ts';
 import { epochSeconds } from './clock.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
 import type { Records } from './records.ts';
@@ -10,6 +11,8 @@ import type { SigningKeys } from './tokens/signing-keys.ts';
 export interface ProxyContext {
   settings: ProxySettings;
   records: Records;
+  /** Every client lookup: registered clients and client ID metadata documents. */
+  clients: ClientDirectory;
   keys: SigningKeys;
   /** HMAC key of the consent cookies. */
   cookieKey: Buffer;

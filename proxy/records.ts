@@ -4,13 +4,25 @@
 import type { JsonValue, Store } from './storage/store.ts';
 import type { UpstreamTokens } from './upstream/types.ts';
 
-/** A dynamically registered client (RFC 7591 §3.2.1 metadata in wire names, plus server-side fields). */
+export type ApplicationType = 'web' | 'native';
+
+/** A JSON Web Key Set with public keys only (RFC 7517 §5). */
+export interface PublicJwks {
+  keys: Array<Record<string, JsonValue>>;
+}
+
+/**
+ * A client: dynamically registered (RFC 7591 §3.2.1 metadata in wire names, plus server-side fields), or resolved
+ * from its client ID metadata document (then `metadata_document` is true, `client_id` is the document's URL, and the
+ * record lives in the document cache, never under `client:`).
+ */
 export interface ClientRecord {
   client_id: string;
   client_id_issued_at: number;
   /** SHA-256 of the client secret (base64url); absent for public clients. */
   client_secret_hash?: string;
-  token_endpoint_auth_method: 'none' | 'client_secret_post' | 'client_secret_basic';
+  /** `private_key_jwt` only for metadata-document clients, whose keys are in `jwks`. */
+  token_endpoint_auth_method: 'none' | 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
   redirect_uris: string[];
   grant_types: string[];
   response_types: string[];
@@ -23,7 +35,14 @@ export interface ClientRecord {
   policy_uri?: string;
   software_id?: string;
   software_version?: string;
-  application_type?: string;
+  /** Absent only on records written before application_type was enforced. */
+  application_type?: ApplicationType;
+  /** The document's own `jwks`, or the keys fetched from its `jwks_uri` (private_key_jwt clients). */
+  jwks?: PublicJwks;
+  /** The document's `jwks_uri`, when the keys came from there. */
+  jwks_uri?: string;
+  /** Resolved from a client ID metadata document (draft-ietf-oauth-client-id-metadata-document). */
+  metadata_document?: true;
   /** Set at the first successful token grant: the record then lives clientTtlSeconds instead of unusedClientTtlSeconds. */
   used?: boolean;
 }
@@ -113,6 +132,22 @@ export interface TokenResponseBody {
   scope?: string;
 }
 
+/**
+ * A client ID metadata document that was fetched and validated, cached for as long as its HTTP caching headers allow
+ * (bounded by the cimdCache* options). Invalid documents and failed fetches are never stored (draft §4.4).
+ */
+export interface ClientDocumentRecord {
+  client: ClientRecord;
+  /** Proxy clock, epoch seconds: after this the document is fetched again (the store TTL is a backstop). */
+  expiresAt: number;
+}
+
+/** A private_key_jwt assertion's `jti` seen once: a second use is refused until the assertion would have expired. */
+export interface UsedAssertionRecord {
+  clientId: string;
+  exp: number;
+}
+
 /** A store key that carries the type of the record stored under it, so reads need no type argument. */
 export type RecordKey<T> = string & { readonly [recordOf]?: T };
 declare const recordOf: unique symbol;
@@ -131,6 +166,10 @@ export const keys = {
   refresh: prefixed<RefreshRecord>('refresh'),
   usedRefresh: prefixed<UsedRefreshRecord>('refresh-used'),
   refreshGrace: prefixed<RefreshGraceRecord>('refresh-grace'),
+  /** Keyed by the SHA-256 of the client_id URL (URLs can be long and hold any character). */
+  clientDocument: prefixed<ClientDocumentRecord>('cimd'),
+  /** Keyed by the SHA-256 of client_id and jti together. */
+  usedAssertion: prefixed<UsedAssertionRecord>('assertion-used'),
 } as const;
 
 /** Typed views over the untyped store: the records above are plain JSON. */

@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { parseRedirectUriPattern, type RedirectUriPattern } from './checks/redirect-uri.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { readFileSync } from 'node:fs';
 import { OptionError, resolveTable, type ResolvedTable } from './options/option.ts';
-import { PROXY_OPTIONS } from './options/proxy-option-table.ts';
-import type { ProxyOptions, SigningOptions } from './options/proxy-options.ts';
+import { parseAllowedCimdHost, PROXY_OPTIONS, type AllowedCimdHost } from './options/proxy-option-table.ts';
+import type { HostResolver, ProxyOptions, SigningOptions } from './options/proxy-options.ts';
 import { MIN_SECRET_LENGTH } from './crypto/hmac.ts';
 import type { Store } from './storage/store.ts';
 import type { UpstreamProvider } from './upstream/types.ts';
@@ -43,6 +44,12 @@ export interface ProxySettings extends Omit<TableSettings, 'baseUrl' | 'cookieSe
   secureCookies: boolean;
   /** The registration allowlist, parsed. */
   redirectUriAllowlist: RedirectUriPattern[];
+  /** dangerouslyAllowCimdHosts, parsed: lower-case host → loopback address. */
+  cimdAllowedHosts: Map<string, AllowedCimdHost>;
+  /** The PEM text of cimdCaFile. */
+  cimdCa: string | undefined;
+  /** Name resolution for metadata document fetches (undefined: the system resolver). */
+  hostResolver: HostResolver | undefined;
   logger: Logger;
   clock: Clock;
 }
@@ -56,6 +63,9 @@ export function resolveSettings(options: ProxyOptions): ProxySettings {
   const cookieSecret = table.cookieSecret ?? (options.signing.kind === 'secret' ? options.signing.secret : undefined);
   if (cookieSecret === undefined) {
     throw new OptionError('cookieSecret', 'cookieSecret', 'is required when signing.kind is "jwks"');
+  }
+  if (table.cimdCacheMinSeconds > table.cimdCacheMaxSeconds) {
+    throw new OptionError('cimdCacheMinSeconds', 'cimdCacheMinSeconds', 'must not exceed cimdCacheMaxSeconds');
   }
   const issuerUrl = new URL(issuer);
   const basePath = issuerUrl.pathname === '/' ? '' : issuerUrl.pathname;
@@ -79,9 +89,26 @@ export function resolveSettings(options: ProxyOptions): ProxySettings {
     cookieSecret,
     secureCookies: issuerUrl.protocol === 'https:',
     redirectUriAllowlist: table.allowedRedirectUris.map(parseRedirectUriPattern),
+    cimdAllowedHosts: new Map(table.dangerouslyAllowCimdHosts.map(parseAllowedCimdHost).map((h) => [h.host, h])),
+    cimdCa: readCaFile(table.cimdCaFile),
+    hostResolver: options.hostResolver,
     logger: options.logger ?? pino({ name: 'mcp-oauth-proxy' }),
     clock: options.clock ?? systemClock,
   };
+}
+
+function readCaFile(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new OptionError('cimdCaFile', 'cimdCaFile', `cannot be read: ${(error as Error).message}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new OptionError('cimdCaFile', 'cimdCaFile', 'must hold PEM certificates (-----BEGIN CERTIFICATE-----)');
+  }
+  return pem;
 }
 
 function validateSigning(signing: SigningOptions | undefined): void {

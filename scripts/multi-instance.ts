@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REFERENCE_PROXY_ENV } from '../conformance/reference-target.ts';
+import { REFERENCE_CIMD_ASSIGNMENTS, REFERENCE_PROXY_ENV } from '../conformance/reference-target.ts';
 import { freePort } from '../testkit/free-port.ts';
 
 const port = await freePort();
@@ -19,7 +19,7 @@ const child = spawn(
     '--upstream',
     `harness-${flavor}`,
     '--target-command',
-    'node --import tsx scripts/multi-instance-target.ts',
+    `${REFERENCE_CIMD_ASSIGNMENTS} node --import tsx scripts/multi-instance-target.ts`,
     '--report',
     process.env.MULTI_INSTANCE_REPORT ?? 'conformance-report/multi-instance',
     ...process.argv.slice(2),

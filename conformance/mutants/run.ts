@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckResult } from '../lib/model/vocabulary.ts';
 import { freePort } from '../lib/target/free-port.ts';
-import { REFERENCE_PROXY_ENV } from '../reference-target.ts';
+import { REFERENCE_CIMD_ASSIGNMENTS, REFERENCE_PROXY_ENV } from '../reference-target.ts';
 import { runConformance } from '../run.ts';
 import { grepFor, loadCatalog, REPO_ROOT, suiteCheckIds, type Mutant } from './catalog.ts';
 import { bundleProxy, copyProxy, materialize, WORK_DIR } from './materialize.ts';
@@ -221,6 +221,7 @@ async function runJob(job: Job): Promise<JobResult> {
     }
   }
   const command = [
+    REFERENCE_CIMD_ASSIGNMENTS,
     ...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`),
     shellQuote(process.execPath),
     shellQuote(bin),

@@ -1,6 +1,7 @@
 // Step 5: the authorization endpoint. First the checks that decide whether the client can be trusted with a redirect
 // at all (errors render a page), then the redirectable checks (errors go back to the client), then consent.
 import { findRegisteredRedirectUri } from '../checks/redirect-uri.ts';
+import { isRemoteHttps } from '../clients/client-metadata.ts';
 import { assertPkceChallenge } from '../checks/pkce.ts';
 import { assertResource } from '../checks/resource.ts';
 import { assertRequestedScopes } from '../checks/scope.ts';
@@ -41,8 +42,12 @@ export async function authorize(ctx: ProxyContext, request: Request): Promise<Re
 }
 
 /**
- * The client_id must name a registered client; otherwise there is no redirect URI to trust.
+ * The client_id must name a registered client or a usable client metadata document (fetched here, server-side);
+ * otherwise there is no redirect URI to trust. Document failures (invalid_client with an explanation) render the
+ * error page like an unknown client: draft-ietf-oauth-client-id-metadata-document-00 §4.3, "If fetching the metadata
+ * document fails, the authorization server SHOULD abort the authorization request."
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1
+ * @see https://www.ietf.org/archive/id/draft-ietf-oauth-client-id-metadata-document-00.html#section-4.3
  */
 async function assertKnownClient(ctx: ProxyContext, clientId: string | undefined): Promise<ClientRecord> {
   if (clientId === undefined) {
@@ -51,7 +56,7 @@ async function assertKnownClient(ctx: ProxyContext, clientId: string | undefined
     });
   }
   ctx.outcome.clientId = clientId;
-  const client = await ctx.records.get(keys.client(clientId));
+  const client = await ctx.clients.find(clientId);
   if (!client) {
     throw new OAuthError('invalid_client', 'This client is not registered (or its registration expired)', {
       explanation:
@@ -64,11 +69,27 @@ async function assertKnownClient(ctx: ProxyContext, clientId: string | undefined
 
 /**
  * redirect_uri must exactly match a registered one (loopback: any port); it may be omitted only when exactly one is
- * registered. A mismatch never redirects.
+ * registered. A mismatch never redirects. For a metadata-document client the registered URIs are the document's:
+ * MCP 2026-07-28, the AS "MUST validate redirect URIs presented in an authorization request against those in the
+ * metadata document". A `web` client never gets a loopback or non-https redirect, even from a record written before
+ * application_type was enforced at registration (OIDC Registration §2).
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.1.3
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2.3
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization/client-registration#implementation-requirements
  */
 function assertRegisteredRedirectUri(client: ClientRecord, requested: string | undefined): string {
+  const redirectUri = matchRegisteredRedirectUri(client, requested);
+  if (client.application_type === 'web' && !isRemoteHttps(redirectUri)) {
+    throw new OAuthError('invalid_request', 'A web client may only use https redirect URIs on a non-loopback host', {
+      explanation:
+        'The application is registered as a web application but asked to send you back to this computer. To ' +
+        'protect your account, the sign-in stops here.',
+    });
+  }
+  return redirectUri;
+}
+
+function matchRegisteredRedirectUri(client: ClientRecord, requested: string | undefined): string {
   if (requested === undefined) {
     const only = client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined;
     if (only === undefined) {

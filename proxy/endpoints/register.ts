@@ -23,6 +23,9 @@ export async function register(ctx: ProxyContext, request: Request, c: Context):
   });
   const clientSecret = metadata.token_endpoint_auth_method === 'none' ? undefined : randomToken();
   const client: ClientRecord = {
+    // base64url: never starts with https://, so a registered id cannot be mistaken for a metadata document URL
+    // (draft-ietf-oauth-client-id-metadata-document-01: such servers "SHOULD ensure that the client_id strings it
+    // generates do not start with https://").
     client_id: randomToken(),
     client_id_issued_at: nowSeconds(ctx),
     ...(clientSecret !== undefined ? { client_secret_hash: sha256(clientSecret) } : {}),

@@ -87,7 +87,9 @@ export function grantTtlSeconds(ctx: ProxyContext): number {
 
 /**
  * A client that completed a grant is kept for clientTtlSeconds from now (until then it had unusedClientTtlSeconds).
+ * A metadata-document client is not stored as a client at all: its document is its registration.
  */
 export async function markClientUsed(ctx: ProxyContext, client: ClientRecord): Promise<void> {
+  if (client.metadata_document) return;
   await ctx.records.set(keys.client(client.client_id), { ...client, used: true }, ctx.settings.clientTtlSeconds);
 }

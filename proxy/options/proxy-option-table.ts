@@ -58,6 +58,34 @@ function redirectPatternRule(value: string): void {
   }
 }
 
+/** One entry of the dangerous CIMD host map, parsed: `host=address:port`. */
+export interface AllowedCimdHost {
+  host: string;
+  address: string;
+  port: number;
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/**
+ * `cimd.test=127.0.0.1:8443` or `cimd.test=[::1]:8443` (port 443 when left out). Only loopback addresses: the map exists
+ * so that tests can serve documents on this machine, never to reach another one.
+ */
+export function parseAllowedCimdHost(value: string): AllowedCimdHost {
+  const match = /^([^=\s]+)=(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(?::(\d{1,5}))?$/.exec(value);
+  if (!match) {
+    return refuse(`holds ${JSON.stringify(value)}: write host=127.0.0.1:PORT (or host=[::1]:PORT), a loopback address`);
+  }
+  const [, host = '', address = '', port = '443'] = match;
+  if (!HOST_NAME.test(host.toLowerCase()) || /^[\d.]+$/.test(host)) {
+    refuse(`holds ${JSON.stringify(host)}, which is not a DNS host name`);
+  }
+  if (address.split('.').some((octet) => Number(octet) > 255) || Number(port) < 1 || Number(port) > 65535) {
+    refuse(`holds ${JSON.stringify(value)}: not a valid address and port`);
+  }
+  return { host: host.toLowerCase(), address: address.replace(/^\[|\]$/g, ''), port: Number(port) };
+}
+
 export const PROXY_OPTIONS = {
   baseUrl: option({
     kind: text('URL', issuerRule),
@@ -214,6 +242,67 @@ export const PROXY_OPTIONS = {
         ? 'DANGEROUS: the upstream access token is handed to MCP clients (token passthrough); audience binding is lost'
         : undefined,
     example: 'false',
+  }),
+  clientIdMetadataDocuments: option({
+    kind: boolean,
+    env: 'PROXY_CIMD',
+    flag: 'cimd',
+    doc: 'Accept https URLs as client_id and fetch the client metadata document they name (MCP 2026-07-28 "Client ID Metadata Documents"); advertised as `client_id_metadata_document_supported`. false: only registered clients.',
+    default: true,
+    example: 'false',
+  }),
+  cimdFetchTimeoutMs: option({
+    kind: integer(100, 60_000),
+    env: 'PROXY_CIMD_TIMEOUT_MS',
+    flag: 'cimd-timeout-ms',
+    doc: 'Time limit of one client metadata document (or jwks_uri) fetch, from name lookup to the last byte, in milliseconds; a document that takes longer is refused (invalid_client).',
+    default: 5000,
+    example: '2000',
+  }),
+  cimdMaxDocumentBytes: option({
+    kind: integer(512, 1_048_576),
+    env: 'PROXY_CIMD_MAX_BYTES',
+    flag: 'cimd-max-bytes',
+    doc: 'Largest client metadata document (or jwks_uri answer) accepted, in bytes; the draft recommends 5 kilobytes.',
+    default: 5120,
+    example: '10240',
+  }),
+  cimdCacheMinSeconds: option({
+    kind: seconds(0, DAY),
+    env: 'PROXY_CIMD_CACHE_MIN',
+    flag: 'cimd-cache-min',
+    doc: 'Shortest time a fetched document is reused, in seconds, even when its `Cache-Control`/`Expires` allow less (`no-store` is always honoured: never stored). 0: exactly what the headers say.',
+    default: 60,
+    example: '0',
+  }),
+  cimdCacheMaxSeconds: option({
+    kind: seconds(1, 7 * DAY),
+    env: 'PROXY_CIMD_CACHE_MAX',
+    flag: 'cimd-cache-max',
+    doc: 'Longest time a fetched document is reused, in seconds, whatever its caching headers allow; bounds how late a changed document (redirect URIs, keys) takes effect.',
+    default: 3600,
+    example: '86400',
+  }),
+  dangerouslyAllowCimdHosts: option({
+    kind: list('HOST=ADDRESS', (value) => void parseAllowedCimdHost(value)),
+    env: 'PROXY_DANGEROUSLY_ALLOW_CIMD_HOSTS',
+    flag: 'dangerously-allow-cimd-hosts',
+    doc: 'For tests only: comma-separated `host=127.0.0.1:PORT` entries. A client_id (or jwks_uri) on a listed host is fetched from that loopback address (TLS still checks the host name, trusting PROXY_CIMD_CA_FILE) without the address vetting that otherwise refuses loopback, private and link-local targets. Every other host keeps the rules.',
+    default: [],
+    dangerous: true,
+    warning: (value) =>
+      value.length > 0
+        ? `DANGEROUS: client metadata documents on ${value.map((v) => v.split('=')[0]).join(', ')} are fetched from loopback without SSRF vetting; for tests only`
+        : undefined,
+    example: 'cimd.test=127.0.0.1:8443',
+  }),
+  cimdCaFile: option({
+    kind: text('FILE'),
+    env: 'PROXY_CIMD_CA_FILE',
+    flag: 'cimd-ca-file',
+    doc: 'PEM file of extra CA certificates trusted when fetching from the hosts of PROXY_DANGEROUSLY_ALLOW_CIMD_HOSTS (a test CA); other hosts use the system trust store only.',
+    defaultDoc: 'unset: the system trust store',
+    example: 'fixtures/example-ca.pem',
   }),
   trustProxyHeaders: option({
     kind: boolean,

@@ -29,6 +29,12 @@ export interface JsonWebKeyWithKid {
   [parameter: string]: unknown;
 }
 
+/**
+ * Resolves a host name to all its addresses. Used only for client metadata document fetches, whose every address is
+ * vetted before the proxy connects; default `dns.promises.lookup(host, { all: true })`. Tests stub DNS with it.
+ */
+export type HostResolver = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
+
 export interface ProxyOptions extends ProxyTableOptions {
   /** The issuer; see PROXY_OPTIONS.baseUrl. */
   baseUrl: string;
@@ -43,4 +49,6 @@ export interface ProxyOptions extends ProxyTableOptions {
   logger?: Logger;
   /** Time source for every expiry the proxy computes; default the system clock. Tests set the time with it. */
   clock?: Clock;
+  /** Name resolution for client metadata document fetches; default the system resolver. */
+  hostResolver?: HostResolver;
 }

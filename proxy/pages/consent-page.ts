@@ -2,6 +2,8 @@
 // sent (the redirect URI's host prominently, then the full URI), the scopes, and the upstream IdP; CSRF-protected,
 // never framed. It also says which MCP server is asking (its display name and the issuer host), because a user may
 // have several. hono/html escapes every value, so a hostile client_name renders as text.
+// For a client ID metadata document client the identity shown is the document's host, which HTTPS verified; its
+// client_name is marked as self-asserted, and a client whose every redirect URI is on this computer gets a warning.
 import { html } from 'hono/html';
 import { csrfToken } from '../consent/csrf.ts';
 import type { ProxyContext } from '../context.ts';
@@ -30,6 +32,8 @@ export function renderConsentPage(ctx: ProxyContext, view: ConsentView): Promise
   const redirect = new URL(authorization.redirectUri);
   const host = redirect.host || redirect.protocol;
   const clientName = client.client_name ?? 'An unnamed application';
+  const documentHost = client.metadata_document ? new URL(client.client_id).host : undefined;
+  const localOnly = documentHost !== undefined && client.redirect_uris.every(isLoopbackRedirect);
   const idp = PROVIDER_NAMES[ctx.settings.upstream.name] ?? ctx.settings.upstream.name;
   const remember = ctx.settings.consent === 'remember';
   const serverHost = new URL(ctx.settings.issuer).host;
@@ -41,17 +45,33 @@ export function renderConsentPage(ctx: ProxyContext, view: ConsentView): Promise
         ${server ? html`<span class="server">${server}</span> at ${serverHost}` : html`the MCP server at ${serverHost}`}?
       </h1>
       ${
-        client.client_name === undefined
-          ? ''
-          : html`<p class="note">
-              The name “${clientName}” was chosen by the application itself; this server has not verified it.
-            </p>`
+        documentHost !== undefined
+          ? html`<p>Identified by its document at</p>
+              <p class="host client-id-host">${documentHost}</p>
+              <p class="note">
+                This server fetched that document over HTTPS, so it comes from ${documentHost}. The name “${clientName}”
+                is what the document says about itself; this server has not verified it.
+              </p>`
+          : client.client_name === undefined
+            ? ''
+            : html`<p class="note">
+                The name “${clientName}” was chosen by the application itself; this server has not verified it.
+              </p>`
       }
       <p>After you sign in with ${idp}, access will be sent to</p>
       <p class="host">${host}</p>
       <p class="uri">${authorization.redirectUri}</p>
       ${
-        isLoopbackHost(redirect.hostname)
+        localOnly
+          ? html`<p class="warning" role="alert">
+              Every address this application can send you back to is on your own computer. Any program running on this
+              computer can claim to be ${documentHost}: approve only if you just started this sign-in yourself, from an
+              application you trust.
+            </p>`
+          : ''
+      }
+      ${
+        !localOnly && isLoopbackHost(redirect.hostname)
           ? html`<p class="note">
               This address is on your own computer. Approve only if you just started this sign-in from an application
               you trust.
@@ -82,4 +102,18 @@ export function renderConsentPage(ctx: ProxyContext, view: ConsentView): Promise
       </form>
       ${remember ? html`<p class="note">Your approval is remembered for this application in this browser.</p>` : ''}`,
   );
+}
+
+/**
+ * MCP 2026-07-28 "Localhost Redirect URI Risks": authorization servers "SHOULD display additional warnings for
+ * `localhost`-only redirect URIs" (a metadata document proves a domain, not which local process listens).
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization/security-considerations#localhost-redirect-uri-risks
+ */
+function isLoopbackRedirect(uri: string): boolean {
+  try {
+    const url = new URL(uri);
+    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+  } catch {
+    return false;
+  }
 }

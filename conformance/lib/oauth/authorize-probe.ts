@@ -8,6 +8,8 @@ export type ProbeKind = 'accepted' | 'error_redirect' | 'redirect_to_uri' | 'err
 
 export interface Probe {
   kind: ProbeKind;
+  /** The HTTP status of the answer. */
+  status: number;
   location?: URL;
   /** `error` of an error redirect. */
   error?: string;
@@ -45,16 +47,18 @@ export async function probeAuthorize(
         : 'accepted';
     return {
       kind,
+      status: response.status,
       location,
       ...(error ? { error } : {}),
       summary: `${response.status} → ${location.origin}${location.pathname}${error ? ` error=${error}` : ''}`,
     };
   }
   if (response.status >= 200 && response.status < 300 && CONSENT_BUTTON.test(response.text)) {
-    return { kind: 'accepted', summary: `${response.status} consent page` };
+    return { kind: 'accepted', status: response.status, summary: `${response.status} consent page` };
   }
   return {
     kind: 'error_page',
+    status: response.status,
     summary: `${response.status} page: ${response.text
       .replace(/<[^>]+>/g, ' ')
       .replace(/\s+/g, ' ')

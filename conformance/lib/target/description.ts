@@ -18,6 +18,11 @@ export interface TargetDescription {
   codeTtlSeconds?: number;
   /** The upstream client credentials the proxy uses, so the suite can prove they never leak (external mode). */
   upstreamClient?: { clientId?: string; clientSecret?: string };
+  /**
+   * External mode: a client ID metadata document published where the target can fetch it, listing the redirect URI
+   * `http://127.0.0.1/callback` (loopback, any port); CIMD-01 uses it when the suite cannot host documents itself.
+   */
+  cimdDocumentUrl?: string;
 }
 
 const KNOWN_KEYS = new Set([
@@ -28,6 +33,7 @@ const KNOWN_KEYS = new Set([
   'rtGraceSeconds',
   'codeTtlSeconds',
   'upstreamClient',
+  'cimdDocumentUrl',
 ]);
 
 /** Reads and validates the file; the login script path becomes absolute. */

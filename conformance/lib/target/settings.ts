@@ -2,6 +2,7 @@
 // running `npx playwright test` directly works with CONFORMANCE_TARGET (and optional CONFORMANCE_MCP …) instead.
 import { LATEST_REVISION, REVISIONS, type Revision } from '../model/vocabulary.ts';
 import type { TargetDescription } from './description.ts';
+import type { MetadataDocumentHostInfo } from './metadata-document-server.ts';
 
 export type UpstreamMode = 'harness-oidc' | 'harness-github' | 'external';
 
@@ -28,6 +29,8 @@ export interface SuiteSettings {
   requestTimeoutMs: number;
   targetDescription: TargetDescription;
   harness?: HarnessInfo;
+  /** The suite's client ID metadata document host, when it runs one (instrumented mode, or a target command). */
+  cimd?: MetadataDocumentHostInfo;
 }
 
 export function defaultIssuer(target: string): string {
@@ -47,6 +50,7 @@ export function normaliseSettings(partial: Partial<SuiteSettings> & { target: st
     requestTimeoutMs: partial.requestTimeoutMs ?? 5000,
     targetDescription: partial.targetDescription ?? {},
     ...(partial.harness ? { harness: partial.harness } : {}),
+    ...(partial.cimd ? { cimd: partial.cimd } : {}),
   };
 }
 

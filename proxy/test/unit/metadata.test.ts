@@ -16,7 +16,7 @@ function noEmptyArrays(body: Record<string, unknown>): string[] {
 }
 
 describe('RFC 8414 authorization server metadata', () => {
-  it('describes an OAuth 2.1 server with PKCE S256, DCR, revocation and the iss parameter', async () => {
+  it('describes an OAuth 2.1 server with PKCE S256, CIMD, DCR, revocation and the iss parameter', async () => {
     const { proxy } = await createTestProxy();
     const { response, body } = await getJson(proxy, `${BASE}/.well-known/oauth-authorization-server`);
     expect(response.status).toBe(200);
@@ -31,10 +31,26 @@ describe('RFC 8414 authorization server metadata', () => {
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code', 'refresh_token'],
       code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
-      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['ES256', 'EdDSA', 'RS256'],
+      revocation_endpoint_auth_methods_supported: [
+        'none',
+        'client_secret_post',
+        'client_secret_basic',
+        'private_key_jwt',
+      ],
+      revocation_endpoint_auth_signing_alg_values_supported: ['ES256', 'EdDSA', 'RS256'],
       authorization_response_iss_parameter_supported: true,
+      client_id_metadata_document_supported: true,
     });
+  });
+
+  it('advertises neither CIMD nor private_key_jwt when metadata documents are turned off', async () => {
+    const { proxy } = await createTestProxy({ clientIdMetadataDocuments: false });
+    const { body } = await getJson(proxy, `${BASE}/.well-known/oauth-authorization-server`);
+    expect(body).not.toHaveProperty('client_id_metadata_document_supported');
+    expect(body).not.toHaveProperty('token_endpoint_auth_signing_alg_values_supported');
+    expect(body.token_endpoint_auth_methods_supported).toEqual(['none', 'client_secret_post', 'client_secret_basic']);
   });
 
   it('omits scopes_supported when none are configured and lists them when they are', async () => {

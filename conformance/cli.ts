@@ -31,6 +31,7 @@ MCP authorization spec. Each check has a stable id, a level (MUST/SHOULD/MAY) an
   --wait SECONDS            how long to wait for the target to answer             (default 30)
   --timeout MS              per-request timeout                                  (default 5000)
   --workers N               parallel Playwright workers (faster; CONSENT-05 then skips its log comparison)
+  -v, --verbose             a line per check as it finishes (default: progress every ten checks)
   -h, --help                this text
   --version                 the suite's version
 
@@ -59,6 +60,7 @@ async function main(): Promise<number> {
         workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
       },
       strict: true,
     }));
@@ -102,6 +104,7 @@ async function main(): Promise<number> {
     ...(str('report') ? { reportDir: str('report') } : {}),
     ...(str('expected-failures') ? { expectedFailures: str('expected-failures') } : {}),
     strict: values.strict === true,
+    verbose: values.verbose === true,
     ...(str('grep') ? { grep: str('grep') } : {}),
     ...(num('idp-port') !== undefined ? { idpPort: num('idp-port') } : {}),
     ...(num('wait') !== undefined ? { waitSeconds: num('wait') } : {}),

@@ -13,7 +13,9 @@ import { freePort } from './lib/target/free-port.ts';
 import { computeGate, loadExpectedFailures } from './lib/report/gate.ts';
 import { writeJunit } from './lib/report/junit.ts';
 import { newReport, reportTarget, writeReportJson, type Gate, type Report } from './lib/report/report-json.ts';
-import { summaryTable } from './lib/report/summary.ts';
+import { writeHtmlReport } from './lib/report/html-report.ts';
+import { PROGRESS_ENV, summaryTable } from './lib/report/summary.ts';
+import { preflight } from './lib/target/preflight.ts';
 import { startTargetCommand, waitForHttp, type RunningTarget } from './lib/target/command.ts';
 import { loadTargetDescription } from './lib/target/description.ts';
 import { startHarness, type RunningHarness } from './lib/target/harness.ts';
@@ -58,6 +60,8 @@ export interface ConformanceOptions {
   requestTimeoutMs?: number;
   /** Where progress and the summary go; default stdout. */
   log?: (text: string) => void;
+  /** Print one line per check as it finishes (default: a progress line every ten checks, details in the summary). */
+  verbose?: boolean;
   /** Hard limit for the whole Playwright run in milliseconds; default 10 minutes. */
   runTimeoutMs?: number;
 }
@@ -93,7 +97,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const resultsFile = join(handOverDir, 'checks.json');
   try {
     if (upstream !== 'external') {
+      const since = Date.now();
+      log(`Starting the mock IdP (${upstream.replace('harness-', '')} flavor)…`);
       harness = await startHarness(upstream === 'harness-github' ? 'github' : 'oidc', options.idpPort);
+      log(`  mock IdP ready at ${harness.idp.url} (${seconds(since)})`);
       if (!options.targetCommand) {
         log(`Mock IdP (${upstream}) at ${harness.idp.url}. Configure the target with:`);
         for (const [k, v] of Object.entries(harness.idp.proxyEnv)) log(`  ${k}=${v}`);
@@ -121,7 +128,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       ...(documents ? { cimd: documents.info } : {}),
     });
     let runError: string | undefined;
+    const targetSince = Date.now();
     if (options.targetCommand) {
+      log(`Starting the target: ${options.targetCommand}`);
       const port = new URL(settings.target).port || (settings.target.startsWith('https') ? '443' : '80');
       target = startTargetCommand(options.targetCommand, {
         ...(harness?.idp.proxyEnv ?? {}),
@@ -134,16 +143,26 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     if (target || harness) {
       runError = await waitForHttp(settings.target, (options.waitSeconds ?? 30) * 1000, target);
       if (runError) log(`Target not ready: ${runError}`);
+      else log(`  target answering at ${settings.target} (${seconds(targetSince)})`);
     }
+    let server: string | undefined;
+    if (!runError) {
+      const checked = await preflight(settings);
+      if (checked.ok) server = checked.server;
+      else runError = `preflight: ${checked.diagnosis}`;
+    }
+    if (runError) return stopBeforeChecks(settings, reportDir, started, runError, options, log);
     // A report left by an earlier run must not outlive a run that breaks before writing its own.
     rmSync(join(reportDir, 'report.json'), { force: true });
+    log(`Running the checks in Chromium (${options.workers ?? 1} worker${(options.workers ?? 1) === 1 ? '' : 's'})…`);
     const status = await runPlaywright(settings, reportDir, resultsFile, options, log);
     const checkRun = status.ok ? readCheckRun(resultsFile) : undefined;
     let report: Report;
+    const reportedTarget = { ...reportTarget(settings), ...(server ? { server } : {}) };
     if (checkRun) {
-      report = newReport(reportTarget(settings), checkRun);
+      report = newReport(reportedTarget, checkRun);
     } else {
-      report = newReport(reportTarget(settings), {
+      report = newReport(reportedTarget, {
         startedAt: new Date(started).toISOString(),
         durationMs: Date.now() - started,
         checks: [],
@@ -160,19 +179,60 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       report.runError ??= `no check ran${status.stderr ? `: ${status.stderr}` : ''}`;
     }
     report.gate = gate;
-    writeReportJson(reportDir, report);
-    writeJunit(reportDir, report, options.strict ?? false);
-    log(summaryTable(report, gate));
-    log(
-      `Reports: ${join(reportDir, 'report.json')}, ${join(reportDir, 'junit.xml')}, ${join(reportDir, 'html', 'index.html')}`,
-    );
-    return { report, gate, exitCode: gate.exitCode, reportDir };
+    return finish(report, gate, reportDir, options, log, started);
   } finally {
     await target?.stop();
     await documents?.close();
     await harness?.close();
     rmSync(handOverDir, { recursive: true, force: true });
   }
+}
+
+/** Writes report.json, junit.xml and the HTML report once, with the gate, and prints the summary. */
+function finish(
+  report: Report,
+  gate: Gate,
+  reportDir: string,
+  options: ConformanceOptions,
+  log: (text: string) => void,
+  started: number,
+): ConformanceRun {
+  report.gate = gate;
+  writeReportJson(reportDir, report);
+  writeJunit(reportDir, report, options.strict ?? false);
+  const html = writeHtmlReport(reportDir, report);
+  log(summaryTable(report, gate, Date.now() - started));
+  log(`Report: ${html} (with report.json and junit.xml)`);
+  return { report, gate, exitCode: gate.exitCode, reportDir };
+}
+
+/** A run that cannot start its checks (target down, preflight failed) ends with one diagnosis and exit code 2. */
+function stopBeforeChecks(
+  settings: SuiteSettings,
+  reportDir: string,
+  started: number,
+  runError: string,
+  options: ConformanceOptions,
+  log: (text: string) => void,
+): ConformanceRun {
+  const report = newReport(reportTarget(settings), {
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    checks: [],
+  });
+  report.runError = runError;
+  const gate: Gate = {
+    exitCode: 2,
+    strict: options.strict ?? false,
+    failing: [],
+    stale: [],
+    expectedFailures: [],
+  };
+  return finish(report, gate, reportDir, options, log, started);
+}
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
 /** Runs `playwright test` as a child process; its stdout (our reporter's progress lines) is streamed to `log`. */
@@ -199,6 +259,7 @@ async function runPlaywright(
       CONFORMANCE_SETTINGS: JSON.stringify(settings),
       CONFORMANCE_REPORT_DIR: reportDir,
       [RESULTS_FILE_ENV]: resultsFile,
+      ...(options.verbose ? { [PROGRESS_ENV]: 'checks' } : {}),
       ...(options.workers ? { CONFORMANCE_WORKERS: String(options.workers) } : {}),
       FORCE_COLOR: '0',
     },

@@ -17,6 +17,9 @@ export interface RecordedResult extends ResolvedOutcome {
 }
 
 const DEFINITION = 'conformance:check';
+
+/** The attachment under which defineCheck hands a check's redacted HTTP trace to the reporter. */
+export const TRACE_ATTACHMENT = 'http-trace.txt';
 const RESULT = 'conformance:result';
 
 /** Declared with the test: the definition for the reporter, and its level and references for a reader. */

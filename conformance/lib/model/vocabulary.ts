@@ -36,13 +36,15 @@ export interface CheckDefinition {
   revisions: Revision[];
   /** Upstream-tier checks need the instrumented harness (mock IdP request log). */
   needsHarness?: boolean;
+  /** Where the check is defined (the defineCheck call), relative to the suite's folder; filled in by defineCheck. */
+  location?: { file: string; line: number };
 }
 
 /**
  * A definition as a check file writes it: most requirements hold in every MCP revision, so `revisions` may be left
  * out and then means all of them; a check of a newer or older revision says which (`since('2025-11-25')`).
  */
-export type CheckDeclaration = Omit<CheckDefinition, 'revisions'> & { revisions?: Revision[] };
+export type CheckDeclaration = Omit<CheckDefinition, 'revisions' | 'location'> & { revisions?: Revision[] };
 
 /** The definition of a declared check, `revisions` filled in. */
 export function checkDefinition(declaration: CheckDeclaration): CheckDefinition {
@@ -61,7 +63,10 @@ export interface CheckResult {
   id: string;
   title: string;
   level: Level;
+  /** The check's file, relative to the suite's folder (`checks/pkce.check.ts`). */
   file: string;
+  /** The line of its defineCheck call in that file. */
+  line?: number;
   refs: SpecRef[];
   revisions: Revision[];
   outcome: Outcome;
@@ -71,6 +76,8 @@ export interface CheckResult {
   /** Extra observations (soft findings of lower level, what was probed). */
   notes: string[];
   durationMs: number;
+  /** The redacted HTTP trace of the check, relative to the report folder (`traces/PKCE-05.txt`). */
+  trace?: string;
 }
 
 /** The outcome a violated requirement of this level produces. */

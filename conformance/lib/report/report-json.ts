@@ -23,7 +23,15 @@ export interface Gate {
 export interface Report {
   schemaVersion: number;
   tool: { name: string; version: string };
-  target: { url: string; issuer: string; mcp: string; upstream: UpstreamMode; revision: Revision };
+  target: {
+    url: string;
+    issuer: string;
+    mcp: string;
+    upstream: UpstreamMode;
+    revision: Revision;
+    /** What the target says it runs (its Server or X-Powered-By header), when it says so. */
+    server?: string;
+  };
   startedAt: string;
   durationMs: number;
   summary: Record<Outcome, number> & { total: number };

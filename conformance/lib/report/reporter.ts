@@ -4,14 +4,16 @@
 // that died before recording one (timeout, crash) counts as a violation at the check's level.
 import type { FullConfig, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { basename } from 'node:path';
-import { readDefinition, readResult } from '../model/annotations.ts';
+import { readDefinition, readResult, TRACE_ATTACHMENT } from '../model/annotations.ts';
 import type { ResolvedOutcome } from '../model/outcome.ts';
 import { LATEST_REVISION, violationOutcome, type CheckResult } from '../model/vocabulary.ts';
 import { settingsFromEnv } from '../target/settings.ts';
 import { RESULTS_FILE_ENV, writeCheckRun, type CheckRun } from './check-run.ts';
 import { writeJunit } from './junit.ts';
 import { newReport, reportTarget, sortChecks, writeReportJson, type Report } from './report-json.ts';
-import { progressLine } from './summary.ts';
+import { writeHtmlReport } from './html-report.ts';
+import { progressCount, progressLine, PROGRESS_ENV } from './summary.ts';
+import { writeTrace } from './traces.ts';
 
 export default class ConformanceReporter implements Reporter {
   private readonly results: CheckResult[] = [];
@@ -30,8 +32,14 @@ export default class ConformanceReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     const check = checkResultOf(test, result);
     if (!check) return;
+    const trace = result.attachments.find((a) => a.name === TRACE_ATTACHMENT)?.body;
+    if (trace) check.trace = writeTrace(reportDir(), check.id, trace);
     this.results.push(check);
-    process.stdout.write(`${progressLine(check, this.results.length, this.total)}\n`);
+    const line =
+      process.env[PROGRESS_ENV] === 'checks'
+        ? progressLine(check, this.results.length, this.total)
+        : progressCount(this.results, this.total);
+    if (line) process.stdout.write(`${line}\n`);
   }
 
   onEnd(): void {
@@ -45,11 +53,16 @@ export default class ConformanceReporter implements Reporter {
       writeCheckRun(handOver, run);
       return;
     }
-    const dir = process.env.CONFORMANCE_REPORT_DIR ?? 'conformance-report';
+    const dir = reportDir();
     const report = newReport(targetFromEnv(), run);
     writeReportJson(dir, report);
     writeJunit(dir, report);
+    writeHtmlReport(dir, report);
   }
+}
+
+function reportDir(): string {
+  return process.env.CONFORMANCE_REPORT_DIR ?? 'conformance-report';
 }
 
 /** The target as the workers saw it, for a report written without run.ts. */
@@ -79,7 +92,8 @@ export function checkResultOf(test: TestCase, result: TestResult): CheckResult |
     id: def.id,
     title: def.title,
     level: def.level,
-    file: checkFile(test),
+    file: def.location?.file ?? checkFile(test),
+    ...(def.location ? { line: def.location.line } : {}),
     refs: def.refs,
     revisions: def.revisions,
     outcome: resolved.outcome,

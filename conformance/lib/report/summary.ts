@@ -1,6 +1,11 @@
-// Human output: the live progress line per check and the summary table printed at the end of a run.
+// Human output. While the checks run: a line per check with --verbose, otherwise a short progress line every ten.
+// At the end: the counts, then the findings grouped by what they mean for the gate (MUST failures, blocking
+// not-testables, SHOULD warnings, infos), checks with the same finding folded into one entry, and the exit code.
 import type { CheckResult, Outcome } from '../model/vocabulary.ts';
 import type { Gate, Report } from './report-json.ts';
+
+/** Set to `checks` for a line per check (--verbose). */
+export const PROGRESS_ENV = 'CONFORMANCE_PROGRESS';
 
 const MARK: Record<Outcome, string> = {
   pass: 'PASS',
@@ -11,10 +16,17 @@ const MARK: Record<Outcome, string> = {
   not_testable: 'NOT-TESTABLE',
 };
 
+/** One finished check, in verbose mode. */
 export function progressLine(c: CheckResult, index: number, total: number): string {
   const head = `[${String(index).padStart(String(total).length)}/${total}] ${MARK[c.outcome].padEnd(4)} ${c.id.padEnd(11)} ${c.level.padEnd(6)} ${c.title}`;
-  const detail = c.outcome === 'pass' || c.outcome === 'not_applicable' ? '' : `\n${indent(failureText(c))}`;
+  const detail = c.outcome === 'pass' || c.outcome === 'not_applicable' ? '' : `\n${indent(failureText(c), 6)}`;
   return `${head} (${c.durationMs} ms)${detail}`;
+}
+
+/** Every tenth check (and the last), in the default mode: how far, and what so far. */
+export function progressCount(done: CheckResult[], total: number): string | undefined {
+  if (done.length % 10 !== 0 && done.length !== total) return undefined;
+  return `  ${String(done.length).padStart(String(total).length)}/${total} checks done: ${counts(done)}`;
 }
 
 export function failureText(c: CheckResult): string {
@@ -27,38 +39,72 @@ export function failureText(c: CheckResult): string {
     .join('\n');
 }
 
-export function summaryTable(report: Report, gate: Gate): string {
-  const s = report.summary;
+interface Group {
+  title: string;
+  checks: CheckResult[];
+}
+
+export function summaryTable(report: Report, gate: Gate, elapsedMs = report.durationMs): string {
+  const { target } = report;
   const lines = [
     '',
-    `Conformance of ${report.target.url} (${report.target.upstream}, MCP ${report.target.revision}) in ${(report.durationMs / 1000).toFixed(1)} s`,
-    '',
-    '  outcome         count',
-    ...(['pass', 'fail', 'warning', 'info', 'not_applicable', 'not_testable'] as const).map(
-      (o) => `  ${o.padEnd(15)} ${String(s[o]).padStart(5)}`,
-    ),
-    `  ${'total'.padEnd(15)} ${String(s.total).padStart(5)}`,
-    '',
+    `Conformance of ${target.url} (${target.upstream}, MCP ${target.revision}): ${report.summary.total} checks in ${(elapsedMs / 1000).toFixed(1)} s`,
+    `  ${counts(report.checks)}`,
   ];
-  const notable = report.checks.filter(
-    (c) => c.outcome === 'fail' || c.outcome === 'not_testable' || c.outcome === 'warning',
-  );
-  if (notable.length) {
-    lines.push('  id          level   outcome        title');
-    for (const c of notable) lines.push(`  ${c.id.padEnd(11)} ${c.level.padEnd(7)} ${c.outcome.padEnd(14)} ${c.title}`);
-    lines.push('');
+  const groups: Group[] = [
+    { title: 'MUST failures', checks: report.checks.filter((c) => c.outcome === 'fail') },
+    {
+      title: 'Not testable, blocking (MUST)',
+      checks: report.checks.filter((c) => c.outcome === 'not_testable' && (c.level === 'MUST' || gate.strict)),
+    },
+    { title: 'SHOULD warnings', checks: report.checks.filter((c) => c.outcome === 'warning') },
+    {
+      title: 'Not testable (not blocking)',
+      checks: report.checks.filter((c) => c.outcome === 'not_testable' && c.level !== 'MUST' && !gate.strict),
+    },
+    { title: 'Infos (MAY)', checks: report.checks.filter((c) => c.outcome === 'info') },
+  ];
+  for (const group of groups) {
+    if (group.checks.length === 0) continue;
+    lines.push('', `${group.title} (${group.checks.length}):`);
+    for (const finding of byFinding(group.checks)) lines.push(...finding);
   }
-  if (report.runError) lines.push(`Run error: ${report.runError}`);
+  lines.push('');
+  if (report.runError) lines.push(`The run broke: ${report.runError}`);
   if (gate.expectedFailures.length) lines.push(`Expected failures (baseline): ${gate.expectedFailures.join(', ')}`);
   if (gate.stale.length) lines.push(`Stale baseline entries (now passing, remove them): ${gate.stale.join(', ')}`);
-  if (gate.failing.length) lines.push(`Blocking: ${gate.failing.join(', ')}`);
-  lines.push(`Exit code ${gate.exitCode}${gate.strict ? ' (strict)' : ''}`);
+  lines.push(`Exit code ${gate.exitCode}${gate.strict ? ' (strict)' : ''}: ${exitMeaning(gate, report)}`);
   return lines.join('\n');
 }
 
-function indent(s: string): string {
+/** Checks that failed for the same reason are one entry: the reason once, then each check's id and title. */
+function byFinding(checks: CheckResult[]): string[][] {
+  const map = new Map<string, CheckResult[]>();
+  for (const c of checks) {
+    const key = failureText(c);
+    map.set(key, [...(map.get(key) ?? []), c]);
+  }
+  return [...map].map(([text, same]) => [
+    ...same.map((c) => `  ${c.id.padEnd(11)} ${c.level.padEnd(6)} ${c.title}`),
+    indent(text || '(no message)', 16),
+  ]);
+}
+
+function exitMeaning(gate: Gate, report: Report): string {
+  if (gate.exitCode === 2) return report.runError ? 'the run could not check the target' : 'no check ran';
+  if (gate.failing.length > 0) return `blocking findings in ${gate.failing.join(', ')}`;
+  if (gate.stale.length > 0) return 'the baseline lists checks that now pass';
+  return 'no blocking finding';
+}
+
+function counts(checks: readonly CheckResult[]): string {
+  const n = (o: Outcome) => checks.filter((c) => c.outcome === o).length;
+  return `${n('pass')} pass · ${n('fail')} fail · ${n('warning')} warning · ${n('info')} info · ${n('not_applicable')} not applicable · ${n('not_testable')} not testable`;
+}
+
+function indent(s: string, width: number): string {
   return s
     .split('\n')
-    .map((l) => `      ${l}`)
+    .map((l) => `${' '.repeat(width)}${l}`)
     .join('\n');
 }

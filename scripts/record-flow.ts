@@ -1,5 +1,6 @@
-// Records one real run of the 14-step flow (reference proxy + GitHub-style mock IdP, over loopback HTTP) and renders
-// it as a Mermaid sequence diagram into docs/flow.md between the GENERATED markers. Values that change from run to
+// Records one real run of the flow (reference proxy + GitHub-style mock IdP over loopback HTTP, the client identified
+// by a Client ID Metadata Document on a test HTTPS host) and renders it as a Mermaid sequence diagram into
+// docs/flow.md between the GENERATED markers. Values that change from run to
 // run (ports, codes, tokens) are left out, so the diagram only changes when the flow does; the docs test checks it.
 // Usage: tsx scripts/record-flow.ts [--check]   (--check: exit 1 if docs/flow.md is out of date)
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,8 +12,9 @@ import { startMockIdp } from '../mock-idp/index.ts';
 import { TestBrowser } from '../testkit/test-browser.ts';
 import { newPkce } from '../testkit/pkce.ts';
 import { consentFields, form } from '../testkit/forms.ts';
+import { MetadataDocumentServer } from '../conformance/lib/target/metadata-document-server.ts';
 
-type Actor = 'Client' | 'Browser' | 'Proxy' | 'IdP';
+type Actor = 'Client' | 'Browser' | 'Proxy' | 'IdP' | 'Doc';
 interface Hop {
   start: number;
   end: number;
@@ -21,8 +23,8 @@ interface Hop {
   label: string;
   answer: string;
   note?: string;
-  /** Calls the proxy made to the IdP while answering this hop (from the mock's request log). */
-  nested: IdpCall[];
+  /** Calls the proxy made while answering this hop (the IdP's request log, the document host's hits). */
+  nested: ProxyCall[];
 }
 
 const DOC = 'docs/flow.md';
@@ -31,9 +33,18 @@ const END = '<!-- END GENERATED SEQUENCE -->';
 
 export async function recordFlow(): Promise<string> {
   const idp = await startMockIdp({ flavor: 'github' });
+  const documents = await MetadataDocumentServer.start();
   const config = loadServerConfig(
     { port: '0' },
-    { ...idp.proxyEnv, PROXY_SIGNING_KEY: 'record-flow-signing-key-0123456789abcdef', PROXY_SCOPES: 'mcp:tools' },
+    {
+      ...idp.proxyEnv,
+      PROXY_SIGNING_KEY: 'record-flow-signing-key-0123456789abcdef',
+      PROXY_SCOPES: 'mcp:tools',
+      // Test-only: the document's host name is mapped to the loopback test host and its CA (production fetches the
+      // real name, with every address vetted).
+      PROXY_DANGEROUSLY_ALLOW_CIMD_HOSTS: `${documents.info.host}=${documents.info.address}`,
+      PROXY_CIMD_CA_FILE: documents.info.caFile,
+    },
   );
   const proxy = await startProxyServer(config, { logger: pino({ level: 'silent' }) });
   const base = proxy.url;
@@ -65,17 +76,17 @@ export async function recordFlow(): Promise<string> {
     await call('Client', mcp, { method: 'POST' }, 'no token: challenge with resource_metadata');
     await call('Client', `${base}/.well-known/oauth-protected-resource/mcp`);
     await call('Client', `${base}/.well-known/oauth-authorization-server`);
-    const registration = await call(
-      'Client',
-      `${base}/register`,
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', client_name: 'Docs' }),
+    // The client publishes its metadata at an https URL, and that URL is its client_id: no registration request.
+    const clientId = documents.url('/oauth/client.json');
+    documents.publish('/oauth/client.json', {
+      json: {
+        client_id: clientId,
+        client_name: 'Docs',
+        redirect_uris: [redirectUri],
+        token_endpoint_auth_method: 'none',
       },
-      'RFC 7591: new client_id',
-    );
-    const { client_id: clientId } = (await registration.json()) as { client_id: string };
+      headers: { 'content-type': 'application/json', 'cache-control': 'max-age=300' },
+    });
     const { verifier, challenge } = newPkce();
     const authorize = new URL(`${base}/authorize`);
     authorize.search = form({
@@ -88,7 +99,12 @@ export async function recordFlow(): Promise<string> {
       scope: 'mcp:tools',
       resource: mcp,
     }).toString();
-    const consent = await call('Browser', authorize.href, {}, 'consent page (client name, redirect host, scopes)');
+    const consent = await call(
+      'Browser',
+      authorize.href,
+      {},
+      'client_id is a URL: its document, fetched server-side; consent page (document host, redirect host, scopes)',
+    );
     const approved = await post('Browser', '/consent', { ...consentFields(await consent.text()), decision: 'approve' });
     const upstream = new URL(approved.headers.get('location')!);
     upstream.searchParams.set('login', 'alice');
@@ -137,24 +153,35 @@ export async function recordFlow(): Promise<string> {
       if (!owner) throw new Error(`no proxy hop spans the IdP call ${request.method} ${request.path}`);
       owner.nested.push(proxyToIdp(request));
     }
+    for (const hit of documents.hits) {
+      const owner = hops.find((h) => h.to === 'Proxy' && h.start - 1 <= hit.at && hit.at <= h.end + 1);
+      if (!owner) throw new Error(`no proxy hop spans the document fetch ${hit.path}`);
+      owner.nested.unshift({
+        to: 'Doc',
+        label: `GET ${hit.path}`,
+        answer: "the client's metadata (cached by its max-age)",
+      });
+    }
   } finally {
     await proxy.close();
     await idp.close();
+    await documents.close();
   }
   return renderMermaid(hops);
 }
 
-interface IdpCall {
+interface ProxyCall {
+  to: 'IdP' | 'Doc';
   label: string;
   answer: string;
 }
 
-function proxyToIdp(request: RecordedRequest): IdpCall {
+function proxyToIdp(request: RecordedRequest): ProxyCall {
   const grant = typeof request.form.grant_type === 'string' ? request.form.grant_type : undefined;
   const label = `${request.method} ${request.path}${grant ? ` (${grant})` : ''}`;
-  if (grant) return { label, answer: 'upstream tokens (kept server-side, encrypted)' };
-  if (request.method === 'DELETE') return { label, answer: 'grant revoked' };
-  return { label, answer: 'the user' };
+  if (grant) return { to: 'IdP', label, answer: 'upstream tokens (kept server-side, encrypted)' };
+  if (request.method === 'DELETE') return { to: 'IdP', label, answer: 'grant revoked' };
+  return { to: 'IdP', label, answer: 'the user' };
 }
 
 function describeLocation(location: string, base: string): string {
@@ -172,10 +199,13 @@ function renderMermaid(hops: Hop[]): string {
     '    participant Browser',
     '    participant Proxy as Reference proxy',
     '    participant IdP as Upstream IdP (GitHub-style mock)',
+    "    participant Doc as Client's metadata document (https)",
   ];
   for (const hop of hops) {
     lines.push(`    ${hop.from}->>${hop.to}: ${hop.label}`);
-    for (const call of hop.nested) lines.push(`    Proxy->>IdP: ${call.label}`, `    IdP-->>Proxy: ${call.answer}`);
+    for (const call of hop.nested) {
+      lines.push(`    Proxy->>${call.to}: ${call.label}`, `    ${call.to}-->>Proxy: ${call.answer}`);
+    }
     lines.push(`    ${hop.to}-->>${hop.from}: ${hop.answer}`);
     if (hop.note) lines.push(`    Note over ${hop.from},${hop.to}: ${hop.note}`);
   }

@@ -236,7 +236,8 @@ async function runJob(job: Job): Promise<JobResult> {
       grep: grepFor(job.checks),
       reportDir: join(dir, 'report'),
       waitSeconds: 60,
-      runTimeoutMs: 180_000,
+      // The control runs cover the union of their mutants' checks, most of the suite: allow time in proportion.
+      runTimeoutMs: Math.max(180_000, job.checks.length * 5_000),
       log: (text) => appendFileSync(logFile, `${text}\n`),
     });
     const found = new Map<string, CheckResult>(run.report.checks.map((c) => [c.id, c]));

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { OptionError, resolveTable, type ResolvedTable } from './options/option.ts';
 import { PROXY_OPTIONS } from './options/proxy-option-table.ts';
 import type { ProxyOptions, SigningOptions } from './options/proxy-options.ts';
+import { resolveScopePolicy, type ScopePolicy } from './options/scope-policy.ts';
 import { MIN_SECRET_LENGTH } from './crypto/hmac.ts';
 import type { Store } from './storage/store.ts';
 import type { UpstreamProvider } from './upstream/types.ts';
@@ -43,6 +44,8 @@ export interface ProxySettings extends Omit<TableSettings, 'baseUrl' | 'cookieSe
   secureCookies: boolean;
   /** The registration allowlist, parsed. */
   redirectUriAllowlist: RedirectUriPattern[];
+  /** Offered and default scopes, per-tool requirements and the scope hierarchy, resolved together. */
+  scopes: ScopePolicy;
   logger: Logger;
   clock: Clock;
 }
@@ -79,6 +82,7 @@ export function resolveSettings(options: ProxyOptions): ProxySettings {
     cookieSecret,
     secureCookies: issuerUrl.protocol === 'https:',
     redirectUriAllowlist: table.allowedRedirectUris.map(parseRedirectUriPattern),
+    scopes: resolveScopePolicy(table, options.scopesSupported !== undefined),
     logger: options.logger ?? pino({ name: 'mcp-oauth-proxy' }),
     clock: options.clock ?? systemClock,
   };

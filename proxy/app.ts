@@ -40,8 +40,11 @@ export interface OAuthProxy {
   requireBearer: MiddlewareHandler<ProxyEnv>;
   /** The same check for any web-standard request; throws an OAuthError (401, or 400 for a malformed request). */
   verifyBearer(request: Request): Promise<AuthInfo>;
-  /** The 401/403 response for an OAuthError thrown by verifyBearer (with the WWW-Authenticate challenge). */
-  bearerChallenge(error: OAuthError): Response;
+  /**
+   * The 401/403 response for an OAuthError thrown by verifyBearer (with the WWW-Authenticate challenge); for an
+   * `insufficient_scope` error, `requiredScopes` are the scopes the operation needs (the 403's `scope`).
+   */
+  bearerChallenge(error: OAuthError, requiredScopes?: readonly string[]): Response;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -142,12 +145,14 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
       paths.mcp,
       cors({
         origin: '*',
+        // The MCP 2026-07-28 request-metadata headers too; `Mcp-Param-*` names are per tool and cannot be listed.
         allowHeaders: [
           'Authorization',
           'Content-Type',
           'Mcp-Session-Id',
           'MCP-Protocol-Version',
           'Mcp-Method',
+          'Mcp-Name',
           'Last-Event-ID',
         ],
         exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
@@ -166,7 +171,7 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
     resource: settings.resource,
     requireBearer,
     verifyBearer: (request) => verifyBearer(forRequest(base, requestIdFor(request)), request),
-    bearerChallenge: (error) => bearerChallenge(base, error),
+    bearerChallenge: (error, requiredScopes) => bearerChallenge(base, error, requiredScopes),
     close: () => settings.store.close(),
   };
 }

@@ -8,6 +8,8 @@ import { oauthErrorResponse } from '../http/json.ts';
 import { mediaType } from '../http/params.ts';
 import { keys } from '../records.ts';
 import { resourceScopes } from '../checks/scope.ts';
+import { missingScopes } from '../checks/scope-hierarchy.ts';
+import { scopesForTools } from '../checks/tool-scopes.ts';
 import { AccessTokenInvalid, verifyAccessToken } from '../tokens/access-token.ts';
 import type { AuthInfo } from './auth-info.ts';
 
@@ -33,11 +35,21 @@ export async function verifyBearer(ctx: ProxyContext, request: Request): Promise
   }
   const grant = await ctx.records.get(keys.grant(claims.gid));
   if (!grant || grant.clientId !== claims.client_id) throw invalidToken('The access token was revoked');
+  const scopes = claims.scope ? claims.scope.split(' ') : [];
+  const { implied, toolScopes } = settings.scopes;
+  const insufficientScope = (required: readonly string[], description?: string): Response => {
+    ctx.outcome.error = 'insufficient_scope';
+    const needed = required.join(' ');
+    const error = new OAuthError('insufficient_scope', description ?? `This operation needs scope ${needed}`, {
+      status: 403,
+    });
+    return bearerChallenge(ctx, error, required);
+  };
   return {
     token,
     sub: claims.sub,
     clientId: claims.client_id,
-    scopes: claims.scope ? claims.scope.split(' ') : [],
+    scopes,
     grantId: claims.gid,
     expiresAt: claims.exp,
     user: grant.user,
@@ -46,32 +58,51 @@ export async function verifyBearer(ctx: ProxyContext, request: Request): Promise
       if (!current) throw invalidToken('The access token was revoked');
       return (await withFreshUpstreamTokens(ctx, claims.gid, current)).upstreamTokens;
     },
+    hasScopes: (required) => missingScopes(scopes, required, implied).length === 0,
+    insufficientScope,
+    checkToolCall: (tools) => {
+      if (tools.length === 0 || toolScopes.size === 0) return undefined;
+      const required = scopesForTools(tools, toolScopes);
+      if (missingScopes(scopes, required, implied).length === 0) return undefined;
+      const names = [...new Set(tools)].join(', ');
+      return insufficientScope(required, `Calling ${names} needs scope ${required.join(' ')}`);
+    },
   };
 }
 
 /**
  * The response for a failed bearer check. Every 401 carries `WWW-Authenticate: Bearer` with `resource_metadata`
- * (RFC 9728 §5.1) and, when scopes are configured, `scope` (RFC 6750 §3; MCP: servers SHOULD include it). Without
- * credentials the challenge has no error code (RFC 6750 §3.1: "SHOULD NOT include an error code").
+ * (RFC 9728 §5.1) and, when scopes are configured, `scope`: what basic access needs (MCP "Scope Selection
+ * Strategy": clients use it first). Without credentials the challenge has no error code (RFC 6750 §3.1: "SHOULD NOT
+ * include an error code"). An `insufficient_scope` error is a 403 whose `scope` names `requiredScopes`, every scope
+ * the operation needs (MCP "Runtime Insufficient Scope Errors"). `offline_access` is never named (PRM-09).
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-5.1
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization#runtime-insufficient-scope-errors
  */
-export function bearerChallenge(ctx: ProxyContext, error: OAuthError): Response {
+export function bearerChallenge(ctx: ProxyContext, error: OAuthError, requiredScopes?: readonly string[]): Response {
   const { settings } = ctx;
-  const scopes = resourceScopes(settings.scopesSupported);
+  const forbidden = error.error === 'insufficient_scope';
+  const scopes = resourceScopes(forbidden && requiredScopes ? requiredScopes : challengeScopes(ctx));
   const parts = [
-    ...(error.error === 'invalid_token' || error.error === 'insufficient_scope' || error.detail === MALFORMED
+    ...(error.error === 'invalid_token' || forbidden || error.detail === MALFORMED
       ? [`error="${error.error}"`, `error_description="${error.errorDescription ?? ''}"`]
       : []),
     `resource_metadata="${settings.urls.protectedResourceMetadata}"`,
     ...(scopes.length > 0 ? [`scope="${scopes.join(' ')}"`] : []),
   ];
-  const status = error.error === 'insufficient_scope' ? 403 : 401;
   return oauthErrorResponse(
     new OAuthError(error.error, error.errorDescription, {
-      status,
+      status: forbidden ? 403 : 401,
       headers: { ...error.headers, 'WWW-Authenticate': `Bearer ${parts.join(', ')}` },
     }),
   );
+}
+
+/** What basic access needs: the default scopes, else every offered scope. */
+function challengeScopes(ctx: ProxyContext): readonly string[] {
+  const { defaults, supported } = ctx.settings.scopes;
+  return defaults.length > 0 ? defaults : supported;
 }
 
 /** Marks an invalid_request that names what is wrong (as opposed to "no credentials at all"). */

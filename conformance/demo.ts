@@ -1,12 +1,13 @@
 // `npm run demo`: the kit end to end, unattended. For each mock upstream (GitHub-style and OIDC) the conformance CLI
-// starts the mock IdP, starts the reference proxy with the mock's UPSTREAM_* settings, runs every check, and writes
-// its reports under conformance-report/<flavor>/; an index page links both. Exit code 1 if either run is not clean.
+// starts the mock IdP, starts the reference proxy with the mock's UPSTREAM_* settings, tells the suite about its
+// step-up tool (reference-target.ts), runs every check, and writes its reports under conformance-report/<flavor>/;
+// an index page links both. Exit code 1 if either run is not clean.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './lib/target/free-port.ts';
-import { REFERENCE_PROXY_ENV } from './reference-target.ts';
+import { REFERENCE_PROXY_ENV, REFERENCE_TARGET_DESCRIPTION } from './reference-target.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reportRoot = join(root, 'conformance-report');
@@ -23,6 +24,9 @@ interface Summary {
 }
 
 function run(flavor: (typeof flavors)[number], port: number): Promise<number> {
+  const targetFile = join(reportRoot, `${flavor}-target.json`);
+  mkdirSync(reportRoot, { recursive: true });
+  writeFileSync(targetFile, `${JSON.stringify(REFERENCE_TARGET_DESCRIPTION, null, 2)}\n`);
   const args = [
     join(root, 'conformance/bin/oauth-proxy-conformance.js'),
     '--target',
@@ -33,6 +37,8 @@ function run(flavor: (typeof flavors)[number], port: number): Promise<number> {
     `node ${JSON.stringify(join(root, 'proxy/bin/mcp-oauth-proxy.js'))}`,
     '--report',
     join(reportRoot, flavor),
+    '--target-file',
+    targetFile,
   ];
   const env = { ...process.env, ...REFERENCE_PROXY_ENV };
   return new Promise((resolveCode) => {

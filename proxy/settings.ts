@@ -82,7 +82,7 @@ export function resolveSettings(options: ProxyOptions): ProxySettings {
     cookieSecret,
     secureCookies: issuerUrl.protocol === 'https:',
     redirectUriAllowlist: table.allowedRedirectUris.map(parseRedirectUriPattern),
-    scopes: resolveScopePolicy(table, options.scopesSupported !== undefined),
+    scopes: resolveScopePolicy(table),
     logger: options.logger ?? pino({ name: 'mcp-oauth-proxy' }),
     clock: options.clock ?? systemClock,
   };

@@ -157,7 +157,8 @@ export const PROXY_OPTIONS = {
     env: 'PROXY_DEFAULT_SCOPES',
     flag: 'default-scopes',
     doc: "Scopes granted when a client asks for none (or only for scopes not offered), and named in the 401 challenge's `scope` as what basic access needs. Each must be offered (PROXY_SCOPES).",
-    defaultDoc: '`mcp:tools` with the default PROXY_SCOPES; otherwise every offered scope',
+    defaultDoc:
+      '`mcp:tools` while PROXY_SCOPES offers mcp:tools and mcp:admin (as by default); otherwise every offered scope',
     example: 'mcp:tools',
   }),
   toolScopes: option({
@@ -174,7 +175,8 @@ export const PROXY_OPTIONS = {
     env: 'PROXY_SCOPE_IMPLIES',
     flag: 'scope-implies',
     doc: 'Scope hierarchy, as `broader>narrower` pairs (transitive; no cycles): a token with the broader scope satisfies a tool that needs the narrower one. Each scope must be offered.',
-    defaultDoc: '`mcp:admin>mcp:tools` with the default PROXY_SCOPES; otherwise none',
+    defaultDoc:
+      '`mcp:admin>mcp:tools` while PROXY_SCOPES offers mcp:tools and mcp:admin (as by default); otherwise none',
     example: 'mcp:admin>mcp:tools',
   }),
   accessTokenTtlSeconds: option({

@@ -1,6 +1,7 @@
 // The four scope options resolved together: what is offered, what a client gets by default, what each tool needs and
-// which scope implies which. The dependent options default to the demo vocabulary only while PROXY_SCOPES is left
-// at its default, so an operator who names their own scopes never inherits requirements on `mcp:*` scopes.
+// which scope implies which. The dependent options default to the demo vocabulary only while the offered scopes
+// include it (`mcp:tools` and `mcp:admin`, as by default), so an operator who names scopes of their own never
+// inherits requirements on scopes they do not offer.
 import { impliedScopes, parseScopeImplication } from '../checks/scope-hierarchy.ts';
 import { resourceScopes } from '../checks/scope.ts';
 import { parseToolScope, toolScopeTable } from '../checks/tool-scopes.ts';
@@ -20,6 +21,7 @@ export interface ScopePolicy {
 
 /** The demo vocabulary: basic tool access, and an administrative scope that includes it. */
 const DEMO = {
+  vocabulary: ['mcp:tools', 'mcp:admin'],
   defaultScopes: ['mcp:tools'],
   toolScopes: ['*=mcp:tools', 'admin_audit=mcp:admin'],
   scopeImplies: ['mcp:admin>mcp:tools'],
@@ -29,11 +31,12 @@ type ScopeOptions = Pick<ProxyTableOptions, 'defaultScopes' | 'toolScopes' | 'sc
   scopesSupported: string[];
 };
 
-export function resolveScopePolicy(options: ScopeOptions, scopesSupportedSet: boolean): ScopePolicy {
+export function resolveScopePolicy(options: ScopeOptions): ScopePolicy {
   const supported = options.scopesSupported;
-  const defaultScopes = options.defaultScopes ?? (scopesSupportedSet ? resourceScopes(supported) : DEMO.defaultScopes);
-  const toolScopes = options.toolScopes ?? (scopesSupportedSet ? [] : DEMO.toolScopes);
-  const scopeImplies = options.scopeImplies ?? (scopesSupportedSet ? [] : DEMO.scopeImplies);
+  const demo = DEMO.vocabulary.every((s) => supported.includes(s));
+  const defaultScopes = options.defaultScopes ?? (demo ? DEMO.defaultScopes : resourceScopes(supported));
+  const toolScopes = options.toolScopes ?? (demo ? DEMO.toolScopes : []);
+  const scopeImplies = options.scopeImplies ?? (demo ? DEMO.scopeImplies : []);
 
   const offered = (key: string, scopes: readonly string[]): void => {
     const unknown = scopes.filter((s) => !supported.includes(s));

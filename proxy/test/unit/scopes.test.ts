@@ -123,6 +123,12 @@ describe('the scope options', () => {
     );
   });
 
+  it('keep the demo defaults while the offered scopes include mcp:tools and mcp:admin', async () => {
+    const t = await createTestProxy({ scopesSupported: ['files:read', 'mcp:admin', 'mcp:tools'] });
+    expect((await tokensFor(t, undefined)).scope).toBe('mcp:tools');
+    expect((await callMcp(t.proxy, undefined)).headers.get('www-authenticate')).toContain('scope="mcp:tools"');
+  });
+
   it.each([
     [{ defaultScopes: ['mcp:root'] }, /defaultScopes names "mcp:root", not offered/],
     [{ toolScopes: ['admin_audit=mcp:root'] }, /toolScopes names "mcp:root"/],

@@ -1,7 +1,7 @@
 // The proxy as one Hono app: createOAuthProxy() resolves the options, imports keys once, mounts every endpoint of
 // the 14-step flow (proxy/README.md) and, when given an MCP handler, the bearer-protected MCP endpoint. Each request
 // gets one id, a logger that stamps it on every line, and one access line saying how it ended.
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { forRequest, type ProxyContext } from './context.ts';
@@ -24,6 +24,7 @@ import type { ProxyOptions } from './options/proxy-options.ts';
 import { records } from './records.ts';
 import type { AuthInfo } from './resource/auth-info.ts';
 import { bearerChallenge, verifyBearer } from './resource/bearer.ts';
+import { addCorsHeaders, corsPreflight } from './resource/mcp/cors.ts';
 import { resolveSettings } from './settings.ts';
 import { StoreUnavailableError } from './storage/store.ts';
 import { loadSigningKeys } from './tokens/signing-keys.ts';
@@ -76,7 +77,7 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
     const ctx = forRequest(base, requestIdFor(c.req.raw));
     c.set('ctx', ctx);
     await next();
-    c.res = withRequestId(c.res, ctx.outcome.requestId);
+    keepResponse(c, withRequestId(c.res, ctx.outcome.requestId));
     logAccess(ctx, c.req.raw, c.res.status, started);
   });
 
@@ -141,24 +142,12 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
 
   const mcpHandler = options.mcpHandler;
   if (mcpHandler) {
-    app.use(
-      paths.mcp,
-      cors({
-        origin: '*',
-        // The MCP 2026-07-28 request-metadata headers too; `Mcp-Param-*` names are per tool and cannot be listed.
-        allowHeaders: [
-          'Authorization',
-          'Content-Type',
-          'Mcp-Session-Id',
-          'MCP-Protocol-Version',
-          'Mcp-Method',
-          'Mcp-Name',
-          'Last-Event-ID',
-        ],
-        exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
-        maxAge: 600,
-      }),
-    );
+    app.use(paths.mcp, async (c, next) => {
+      if (c.req.method === 'OPTIONS') return corsPreflight(c.req.raw);
+      await next();
+      keepResponse(c, withHeaders(c.res, addCorsHeaders));
+      return undefined;
+    });
     app.all(paths.mcp, requireBearer, (c) => mcpHandler(c.req.raw, c.var.auth));
   }
 
@@ -174,6 +163,26 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
     bearerChallenge: (error, requiredScopes) => bearerChallenge(base, error, requiredScopes),
     close: () => settings.store.close(),
   };
+}
+
+/**
+ * Assigns the response only when it is a new object: Hono's setter rebuilds the response around the old one's body
+ * and copies its headers, which for a small answer costs more than producing it.
+ */
+function keepResponse(c: Context, response: Response): void {
+  if (response !== c.res) c.res = response;
+}
+
+/** Sets headers in place; a response whose headers are immutable (passed through from fetch) is copied first. */
+function withHeaders(response: Response, set: (headers: Headers) => void): Response {
+  try {
+    set(response.headers);
+    return response;
+  } catch {
+    const headers = new Headers(response.headers);
+    set(headers);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
 }
 
 /**

@@ -107,7 +107,7 @@ export function createDemoMcpHandler(options: DemoMcpServerOptions): McpHandler 
   }
 
   /** The 2025 methods: the handshake answered per request, ping, and tools. */
-  async function legacyOutcome(request: JsonRpcRequest, auth: AuthInfo, signal: AbortSignal): Promise<Outcome> {
+  async function legacyOutcome(request: JsonRpcRequest, auth: AuthInfo, http: Request): Promise<Outcome> {
     switch (request.method) {
       case 'initialize': {
         // "If the server supports the requested protocol version, it MUST respond with the same version. Otherwise,
@@ -121,7 +121,8 @@ export function createDemoMcpHandler(options: DemoMcpServerOptions): McpHandler 
       case 'tools/list':
         return { result: serialised.legacyTools };
       case 'tools/call':
-        return callTool(request, auth, false, signal);
+        // The request's signal is made on first use: only a tool call may need to know that the client went away.
+        return callTool(request, auth, false, http.signal);
       default:
         return { error: { code: JSON_RPC_ERRORS.methodNotFound, message: `Method not found: ${request.method}` } };
     }
@@ -132,9 +133,7 @@ export function createDemoMcpHandler(options: DemoMcpServerOptions): McpHandler 
     if (requests.length === 0) return accepted();
     const single = requests.length === 1 && !exchange.batch ? requests[0] : undefined;
     if (single && streamsProgress(single, forms)) return streamed(single, auth, false);
-    const answers = await Promise.all(
-      requests.map(async (r) => message(r, await legacyOutcome(r, auth, request.signal))),
-    );
+    const answers = await Promise.all(requests.map(async (r) => message(r, await legacyOutcome(r, auth, request))));
     return jsonAnswer(exchange.batch ? `[${answers.join(',')}]` : (answers[0] as string));
   }
 

@@ -11,8 +11,22 @@ export interface Accepts {
 
 const BOTH: Accepts = { json: true, eventStream: true };
 
+/** Clients send one Accept value over and over: parse each distinct one once (a small, bounded memo). */
+const parsed = new Map<string, Accepts>();
+
 export function acceptedForms(accept: string | null): Accepts {
-  if (accept === null || accept.trim() === '') return BOTH;
+  if (accept === null) return BOTH;
+  let forms = parsed.get(accept);
+  if (forms === undefined) {
+    forms = parse(accept);
+    if (parsed.size >= 64) parsed.clear();
+    parsed.set(accept, forms);
+  }
+  return forms;
+}
+
+function parse(accept: string): Accepts {
+  if (accept.trim() === '') return BOTH;
   const ranges = accept
     .split(',')
     .map((part) => {

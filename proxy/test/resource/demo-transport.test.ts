@@ -51,4 +51,34 @@ describe('the demo MCP endpoint over HTTP', () => {
     const legacyList = await postMcp(t, token, legacy('tools/list', {}, '2025-11-25'));
     expect(((await legacyList.json()) as { result: object }).result).not.toHaveProperty('resultType');
   });
+
+  it('answers a CORS preflight with the MCP headers allowed, Mcp-Param-* included', async () => {
+    const response = await t.proxy.fetch(
+      new Request(`${BASE}/mcp`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://inspector.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, mcp-method, mcp-name, mcp-param-region, x-evil',
+        },
+      }),
+    );
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const allowed = response.headers.get('access-control-allow-headers')?.split(', ');
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'mcp-method', 'mcp-name', 'mcp-param-region']));
+    expect(allowed).not.toContain('x-evil');
+  });
+
+  it('lets a browser client read the answer and the challenge (CORS headers on 200 and 401)', async () => {
+    const ok = await postMcp(t, token, modern('tools/list'));
+    expect(ok.headers.get('access-control-allow-origin')).toBe('*');
+    const refused = await t.proxy.fetch(
+      new Request(`${BASE}/mcp`, { method: 'POST', headers: { origin: 'https://x.example' } }),
+    );
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    expect(refused.headers.get('access-control-expose-headers')).toContain('WWW-Authenticate');
+    expect(refused.headers.get('x-request-id')).toBeTruthy();
+  });
 });

@@ -6,11 +6,11 @@ import { OAuthError } from '../errors.ts';
 import { withFreshUpstreamTokens } from '../grants/upstream-refresh.ts';
 import { oauthErrorResponse } from '../http/json.ts';
 import { mediaType } from '../http/params.ts';
-import { keys } from '../records.ts';
+import { keys, type GrantRecord } from '../records.ts';
 import { resourceScopes } from '../checks/scope.ts';
 import { missingScopes } from '../checks/scope-hierarchy.ts';
 import { scopesForTools } from '../checks/tool-scopes.ts';
-import { AccessTokenInvalid, verifyAccessToken } from '../tokens/access-token.ts';
+import { AccessTokenInvalid, verifyAccessToken, type AccessTokenClaims } from '../tokens/access-token.ts';
 import type { AuthInfo } from './auth-info.ts';
 
 /**
@@ -35,39 +35,65 @@ export async function verifyBearer(ctx: ProxyContext, request: Request): Promise
   }
   const grant = await ctx.records.get(keys.grant(claims.gid));
   if (!grant || grant.clientId !== claims.client_id) throw invalidToken('The access token was revoked');
-  const scopes = claims.scope ? claims.scope.split(' ') : [];
-  const { implied, toolScopes } = settings.scopes;
-  const insufficientScope = (required: readonly string[], description?: string): Response => {
-    ctx.outcome.error = 'insufficient_scope';
-    const needed = required.join(' ');
-    const error = new OAuthError('insufficient_scope', description ?? `This operation needs scope ${needed}`, {
-      status: 403,
-    });
-    return bearerChallenge(ctx, error, required);
-  };
-  return {
-    token,
-    sub: claims.sub,
-    clientId: claims.client_id,
-    scopes,
-    grantId: claims.gid,
-    expiresAt: claims.exp,
-    user: grant.user,
-    upstreamTokens: async () => {
-      const current = await ctx.records.get(keys.grant(claims.gid));
-      if (!current) throw invalidToken('The access token was revoked');
-      return (await withFreshUpstreamTokens(ctx, claims.gid, current)).upstreamTokens;
-    },
-    hasScopes: (required) => missingScopes(scopes, required, implied).length === 0,
-    insufficientScope,
-    checkToolCall: (tools) => {
-      if (tools.length === 0 || toolScopes.size === 0) return undefined;
-      const required = scopesForTools(tools, toolScopes);
-      if (missingScopes(scopes, required, implied).length === 0) return undefined;
-      const names = [...new Set(tools)].join(', ');
-      return insufficientScope(required, `Calling ${names} needs scope ${required.join(' ')}`);
-    },
-  };
+  return new VerifiedBearer(ctx, token, claims, grant.user);
+}
+
+/**
+ * The AuthInfo of one verified request. Its methods live on the prototype and the context in a private field, so a
+ * request allocates no closures and the object serialises to its data alone.
+ */
+class VerifiedBearer implements AuthInfo {
+  readonly sub: string;
+  readonly clientId: string;
+  readonly scopes: string[];
+  readonly grantId: string;
+  readonly expiresAt: number;
+  readonly #ctx: ProxyContext;
+
+  constructor(
+    ctx: ProxyContext,
+    readonly token: string,
+    claims: AccessTokenClaims,
+    readonly user: GrantRecord['user'],
+  ) {
+    this.#ctx = ctx;
+    this.sub = claims.sub;
+    this.clientId = claims.client_id;
+    this.scopes = claims.scope ? claims.scope.split(' ') : [];
+    this.grantId = claims.gid;
+    this.expiresAt = claims.exp;
+  }
+
+  async upstreamTokens() {
+    const current = await this.#ctx.records.get(keys.grant(this.grantId));
+    if (!current) throw invalidToken('The access token was revoked');
+    return (await withFreshUpstreamTokens(this.#ctx, this.grantId, current)).upstreamTokens;
+  }
+
+  hasScopes(required: readonly string[]): boolean {
+    return missingScopes(this.scopes, required, this.#ctx.settings.scopes.implied).length === 0;
+  }
+
+  insufficientScope(required: readonly string[], description?: string): Response {
+    this.#ctx.outcome.error = 'insufficient_scope';
+    const error = new OAuthError(
+      'insufficient_scope',
+      description ?? `This operation needs scope ${required.join(' ')}`,
+      { status: 403 },
+    );
+    return bearerChallenge(this.#ctx, error, required);
+  }
+
+  checkToolCall(tools: readonly string[]): Response | undefined {
+    const { toolScopes } = this.#ctx.settings.scopes;
+    if (tools.length === 0 || toolScopes.size === 0) return undefined;
+    const required = scopesForTools(tools, toolScopes);
+    if (this.hasScopes(required)) return undefined;
+    return this.insufficientScope(
+      required,
+      `Calling ${[...new Set(tools)].join(', ')} needs scope ${required.join(' ')}`,
+    );
+  }
 }
 
 /**

@@ -1,8 +1,12 @@
 // CORS at the MCP endpoint. Browser-based MCP clients call it from their own origin with a bearer token, never with
-// cookies, so any origin may (no credentials mode); preflights allow the MCP request headers, including the
-// per-tool `Mcp-Param-*` headers a client mirrors from `x-mcp-header` arguments, and the challenge is exposed so a
-// browser client can read `WWW-Authenticate`. Headers are added to the handler's response in place: rebuilding the
-// response (as a generic middleware does) costs more than a small MCP answer.
+// cookies, so any origin may (no credentials mode). That is also why every Origin is a valid one for the Streamable
+// HTTP rule "Servers MUST validate the Origin header […] If the Origin header is present and invalid, servers MUST
+// respond with HTTP 403": the DNS-rebinding attack it prevents needs a server that trusts the network position of
+// its caller, and this endpoint trusts nothing but a bearer token that a rebinding page cannot read. Preflights allow
+// the MCP request headers, including the per-tool `Mcp-Param-*` headers a client mirrors from `x-mcp-header`
+// arguments; `WWW-Authenticate` is exposed so that a browser client can read the challenge. Headers are added to the
+// handler's response in place: rebuilding the response (as a generic middleware does) costs more than a small answer.
+// @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http#security-endpoint
 // @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http#custom-headers-from-tool-parameters
 
 const ALLOWED_HEADERS = [

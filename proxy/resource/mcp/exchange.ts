@@ -90,7 +90,12 @@ export function classifyExchange(headers: StandardHeaders, body: unknown): Excha
     if (message.method === 'initialize') {
       return mismatch(body, 'an initialize request (2025 handshake) was sent with a 2026 MCP-Protocol-Version');
     }
-    if (kind === 'notification') return { era: 'modern', revision: headers.protocolVersion as ModernRevision };
+    if (kind === 'notification') {
+      if (headers.method !== undefined && headers.method !== message.method) {
+        return mismatch(body, `the Mcp-Method header names ${headers.method}, the body ${message.method}`);
+      }
+      return { era: 'modern', revision: headers.protocolVersion as ModernRevision };
+    }
     return reject(400, body, JSON_RPC_ERRORS.invalidParams, envelopeProblem(message.params) ?? 'Invalid params');
   }
   return kind === 'request'

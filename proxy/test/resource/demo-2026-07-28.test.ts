@@ -101,6 +101,12 @@ describe('MCP 2026-07-28 requests to the demo server', () => {
     expect(await response.text()).toBe('');
   });
 
+  it('refuses a notification whose Mcp-Method is not its method (400 -32020)', async () => {
+    const notification = { jsonrpc: '2.0', method: 'notifications/cancelled', params: {} };
+    const headers = { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/list' };
+    expect((await rpcError(await postMcp(t, token, { body: notification, headers }))).code).toBe(-32020);
+  });
+
   it('ignores an Mcp-Session-Id and mints none', async () => {
     const response = await postMcp(t, token, modern('tools/list', {}, { headers: { 'mcp-session-id': 'abc' } }));
     expect(response.status).toBe(200);

@@ -12,12 +12,14 @@ import { NotAvailable } from './lib/not-available.ts';
 import { machineInfo, renderTable, writeReport, type BenchReport, type Figure } from './lib/report.ts';
 
 export const BENCHMARKS = ['bearer', 'e2e', 'gateway', 'flow', 'conformance', 'rss'] as const;
+/** Names for several benchmarks at once: `mcp` is the protected MCP request path (the bearer and e2e figures). */
+const GROUPS: Record<string, Benchmark[]> = { mcp: ['bearer', 'e2e'] };
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const USAGE = `Usage: tsx bench/run.ts [--quick] [--only NAME[,NAME…]] [--results DIR]
 
   --quick     short rounds and small counts (a smoke test; figures are rough)
-  --only      run only these: ${BENCHMARKS.join(', ')}
+  --only      run only these: ${BENCHMARKS.join(', ')} (mcp = bearer,e2e)
   --results   where the JSON goes (default bench/results)`;
 
 async function main(): Promise<number> {
@@ -34,7 +36,10 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const only = (values.only ?? []).flatMap((v) => v.split(',')).filter(Boolean);
+  const only = (values.only ?? [])
+    .flatMap((v) => v.split(','))
+    .filter(Boolean)
+    .flatMap((name) => GROUPS[name] ?? [name]);
   const unknown = only.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
   if (unknown.length > 0) {
     process.stderr.write(`unknown benchmark ${unknown.join(', ')}\n\n${USAGE}\n`);

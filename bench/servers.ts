@@ -8,9 +8,9 @@
 //            standalone server: on + its one structured log line per request).
 // - gateway: gateway (the standalone server with PROXY_MCP_UPSTREAM = a backend), direct (that backend).
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { AuthInfo } from '../proxy/resource/auth-info.ts';
 import { createDemoMcpHandler } from '../proxy/resource/demo-mcp-server.ts';
+import { addCorsHeaders, corsPreflight } from '../proxy/resource/mcp/cors.ts';
 import { createUpstream, upstreamConfigFromEnv } from '../proxy/upstream/index.ts';
 import { listenOnLoopback } from '../testkit/loopback-server.ts';
 import { startBackendMcpServer } from './lib/backend-mcp-server.ts';
@@ -86,15 +86,12 @@ function bearerOffApp(resource: string, auth: AuthInfo, upstreamEnv: Record<stri
     c.set('requestId', crypto.randomUUID());
     await next();
   });
-  app.use(
-    mcpPath,
-    cors({
-      origin: '*',
-      allowHeaders: ['Authorization', 'Content-Type', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Last-Event-ID'],
-      exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
-      maxAge: 600,
-    }),
-  );
+  app.use(mcpPath, async (c, next) => {
+    if (c.req.method === 'OPTIONS') return corsPreflight(c.req.raw);
+    await next();
+    addCorsHeaders(c.res.headers);
+    return undefined;
+  });
   let handler: ((request: Request, auth: AuthInfo) => Promise<Response>) | undefined;
   app.all(mcpPath, async (c) => {
     handler ??= createDemoMcpHandler({ upstream: await upstream });

@@ -21,7 +21,7 @@ MCP authorization spec. Each check has a stable id, a level (MUST/SHOULD/MAY) an
                             are not applicable and login upstream uses the target file's loginScript
   --target-command "CMD"    start the target with this shell command; its environment gets UPSTREAM_*,
                             TARGET_URL, PORT (the target URL's port) and PROXY_BASE_URL
-  --target-file FILE        target description JSON (consent selectors, login script, allowlist, …)
+  --target-file FILE        target description JSON (consent selectors, login script, allowlist, step-up tool, …)
   --revision REV            MCP revision: ${REVISIONS.join(' | ')}          (default ${REVISIONS.at(-1)})
   --report DIR              where report.json, junit.xml and html/ go          (default conformance-report)
   --expected-failures FILE  JSON array of check ids expected to fail (a baseline); one that passes is stale

@@ -1,6 +1,7 @@
 // `npm run demo`: the kit end to end, unattended. For each mock upstream (GitHub-style and OIDC) the conformance CLI
-// starts the mock IdP, starts the reference proxy with the mock's UPSTREAM_* settings, runs every check, and writes
-// its reports under conformance-report/<flavor>/; an index page links both. Exit code 1 if either run is not clean.
+// starts the mock IdP, starts the reference proxy with the mock's UPSTREAM_* settings, tells the suite about its
+// step-up tool (reference-target.ts), runs every check, and writes its reports under conformance-report/<flavor>/;
+// an index page links both. Exit code 1 if either run is not clean.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -8,13 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { renderRunsIndex, type RunLink } from './lib/report/html-report.ts';
 import { readReportJson, type Report } from './lib/report/report-json.ts';
 import { freePort } from './lib/target/free-port.ts';
-import { REFERENCE_PROXY_ENV, referenceTargetCommand } from './reference-target.ts';
+import { REFERENCE_PROXY_ENV, REFERENCE_TARGET_DESCRIPTION, referenceTargetCommand } from './reference-target.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reportRoot = join(root, 'conformance-report');
 const flavors = ['github', 'oidc'] as const;
 
 function run(flavor: (typeof flavors)[number], port: number): Promise<number> {
+  const targetFile = join(reportRoot, `${flavor}-target.json`);
+  mkdirSync(reportRoot, { recursive: true });
+  writeFileSync(targetFile, `${JSON.stringify(REFERENCE_TARGET_DESCRIPTION, null, 2)}\n`);
   const args = [
     join(root, 'conformance/bin/oauth-proxy-conformance.js'),
     '--target',
@@ -25,6 +29,8 @@ function run(flavor: (typeof flavors)[number], port: number): Promise<number> {
     referenceTargetCommand(join(root, 'proxy/bin/mcp-oauth-proxy.js')),
     '--report',
     join(reportRoot, flavor),
+    '--target-file',
+    targetFile,
   ];
   const env = { ...process.env, ...REFERENCE_PROXY_ENV };
   return new Promise((resolveCode) => {

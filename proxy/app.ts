@@ -1,7 +1,7 @@
 // The proxy as one Hono app: createOAuthProxy() resolves the options, imports keys once, mounts every endpoint of
 // the 14-step flow (proxy/README.md) and, when given an MCP handler, the bearer-protected MCP endpoint. Each request
 // gets one id, a logger that stamps it on every line, and one access line saying how it ended.
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { clientDirectory } from './clients/client-directory.ts';
@@ -26,6 +26,7 @@ import type { ProxyOptions } from './options/proxy-options.ts';
 import { records } from './records.ts';
 import type { AuthInfo } from './resource/auth-info.ts';
 import { bearerChallenge, verifyBearer } from './resource/bearer.ts';
+import { addCorsHeaders, corsPreflight } from './resource/mcp/cors.ts';
 import { resolveSettings } from './settings.ts';
 import { StoreUnavailableError } from './storage/store.ts';
 import { loadSigningKeys } from './tokens/signing-keys.ts';
@@ -42,8 +43,11 @@ export interface OAuthProxy {
   requireBearer: MiddlewareHandler<ProxyEnv>;
   /** The same check for any web-standard request; throws an OAuthError (401, or 400 for a malformed request). */
   verifyBearer(request: Request): Promise<AuthInfo>;
-  /** The 401/403 response for an OAuthError thrown by verifyBearer (with the WWW-Authenticate challenge). */
-  bearerChallenge(error: OAuthError): Response;
+  /**
+   * The 401/403 response for an OAuthError thrown by verifyBearer (with the WWW-Authenticate challenge); for an
+   * `insufficient_scope` error, `requiredScopes` are the scopes the operation needs (the 403's `scope`).
+   */
+  bearerChallenge(error: OAuthError, requiredScopes?: readonly string[]): Response;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -96,7 +100,7 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
     c.set('ctx', ctx);
     if (ctx.log.isLevelEnabled('trace')) ctx.log.trace(requestStart(c.req.raw), 'request started');
     await next();
-    c.res = withRequestId(c.res, ctx.outcome.requestId);
+    keepResponse(c, withRequestId(c.res, ctx.outcome.requestId));
     logAccess(ctx, c.req.raw, c.res.status, started);
   });
 
@@ -161,22 +165,12 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
 
   const mcpHandler = options.mcpHandler;
   if (mcpHandler) {
-    app.use(
-      paths.mcp,
-      cors({
-        origin: '*',
-        allowHeaders: [
-          'Authorization',
-          'Content-Type',
-          'Mcp-Session-Id',
-          'MCP-Protocol-Version',
-          'Mcp-Method',
-          'Last-Event-ID',
-        ],
-        exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
-        maxAge: 600,
-      }),
-    );
+    app.use(paths.mcp, async (c, next) => {
+      if (c.req.method === 'OPTIONS') return corsPreflight(c.req.raw);
+      await next();
+      keepResponse(c, withHeaders(c.res, addCorsHeaders));
+      return undefined;
+    });
     app.all(paths.mcp, requireBearer, (c) => mcpHandler(c.req.raw, c.var.auth));
   }
 
@@ -189,9 +183,29 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
     resource: settings.resource,
     requireBearer,
     verifyBearer: (request) => verifyBearer(forRequest(base, requestIdFor(request)), request),
-    bearerChallenge: (error) => bearerChallenge(base, error),
+    bearerChallenge: (error, requiredScopes) => bearerChallenge(base, error, requiredScopes),
     close: () => settings.store.close(),
   };
+}
+
+/**
+ * Assigns the response only when it is a new object: Hono's setter rebuilds the response around the old one's body
+ * and copies its headers, which for a small answer costs more than producing it.
+ */
+function keepResponse(c: Context, response: Response): void {
+  if (response !== c.res) c.res = response;
+}
+
+/** Sets headers in place; a response whose headers are immutable (passed through from fetch) is copied first. */
+function withHeaders(response: Response, set: (headers: Headers) => void): Response {
+  try {
+    set(response.headers);
+    return response;
+  } catch {
+    const headers = new Headers(response.headers);
+    set(headers);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
 }
 
 /**

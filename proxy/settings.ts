@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { OptionError, resolveTable, type ResolvedTable } from './options/option.ts';
 import { parseAllowedCimdHost, PROXY_OPTIONS, type AllowedCimdHost } from './options/proxy-option-table.ts';
 import type { HostResolver, ProxyOptions, SigningOptions } from './options/proxy-options.ts';
+import { resolveScopePolicy, type ScopePolicy } from './options/scope-policy.ts';
 import { MIN_SECRET_LENGTH } from './crypto/hmac.ts';
 import type { Store } from './storage/store.ts';
 import type { UpstreamProvider } from './upstream/types.ts';
@@ -50,6 +51,8 @@ export interface ProxySettings extends Omit<TableSettings, 'baseUrl' | 'cookieSe
   cimdCa: string | undefined;
   /** Name resolution for metadata document fetches (undefined: the system resolver). */
   hostResolver: HostResolver | undefined;
+  /** Offered and default scopes, per-tool requirements and the scope hierarchy, resolved together. */
+  scopes: ScopePolicy;
   logger: Logger;
   clock: Clock;
 }
@@ -92,6 +95,7 @@ export function resolveSettings(options: ProxyOptions): ProxySettings {
     cimdAllowedHosts: new Map(table.dangerouslyAllowCimdHosts.map(parseAllowedCimdHost).map((h) => [h.host, h])),
     cimdCa: readCaFile(table.cimdCaFile),
     hostResolver: options.hostResolver,
+    scopes: resolveScopePolicy(table),
     logger: options.logger ?? pino({ name: 'mcp-oauth-proxy' }),
     clock: options.clock ?? systemClock,
   };

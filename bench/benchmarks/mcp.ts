@@ -1,6 +1,6 @@
 // Bearer check overhead and end-to-end protected MCP throughput: tools/list against the four sides started by
 // `servers.ts mcp`, alternated in one run. Each layer is reported against the one below it, so the table shows
-// where the time goes: node:http → MCP SDK + JSON-RPC (Hono route, demo handler) → bearer check → request log line.
+// where the time goes: node:http → Hono route + demo MCP server (JSON-RPC) → bearer check → request log line.
 import type { BenchContext } from '../lib/context.ts';
 import { spawnServers } from '../lib/child.ts';
 import { alternate, type LoadTarget, type RoundResult, type SideResult } from '../lib/load.ts';
@@ -89,7 +89,7 @@ function e2eFigures(r: Record<Side, SideResult>): Figure[] {
     figure({
       id: 'e2e.layer.mcp',
       benchmark: 'e2e',
-      name: 'e2e layer: Hono + MCP SDK + JSON-RPC (no auth)',
+      name: 'e2e layer: Hono + demo MCP server (no auth)',
       unit: 'req/s',
       value: r.off.rps,
       baseline: bare,

@@ -5,12 +5,12 @@ import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
 import {
   authorizationServerMetadata,
-  callMcp,
   parseBearerChallenge,
   protectedResourceMetadata,
   unauthenticatedChallenge,
   wellKnownUrl,
 } from '../lib/oauth/discovery.ts';
+import { probeMcp, requireUnderstood } from '../lib/oauth/mcp-probe.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
 import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
 
@@ -215,9 +215,9 @@ defineCheck(
     refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.rfc(6750, '3.1')],
   },
   async ({ session, verdict }) => {
-    const res = await callMcp(session, `conformance-${randomToken(24)}`);
+    const res = requireUnderstood(await probeMcp(session, `conformance-${randomToken(24)}`));
     verdict.equal(res.status, 401, 'status for an invalid token');
-    const params = parseBearerChallenge(res.headers.get('www-authenticate'));
+    const params = res.challenge;
     if (params?.error !== 'invalid_token') {
       verdict.warn('RFC 6750 §3.1: the challenge should say error="invalid_token"', {
         expected: 'invalid_token',
@@ -241,11 +241,15 @@ defineCheck(
       ['unknown JWT-shaped token', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'],
     ];
     for (const [what, token] of cases) {
-      const res = await callMcp(session, token);
+      const res = requireUnderstood(await probeMcp(session, token));
       verdict.equal(res.status, 401, `status with ${what}`);
-      verdict.check(res.headers.get('www-authenticate') !== null, `401 with ${what} must carry WWW-Authenticate`, {
-        actual: '(no header)',
-      });
+      verdict.check(
+        res.response.headers.get('www-authenticate') !== null,
+        `401 with ${what} must carry WWW-Authenticate`,
+        {
+          actual: '(no header)',
+        },
+      );
     }
   },
 );

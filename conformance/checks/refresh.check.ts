@@ -4,7 +4,7 @@ import { completedFlow, type CompletedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { NotApplicable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
-import { callMcp } from '../lib/oauth/discovery.ts';
+import { probeMcp, type McpProbe } from '../lib/oauth/mcp-probe.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { otherClient } from '../lib/oauth/registration.ts';
 import { refreshGrant, tokenSet } from '../lib/oauth/token.ts';
@@ -16,11 +16,11 @@ interface RotationScenario {
   rt1: string;
   first: HttpResponse;
   /** The MCP endpoint's answer to the refreshed access token, before any reuse. */
-  refreshedAccess?: HttpResponse;
+  refreshedAccess?: McpProbe;
   second?: HttpResponse;
   reuseOfRt1?: HttpResponse;
   afterReuse?: HttpResponse;
-  accessAfterReuse?: HttpResponse;
+  accessAfterReuse?: McpProbe;
 }
 
 /** One grant walked through rotation and reuse; each RT-0x check reads its own step. */
@@ -32,7 +32,7 @@ function rotationScenario(session: CheckSession): Promise<RotationScenario> {
     const first = await refreshGrant(session, flow.client, rt1);
     const s: RotationScenario = { flow, rt1, first };
     const refreshed = tokenSet(first);
-    if (refreshed) s.refreshedAccess = await callMcp(session, refreshed.access_token);
+    if (refreshed) s.refreshedAccess = await probeMcp(session, refreshed.access_token);
     const rt2 = refreshed?.refresh_token;
     if (!rt2) return s;
     s.second = await refreshGrant(session, flow.client, rt2);
@@ -41,7 +41,7 @@ function rotationScenario(session: CheckSession): Promise<RotationScenario> {
     s.reuseOfRt1 = await refreshGrant(session, flow.client, rt1);
     const third = tokenSet(s.second);
     if (third?.refresh_token) s.afterReuse = await refreshGrant(session, flow.client, third.refresh_token);
-    if (third) s.accessAfterReuse = await callMcp(session, third.access_token);
+    if (third) s.accessAfterReuse = await probeMcp(session, third.access_token);
     return s;
   });
 }
@@ -89,10 +89,11 @@ defineCheck(
       expected: '200',
       actual: statusAndError(s.second),
     });
-    const status = s.refreshedAccess?.status ?? 0;
-    verdict.check(status >= 200 && status < 300, 'the refreshed access token must be accepted', {
+    const access = s.refreshedAccess;
+    if (access?.verdict === 'not-understood') return verdict.notTestable(access.diagnosis);
+    verdict.check(access?.verdict === 'accepted', 'the refreshed access token must be accepted', {
       expected: '2xx',
-      actual: status,
+      actual: access ? `${access.status} (${access.attempts.join('; ')})` : '(not tried)',
     });
   },
 );
@@ -126,11 +127,10 @@ defineCheck(
       'invalid_grant',
       'refresh with the newest refresh token after reuse was detected',
     );
-    if (s.accessAfterReuse && s.accessAfterReuse.status !== 401) {
-      verdict.warn('access tokens of the revoked grant should stop working', {
-        expected: 401,
-        actual: s.accessAfterReuse.status,
-      });
+    const access = s.accessAfterReuse;
+    if (access?.verdict === 'not-understood') verdict.note(`the revoked grant's access token: ${access.diagnosis}`);
+    else if (access && access.status !== 401) {
+      verdict.warn('access tokens of the revoked grant should stop working', { expected: 401, actual: access.status });
     }
   },
 );

@@ -4,7 +4,7 @@ import { authorizationCode, exchangeCode, sharedFlow } from '../lib/browser/flow
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { authorizeParams, probeAuthorize } from '../lib/oauth/authorize-probe.ts';
-import { callMcp } from '../lib/oauth/discovery.ts';
+import { probeMcp, requireUnderstood } from '../lib/oauth/mcp-probe.ts';
 import { statusAndError } from '../lib/oauth/error-response.ts';
 import { sharedClient } from '../lib/oauth/registration.ts';
 import { tokenSet } from '../lib/oauth/token.ts';
@@ -116,7 +116,7 @@ defineCheck(
     const upstreamTokens = await session.upstreamIssuedTokens();
     if (upstreamTokens.length === 0) return verdict.notTestable('the mock IdP issued no token');
     for (const token of upstreamTokens.slice(-4)) {
-      const res = await callMcp(session, token);
+      const res = requireUnderstood(await probeMcp(session, token));
       verdict.equal(res.status, 401, 'MCP status with an upstream token');
     }
   },
@@ -133,7 +133,7 @@ defineCheck(
     const { tokens } = await sharedFlow(session);
     const url = new URL(session.settings.mcp);
     url.searchParams.set('access_token', tokens.access_token);
-    const res = await callMcp(session, undefined, url.toString());
+    const res = requireUnderstood(await probeMcp(session, undefined, url.toString()));
     verdict.equal(res.status, 401, 'MCP status with ?access_token=');
   },
 );
@@ -150,13 +150,13 @@ defineCheck(
     const t = tokens.access_token;
     const i = Math.floor(t.length * 0.8);
     const tampered = `${t.slice(0, i)}${t[i] === 'A' ? 'B' : 'A'}${t.slice(i + 1)}`;
-    verdict.equal((await callMcp(session, tampered)).status, 401, 'MCP status with a tampered token');
+    verdict.equal(requireUnderstood(await probeMcp(session, tampered)).status, 401, 'MCP status with a tampered token');
     const payload = jwtPayload(t);
     if (payload) {
       const [h, , sig] = t.split('.');
       const forged = Buffer.from(JSON.stringify({ ...payload, sub: 'conformance-forged' })).toString('base64url');
       verdict.equal(
-        (await callMcp(session, `${h}.${forged}.${sig}`)).status,
+        requireUnderstood(await probeMcp(session, `${h}.${forged}.${sig}`)).status,
         401,
         'MCP status with a modified payload',
       );

@@ -1,28 +1,42 @@
 // Scopes toward MCP clients: the proxy's own scope vocabulary (scopesSupported), independent of the scopes the proxy
-// requests upstream.
+// requests upstream. What a client asks for is filtered to that vocabulary; what it gets when it asks for nothing is
+// the configured default set.
 import { OAuthError } from '../errors.ts';
 
 /** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
 export const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
+/** The scope vocabulary an authorization request is judged against. */
+export interface ScopeVocabulary {
+  /** Every scope the proxy offers (scopesSupported). Empty: the proxy defines no scopes and grants none. */
+  supported: readonly string[];
+  /** Granted when the client asks for none, or only for scopes the proxy does not offer. */
+  defaults: readonly string[];
+}
+
 /**
- * Parses a space-delimited scope parameter; without one, the default is every configured scope (RFC 6749 §3.3 lets
- * the server "process the request using a pre-defined default value"). With scopesSupported configured, every
- * requested scope must be in it.
+ * The scopes an authorization request is granted. A malformed scope parameter is refused; scopes the proxy does not
+ * offer are left out rather than refused ("The authorization server MAY fully or partially ignore the scope
+ * requested by the client"), so they are never granted nor shown on the consent page; when nothing the proxy
+ * offers remains, or the client asked for nothing, the default set applies ("process the request using a
+ * pre-defined default value"). The token response then carries `scope`, as RFC 6749 §5.1 requires when it differs.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
  */
-export function assertRequestedScopes(
+export function grantedScopes(
   scope: string | undefined,
-  supported: readonly string[],
+  vocabulary: ScopeVocabulary,
   options: { redirectable?: boolean } = {},
 ): string[] {
-  if (scope === undefined) return [...supported];
+  const requested = scope === undefined ? [] : parseScope(scope, options);
+  const known = requested.filter((s) => vocabulary.supported.includes(s));
+  return known.length > 0 ? known : [...vocabulary.defaults];
+}
+
+/** A space-delimited scope parameter as distinct scope-tokens; a malformed token is `invalid_scope`. */
+export function parseScope(scope: string, options: { redirectable?: boolean } = {}): string[] {
   const requested = [...new Set(scope.split(' ').filter((s) => s !== ''))];
   for (const s of requested) {
     if (!SCOPE_TOKEN.test(s)) throw new OAuthError('invalid_scope', 'The scope parameter is malformed', options);
-    if (supported.length > 0 && !supported.includes(s)) {
-      throw new OAuthError('invalid_scope', `Scope ${JSON.stringify(s)} is not supported`, options);
-    }
   }
   return requested;
 }

@@ -7,6 +7,7 @@ import {
   hasControlCharacters,
   type RedirectUriPattern,
 } from '../checks/redirect-uri.ts';
+import { SCOPE_TOKEN } from '../checks/scope.ts';
 import { isLoopbackHost } from '../http/loopback.ts';
 import type { ApplicationType, ClientRecord } from '../records.ts';
 
@@ -192,14 +193,19 @@ function optionalUrl(body: Record<string, unknown>, name: string): Record<string
   return { [name]: value };
 }
 
+/**
+ * The registered `scope` is the client's default request: like a requested scope, the part this server does not
+ * offer is left out rather than refused ("The authorization server MAY reject or replace any of the client's
+ * requested metadata values submitted during the registration"), and the response shows what is in force.
+ * @see https://www.rfc-editor.org/rfc/rfc7591#section-3.2.1
+ */
 function optionalScope(value: unknown, supported: readonly string[]): { scope?: string } {
   if (value === undefined) return {};
   if (typeof value !== 'string') throw metadataError('scope must be a space-separated string');
   const scopes = value.split(' ').filter((s) => s !== '');
-  if (supported.length > 0 && scopes.some((s) => !supported.includes(s))) {
-    throw metadataError('scope contains a scope this server does not support');
-  }
-  return scopes.length > 0 ? { scope: scopes.join(' ') } : {};
+  if (scopes.some((s) => !SCOPE_TOKEN.test(s))) throw metadataError('scope holds a malformed scope-token');
+  const offered = [...new Set(scopes.filter((s) => supported.includes(s)))];
+  return offered.length > 0 ? { scope: offered.join(' ') } : {};
 }
 
 function optionalContacts(value: unknown): { contacts?: string[] } {

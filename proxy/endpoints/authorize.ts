@@ -4,7 +4,7 @@ import { findRegisteredRedirectUri } from '../checks/redirect-uri.ts';
 import { isRemoteHttps } from '../clients/client-metadata.ts';
 import { assertPkceChallenge } from '../checks/pkce.ts';
 import { assertResource } from '../checks/resource.ts';
-import { assertRequestedScopes } from '../checks/scope.ts';
+import { grantedScopes } from '../checks/scope.ts';
 import { hasRememberedConsent } from '../consent/cookies.ts';
 import { nowSeconds, type ProxyContext } from '../context.ts';
 import { randomToken } from '../crypto/random.ts';
@@ -119,9 +119,7 @@ function checkAuthorizationRequest(
   assertResponseTypeCode(params.get('response_type'));
   const codeChallenge = assertPkceChallenge(params.get('code_challenge'), params.get('code_challenge_method'));
   const resource = assertResource(params.get('resource'), ctx.settings.resource, { redirectable: true });
-  const scopes = assertRequestedScopes(params.get('scope') ?? client.scope, ctx.settings.scopesSupported, {
-    redirectable: true,
-  });
+  const scopes = grantedScopes(params.get('scope') ?? client.scope, ctx.settings.scopes, { redirectable: true });
   const state = params.get('state');
   return {
     clientId: client.client_id,

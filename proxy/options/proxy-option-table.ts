@@ -3,6 +3,8 @@
 // MCP handler) are in ProxyOptions (proxy-options.ts); they have no text form.
 import { parseRedirectUriPattern } from '../checks/redirect-uri.ts';
 import { SCOPE_TOKEN } from '../checks/scope.ts';
+import { parseScopeImplication } from '../checks/scope-hierarchy.ts';
+import { parseToolScope } from '../checks/tool-scopes.ts';
 import { isLoopbackHost } from '../http/loopback.ts';
 import { boolean, integer, list, oneOf, refuse, seconds, secret, text } from './kinds.ts';
 import { option, type TableValues } from './option.ts';
@@ -48,6 +50,22 @@ function mcpPathRule(value: string): void {
 
 function scopeRule(value: string): void {
   if (!SCOPE_TOKEN.test(value)) refuse(`holds an invalid scope token ${JSON.stringify(value)} (RFC 6749 §3.3)`);
+}
+
+function toolScopeRule(value: string): void {
+  try {
+    parseToolScope(value);
+  } catch (error) {
+    refuse(`holds a bad entry: ${(error as Error).message}`);
+  }
+}
+
+function scopeImplicationRule(value: string): void {
+  try {
+    parseScopeImplication(value);
+  } catch (error) {
+    refuse(`holds a bad entry: ${(error as Error).message}`);
+  }
 }
 
 function redirectPatternRule(value: string): void {
@@ -157,10 +175,37 @@ export const PROXY_OPTIONS = {
     kind: list('SCOPES', scopeRule),
     env: 'PROXY_SCOPES',
     flag: 'scopes',
-    doc: 'Scopes offered to MCP clients (space- or comma-separated), advertised in metadata and in the 401 challenge. Empty: any requested scope is passed through.',
-    default: [],
-    example: 'mcp:tools mcp:admin',
+    doc: 'Scopes offered to MCP clients (space- or comma-separated), advertised in both metadata documents. Requested scopes outside this list are ignored, never granted. Empty: the proxy defines no scopes, grants none and advertises none.',
+    default: ['mcp:tools', 'mcp:admin'],
+    example: 'mcp:tools mcp:admin files:read',
     essential: true,
+  }),
+  defaultScopes: option({
+    kind: list('SCOPES', scopeRule),
+    env: 'PROXY_DEFAULT_SCOPES',
+    flag: 'default-scopes',
+    doc: "Scopes granted when a client asks for none (or only for scopes not offered), and named in the 401 challenge's `scope` as what basic access needs. Each must be offered (PROXY_SCOPES).",
+    defaultDoc:
+      '`mcp:tools` while PROXY_SCOPES offers mcp:tools and mcp:admin (as by default); otherwise every offered scope',
+    example: 'mcp:tools',
+  }),
+  toolScopes: option({
+    kind: list('TOOL=SCOPE', toolScopeRule),
+    env: 'PROXY_TOOL_SCOPES',
+    flag: 'tool-scopes',
+    doc: 'Scopes a `tools/call` needs, per tool name (`*`: every tool not listed; a tool listed twice needs both scopes). A token without them gets 403 `insufficient_scope` naming every scope the call needs (MCP step-up). Applies to the demo server and the gateway. Each scope must be offered.',
+    defaultDoc:
+      '`*=mcp:tools,admin_audit=mcp:admin` with the default PROXY_SCOPES; otherwise none (no per-tool checks)',
+    example: 'whoami=mcp:tools,admin_audit=mcp:admin',
+  }),
+  scopeImplies: option({
+    kind: list('BROADER>NARROWER', scopeImplicationRule),
+    env: 'PROXY_SCOPE_IMPLIES',
+    flag: 'scope-implies',
+    doc: 'Scope hierarchy, as `broader>narrower` pairs (transitive; no cycles): a token with the broader scope satisfies a tool that needs the narrower one. Each scope must be offered.',
+    defaultDoc:
+      '`mcp:admin>mcp:tools` while PROXY_SCOPES offers mcp:tools and mcp:admin (as by default); otherwise none',
+    example: 'mcp:admin>mcp:tools',
   }),
   accessTokenTtlSeconds: option({
     kind: seconds(1, DAY),

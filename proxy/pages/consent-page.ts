@@ -8,6 +8,8 @@ import { html } from 'hono/html';
 import { csrfToken } from '../consent/csrf.ts';
 import type { ProxyContext } from '../context.ts';
 import { isLoopbackHost } from '../http/loopback.ts';
+import { ANY_OTHER_TOOL } from '../checks/tool-scopes.ts';
+import type { ScopePolicy } from '../options/scope-policy.ts';
 import type { ClientRecord, PendingAuthorization } from '../records.ts';
 import { renderPage } from './layout.ts';
 
@@ -26,6 +28,24 @@ const PROVIDER_NAMES: Record<string, string> = {
   oidc: 'your identity provider',
   oauth2: 'your identity provider',
 };
+
+/**
+ * What a scope lets the application do, from the operator's tool table and scope hierarchy: the tools that need it
+ * and the scopes it includes. Only scopes the proxy offers reach this page (unknown ones are never granted).
+ */
+function scopeDetail(scope: string, policy: ScopePolicy): string | undefined {
+  const tools = [...policy.toolScopes]
+    .filter(([tool, scopes]) => tool !== ANY_OTHER_TOOL && scopes.includes(scope))
+    .map(([tool]) => tool);
+  const anyOther = policy.toolScopes.get(ANY_OTHER_TOOL)?.includes(scope) ?? false;
+  const implied = [...(policy.implied.get(scope) ?? [])];
+  const callable = [...tools, ...(anyOther ? ['every tool without a scope of its own'] : [])];
+  const parts = [
+    ...(callable.length > 0 ? [`call ${callable.join(', ')}`] : []),
+    ...(implied.length > 0 ? [`includes ${implied.join(', ')}`] : []),
+  ];
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
 
 export function renderConsentPage(ctx: ProxyContext, view: ConsentView): Promise<Response> {
   const { client, authorization } = view;
@@ -81,8 +101,11 @@ export function renderConsentPage(ctx: ProxyContext, view: ConsentView): Promise
       ${
         authorization.scopes.length > 0
           ? html`<p>Requested permissions:</p>
-              <ul>
-                ${authorization.scopes.map((s) => html`<li><code>${s}</code></li>`)}
+              <ul class="scopes">
+                ${authorization.scopes.map((s) => {
+                  const detail = scopeDetail(s, ctx.settings.scopes);
+                  return html`<li><code>${s}</code>${detail ? html` — ${detail}` : ''}</li>`;
+                })}
               </ul>`
           : html`<p>No specific permissions were requested.</p>`
       }

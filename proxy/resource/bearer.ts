@@ -6,9 +6,11 @@ import { OAuthError } from '../errors.ts';
 import { withFreshUpstreamTokens } from '../grants/upstream-refresh.ts';
 import { oauthErrorResponse } from '../http/json.ts';
 import { mediaType } from '../http/params.ts';
-import { keys } from '../records.ts';
+import { keys, type GrantRecord } from '../records.ts';
 import { resourceScopes } from '../checks/scope.ts';
-import { AccessTokenInvalid, verifyAccessToken } from '../tokens/access-token.ts';
+import { missingScopes } from '../checks/scope-hierarchy.ts';
+import { scopesForTools } from '../checks/tool-scopes.ts';
+import { AccessTokenInvalid, verifyAccessToken, type AccessTokenClaims } from '../tokens/access-token.ts';
 import type { AuthInfo } from './auth-info.ts';
 
 /**
@@ -33,45 +35,100 @@ export async function verifyBearer(ctx: ProxyContext, request: Request): Promise
   }
   const grant = await ctx.records.get(keys.grant(claims.gid));
   if (!grant || grant.clientId !== claims.client_id) throw invalidToken('The access token was revoked');
-  return {
-    token,
-    sub: claims.sub,
-    clientId: claims.client_id,
-    scopes: claims.scope ? claims.scope.split(' ') : [],
-    grantId: claims.gid,
-    expiresAt: claims.exp,
-    user: grant.user,
-    upstreamTokens: async () => {
-      const current = await ctx.records.get(keys.grant(claims.gid));
-      if (!current) throw invalidToken('The access token was revoked');
-      return (await withFreshUpstreamTokens(ctx, claims.gid, current)).upstreamTokens;
-    },
-  };
+  return new VerifiedBearer(ctx, token, claims, grant.user);
+}
+
+/**
+ * The AuthInfo of one verified request. Its methods live on the prototype and the context in a private field, so a
+ * request allocates no closures and the object serialises to its data alone.
+ */
+class VerifiedBearer implements AuthInfo {
+  readonly sub: string;
+  readonly clientId: string;
+  readonly scopes: string[];
+  readonly grantId: string;
+  readonly expiresAt: number;
+  readonly #ctx: ProxyContext;
+
+  constructor(
+    ctx: ProxyContext,
+    readonly token: string,
+    claims: AccessTokenClaims,
+    readonly user: GrantRecord['user'],
+  ) {
+    this.#ctx = ctx;
+    this.sub = claims.sub;
+    this.clientId = claims.client_id;
+    this.scopes = claims.scope ? claims.scope.split(' ') : [];
+    this.grantId = claims.gid;
+    this.expiresAt = claims.exp;
+  }
+
+  async upstreamTokens() {
+    const current = await this.#ctx.records.get(keys.grant(this.grantId));
+    if (!current) throw invalidToken('The access token was revoked');
+    return (await withFreshUpstreamTokens(this.#ctx, this.grantId, current)).upstreamTokens;
+  }
+
+  hasScopes(required: readonly string[]): boolean {
+    return missingScopes(this.scopes, required, this.#ctx.settings.scopes.implied).length === 0;
+  }
+
+  insufficientScope(required: readonly string[], description?: string): Response {
+    this.#ctx.outcome.error = 'insufficient_scope';
+    const error = new OAuthError(
+      'insufficient_scope',
+      description ?? `This operation needs scope ${required.join(' ')}`,
+      { status: 403 },
+    );
+    return bearerChallenge(this.#ctx, error, required);
+  }
+
+  checkToolCall(tools: readonly string[]): Response | undefined {
+    const { toolScopes } = this.#ctx.settings.scopes;
+    if (tools.length === 0 || toolScopes.size === 0) return undefined;
+    const required = scopesForTools(tools, toolScopes);
+    if (this.hasScopes(required)) return undefined;
+    return this.insufficientScope(
+      required,
+      `Calling ${[...new Set(tools)].join(', ')} needs scope ${required.join(' ')}`,
+    );
+  }
 }
 
 /**
  * The response for a failed bearer check. Every 401 carries `WWW-Authenticate: Bearer` with `resource_metadata`
- * (RFC 9728 §5.1) and, when scopes are configured, `scope` (RFC 6750 §3; MCP: servers SHOULD include it). Without
- * credentials the challenge has no error code (RFC 6750 §3.1: "SHOULD NOT include an error code").
+ * (RFC 9728 §5.1) and, when scopes are configured, `scope`: what basic access needs (MCP "Scope Selection
+ * Strategy": clients use it first). Without credentials the challenge has no error code (RFC 6750 §3.1: "SHOULD NOT
+ * include an error code"). An `insufficient_scope` error is a 403 whose `scope` names `requiredScopes`, every scope
+ * the operation needs (MCP "Runtime Insufficient Scope Errors"). `offline_access` is never named (PRM-09).
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-5.1
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization#runtime-insufficient-scope-errors
  */
-export function bearerChallenge(ctx: ProxyContext, error: OAuthError): Response {
+export function bearerChallenge(ctx: ProxyContext, error: OAuthError, requiredScopes?: readonly string[]): Response {
   const { settings } = ctx;
-  const scopes = resourceScopes(settings.scopesSupported);
+  const forbidden = error.error === 'insufficient_scope';
+  const scopes = resourceScopes(forbidden && requiredScopes ? requiredScopes : challengeScopes(ctx));
   const parts = [
-    ...(error.error === 'invalid_token' || error.error === 'insufficient_scope' || error.detail === MALFORMED
+    ...(error.error === 'invalid_token' || forbidden || error.detail === MALFORMED
       ? [`error="${error.error}"`, `error_description="${error.errorDescription ?? ''}"`]
       : []),
     `resource_metadata="${settings.urls.protectedResourceMetadata}"`,
     ...(scopes.length > 0 ? [`scope="${scopes.join(' ')}"`] : []),
   ];
-  const status = error.error === 'insufficient_scope' ? 403 : 401;
   return oauthErrorResponse(
     new OAuthError(error.error, error.errorDescription, {
-      status,
+      status: forbidden ? 403 : 401,
       headers: { ...error.headers, 'WWW-Authenticate': `Bearer ${parts.join(', ')}` },
     }),
   );
+}
+
+/** What basic access needs: the default scopes, else every offered scope. */
+function challengeScopes(ctx: ProxyContext): readonly string[] {
+  const { defaults, supported } = ctx.settings.scopes;
+  return defaults.length > 0 ? defaults : supported;
 }
 
 /** Marks an invalid_request that names what is wrong (as opposed to "no credentials at all"). */

@@ -1,21 +1,37 @@
 // Gateway mode (PROXY_MCP_UPSTREAM): authenticated /mcp traffic is forwarded to a backend MCP server. The client's
 // bearer token is never forwarded (MCP "Token Passthrough" forbids it); the backend learns who the user is from
-// identity headers that only the proxy can set. Responses stream through unbuffered (SSE works).
+// identity headers that only the proxy can set. The body, the MCP request-metadata headers (`MCP-Protocol-Version`,
+// `Mcp-Method`, `Mcp-Name`, `Mcp-Param-*`) and every status go through unchanged, for every revision; answers stream
+// through unbuffered (SSE works, a backend's 405 to GET stays a 405). Before forwarding, the per-tool scope check runs
+// on the tools the body calls.
 import type { AuthInfo, McpHandler } from './auth-info.ts';
+import { bodyTooLarge, errorAnswer } from './mcp/answers.ts';
+import { BodyTooLarge, readBodyBytes } from './mcp/body.ts';
+import { envelopeRevision } from './mcp/envelope.ts';
+import { echoId, JSON_RPC_ERRORS } from './mcp/json-rpc.ts';
+import { headerMismatch, standardHeaders } from './mcp/request-metadata.ts';
+import { isModernRevision } from './mcp/revisions.ts';
+import { calledTools } from './mcp/tool-calls.ts';
+import { MAX_FORWARDED_BODY_BYTES } from './node-http-fetch.ts';
 
 export interface GatewayOptions {
   /** The backend MCP endpoint, e.g. `http://127.0.0.1:9000/mcp`. Reached only from the proxy. */
   backendUrl: string;
-  /** Per-request timeout for the backend's response headers, in milliseconds. Default 30000. 0 disables. */
+  /** How long the backend may take to start answering (its response headers), in milliseconds. Default 30000. 0 disables. */
   timeoutMs?: number;
   /** Injectable fetch (tests). Default: the global fetch. */
   fetch?: typeof fetch;
+  /** Largest request body forwarded, in bytes; a larger one is refused with 413. Default 16 MiB. */
+  maxBodyBytes?: number;
 }
 
 /** Headers the proxy sets for the backend; any client-sent header with this prefix is dropped first (no spoofing). */
 export const IDENTITY_HEADER_PREFIX = 'x-mcp-';
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) plus credentials that belong to the client↔proxy leg only. */
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1), credentials that belong to the client↔proxy leg only, and Accept-Encoding
+ * (the backend answers uncompressed, so the body the client gets always matches the headers it gets).
+ */
 const DROPPED_REQUEST_HEADERS = new Set([
   'authorization',
   'cookie',
@@ -29,6 +45,7 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'upgrade',
   'host',
   'content-length',
+  'accept-encoding',
   'forwarded',
   'x-forwarded-for',
   'x-forwarded-host',
@@ -47,27 +64,44 @@ export function createGatewayHandler(options: GatewayOptions): McpHandler {
   const backend = new URL(options.backendUrl);
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_FORWARDED_BODY_BYTES;
 
   return async (request: Request, auth: AuthInfo): Promise<Response> => {
     const target = new URL(backend);
     target.search = new URL(request.url).search;
-    const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
+    let body: Uint8Array | undefined;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      try {
+        body = await readBodyBytes(request, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return bodyTooLarge(maxBodyBytes);
+        return errorAnswer(400, null, JSON_RPC_ERRORS.parseError, 'The request body could not be read');
+      }
+      if (request.method === 'POST') {
+        const refusal = checkPost(request, body, auth);
+        if (refusal) return refusal;
+      }
+    }
+    // The backend's time to answer is bounded; a streamed answer is not (a long SSE stream is legitimate). A client
+    // that goes away cancels the backend request too.
+    const abort = new AbortController();
+    const onClientGone = () => abort.abort(new Error('the client went away'));
+    request.signal.addEventListener('abort', onClientGone, { once: true });
+    const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(new Error('backend timeout')), timeoutMs) : undefined;
     let response: Response;
     try {
       response = await doFetch(target, {
         method: request.method,
         headers: backendRequestHeaders(request.headers, auth),
-        body: hasBody ? request.body : undefined,
-        // Streams the client's body through without buffering it (undici requires the flag for stream bodies).
-        ...(hasBody ? { duplex: 'half' } : {}),
+        body: body as BodyInit | undefined,
         redirect: 'manual',
-        signal: timeoutMs > 0 ? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) : request.signal,
-      } as RequestInit);
+        signal: abort.signal,
+      });
     } catch {
-      return Response.json(
-        { jsonrpc: '2.0', error: { code: -32603, message: 'The backend MCP server is unavailable' }, id: null },
-        { status: 502 },
-      );
+      request.signal.removeEventListener('abort', onClientGone);
+      return errorAnswer(502, null, JSON_RPC_ERRORS.internalError, 'The backend MCP server is unavailable');
+    } finally {
+      clearTimeout(timer);
     }
     const headers = new Headers();
     response.headers.forEach((value, key) => {
@@ -75,6 +109,44 @@ export function createGatewayHandler(options: GatewayOptions): McpHandler {
     });
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
+}
+
+/**
+ * What the proxy must know about a POST before forwarding it: that it is JSON it can read (a body the proxy cannot
+ * parse could be read differently by the backend, so it is refused rather than waved through), that a 2026-07-28
+ * message agrees with its mirrored headers (the proxy reads the body, so "Servers that process the request body
+ * MUST reject requests where the values specified in the headers do not match"; the tool name of `Mcp-Name` is then
+ * the body's), and that the token may call every tool it names (a 2025-03-26 batch may name several).
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http#server-validation
+ */
+function checkPost(request: Request, bytes: Uint8Array, auth: AuthInfo): Response | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return errorAnswer(400, null, JSON_RPC_ERRORS.parseError, 'Parse error: the body is not JSON');
+  }
+  const message = !Array.isArray(value) && typeof value === 'object' && value !== null ? value : undefined;
+  const params = (message as { params?: unknown } | undefined)?.params;
+  const method = (message as { method?: unknown } | undefined)?.method;
+  const revision =
+    typeof params === 'object' && params !== null ? envelopeRevision(params as Record<string, unknown>) : undefined;
+  if (revision !== undefined && isModernRevision(revision) && typeof method === 'string') {
+    const problem = headerMismatch(
+      standardHeaders(request.headers),
+      revision,
+      method,
+      params as Record<string, unknown>,
+    );
+    if (problem !== undefined) {
+      return errorAnswer(400, echoId(value), JSON_RPC_ERRORS.headerMismatch, `Header mismatch: ${problem}`);
+    }
+  }
+  const calls = calledTools(value);
+  if (calls.malformed) {
+    return errorAnswer(400, echoId(value), JSON_RPC_ERRORS.invalidParams, 'tools/call needs a string params.name');
+  }
+  return calls.tools.length > 0 ? auth.checkToolCall(calls.tools) : undefined;
 }
 
 function backendRequestHeaders(incoming: Headers, auth: AuthInfo): Headers {

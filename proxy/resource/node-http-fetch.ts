@@ -14,7 +14,12 @@ export function createNodeHttpFetch(options: { maxSockets?: number } = {}): type
   return (async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : input);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`unsupported ${url.protocol}`);
-    const body = init.body === undefined || init.body === null ? undefined : await readCapped(init.body);
+    const body =
+      init.body === undefined || init.body === null
+        ? undefined
+        : init.body instanceof Uint8Array && init.body.byteLength <= MAX_FORWARDED_BODY_BYTES
+          ? init.body
+          : await readCapped(init.body);
     const headers: Record<string, string> = {};
     new Headers(init.headers).forEach((value, key) => (headers[key] = value));
     if (body !== undefined) headers['content-length'] = String(body.byteLength);

@@ -4,6 +4,9 @@
 import { NotTestable } from '../model/outcome.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { isJsonContentType, jsonObject, type HttpResponse } from '../transport/http.ts';
+import { probeMcp } from './mcp-probe.ts';
+
+export { parseBearerChallenge } from './bearer-challenge.ts';
 
 /** RFC 8414 §3 / RFC 9728 §3: insert the well-known segment between host and path; a terminating "/" is removed. */
 export function wellKnownUrl(identifier: string, suffix: string): string {
@@ -57,9 +60,9 @@ export function protectedResourceMetadata(session: CheckSession): Promise<Fetche
   );
 }
 
-/** An unauthenticated MCP initialize request: the 401 challenge a client starts from. */
+/** An unauthenticated MCP request in the revision's form: the 401 challenge a client starts from. */
 export function unauthenticatedChallenge(session: CheckSession): Promise<HttpResponse> {
-  return session.memo('challenge', () => callMcp(session, undefined));
+  return session.memo('challenge', async () => (await probeMcp(session, undefined)).response);
 }
 
 /** Whether the authorization server metadata has the given member (an optional feature is offered). */
@@ -74,47 +77,6 @@ export async function endpoint(session: CheckSession, name: string): Promise<str
   const value = body[name];
   if (typeof value !== 'string') throw new NotTestable(`metadata has no ${name}`);
   return value;
-}
-
-/** MCP initialize over Streamable HTTP, with an optional bearer token (or a custom URL, e.g. token in the query). */
-export function callMcp(
-  session: CheckSession,
-  token: string | undefined,
-  url = session.settings.mcp,
-): Promise<HttpResponse> {
-  return session.http.request({
-    method: 'POST',
-    url,
-    headers: {
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': session.settings.revision,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    json: {
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: {
-        protocolVersion: session.settings.revision,
-        capabilities: {},
-        clientInfo: { name: 'oauth-proxy-conformance', version: '0.1.0' },
-      },
-    },
-  });
-}
-
-/** Parses `WWW-Authenticate: Bearer a="b", c=d` into its parameters (first Bearer challenge only). */
-export function parseBearerChallenge(header: string | null): Record<string, string> | undefined {
-  if (!header) return undefined;
-  const match = /(?:^|,)\s*Bearer\b(.*)$/i.exec(header);
-  if (!match) return undefined;
-  const params: Record<string, string> = {};
-  const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
-  for (let m = re.exec(match[1] ?? ''); m; m = re.exec(match[1] ?? '')) {
-    const name = (m[1] ?? '').toLowerCase();
-    params[name] ??= m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
-  }
-  return params;
 }
 
 /** Loopback hosts are exempt from the https requirement (RFC 8252 §7.3, local development). */

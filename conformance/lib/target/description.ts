@@ -23,6 +23,22 @@ export interface TargetDescription {
    * `http://127.0.0.1/callback` (loopback, any port); CIMD-01 uses it when the suite cannot host documents itself.
    */
   cimdDocumentUrl?: string;
+  /** A tool that needs more than basic access, for the step-up checks (PRM-12, PRM-17 to PRM-19). */
+  stepUp?: StepUpTool;
+}
+
+/** A scope-restricted tool and the scopes around it. */
+export interface StepUpTool {
+  /** The tool a token with only the basic scope (the 401 challenge's) may not call. */
+  tool: string;
+  /** Its arguments (default `{}`). */
+  arguments?: Record<string, unknown>;
+  /** Every scope the call needs, space-separated: what the 403 must name. */
+  scope: string;
+  /** A scope that implies `scope` in the server's hierarchy: a token holding only it must be able to call `tool`. */
+  broaderScope?: string;
+  /** A tool that needs a narrower scope which `scope` implies: a token holding only `scope` must be able to call it. */
+  impliedTool?: { tool: string; arguments?: Record<string, unknown> };
 }
 
 const KNOWN_KEYS = new Set([
@@ -34,6 +50,7 @@ const KNOWN_KEYS = new Set([
   'codeTtlSeconds',
   'upstreamClient',
   'cimdDocumentUrl',
+  'stepUp',
 ]);
 
 /** Reads and validates the file; the login script path becomes absolute. */
@@ -52,5 +69,22 @@ export function parseTargetDescription(raw: unknown, baseDir: string): TargetDes
   if (desc.refusedRedirectUris && !Array.isArray(desc.refusedRedirectUris)) {
     throw new Error('refusedRedirectUris must be an array of URLs');
   }
+  if (desc.stepUp !== undefined) assertStepUp(desc.stepUp);
   return desc.loginScript ? { ...desc, loginScript: resolve(baseDir, desc.loginScript) } : desc;
+}
+
+function assertStepUp(value: unknown): asserts value is StepUpTool {
+  const step = value as Partial<StepUpTool> | null;
+  const isArgs = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v));
+  if (typeof step !== 'object' || step === null) throw new Error('stepUp must be an object');
+  if (typeof step.tool !== 'string' || step.tool === '') throw new Error('stepUp.tool must name a tool');
+  if (typeof step.scope !== 'string' || step.scope.trim() === '') throw new Error('stepUp.scope must name its scopes');
+  if (!isArgs(step.arguments)) throw new Error('stepUp.arguments must be an object');
+  if (step.broaderScope !== undefined && (typeof step.broaderScope !== 'string' || step.broaderScope.trim() === '')) {
+    throw new Error('stepUp.broaderScope must be a scope');
+  }
+  const implied = step.impliedTool;
+  if (implied !== undefined && (typeof implied?.tool !== 'string' || !isArgs(implied.arguments))) {
+    throw new Error('stepUp.impliedTool must be { "tool": "…", "arguments": {…} }');
+  }
 }

@@ -14,6 +14,9 @@ const auth: AuthInfo = {
   expiresAt: 2_000_000_000,
   user: { sub: 'user-alice-0001', name: 'Alice Ünïcode', email: 'alice@example.com', login: 'alice' },
   upstreamTokens: () => Promise.reject(new Error('the gateway must not read upstream tokens')),
+  hasScopes: () => true,
+  insufficientScope: () => new Response(null, { status: 403 }),
+  checkToolCall: () => undefined,
 };
 
 describe.each([
@@ -118,8 +121,8 @@ describe.each([
   });
 });
 
-describe('the node:http transport of the gateway', () => {
-  it('refuses to buffer a request body over the forwarding limit: 502, and the backend never sees it', async () => {
+describe('the gateway body limit', () => {
+  it('refuses a request body over the forwarding limit with 413, and the backend never sees it', async () => {
     let hits = 0;
     const backend = await listenOnLoopback((_req, res) => {
       hits += 1;
@@ -132,7 +135,7 @@ describe('the node:http transport of the gateway', () => {
       expect(small.status).toBe(200);
       const huge = new Uint8Array(17 * 1024 * 1024);
       const response = await gateway(new Request('http://proxy.test/mcp', { method: 'POST', body: huge }), auth);
-      expect(response.status).toBe(502);
+      expect(response.status).toBe(413);
       expect(hits).toBe(1);
     } finally {
       await backend.close();

@@ -94,9 +94,9 @@ describe('the authorization endpoint: errors sent back to the client', () => {
     });
   });
 
-  it('refuses a scope outside scopesSupported with invalid_scope', async () => {
+  it('refuses a malformed scope with invalid_scope', async () => {
     const { t, valid } = await setup({}, { scopesSupported: ['mcp:read'] });
-    const response = await get(t, authorizeUrl({ ...valid, scope: 'mcp:read admin' }));
+    const response = await get(t, authorizeUrl({ ...valid, scope: 'mcp:read "quoted"' }));
     expect(redirectParams(response).get('error')).toBe('invalid_scope');
   });
 

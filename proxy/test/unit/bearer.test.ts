@@ -27,10 +27,16 @@ async function forge(claims: Record<string, unknown>, typ = 'at+jwt'): Promise<s
 
 describe('the bearer check on the MCP endpoint', () => {
   it('answers a request without a token with 401 and the resource metadata challenge, no error code', async () => {
-    const { proxy } = await createTestProxy();
+    const { proxy } = await createTestProxy({ scopesSupported: [] });
     const response = await callMcp(proxy, undefined);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(`Bearer ${PRM}`);
+  });
+
+  it('names what basic access needs in the challenge: the default scopes, not every offered one', async () => {
+    const { proxy } = await createTestProxy();
+    const response = await callMcp(proxy, undefined);
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer ${PRM}, scope="mcp:tools"`);
   });
 
   it('adds the scope to the challenge when scopes are configured, without offline_access', async () => {

@@ -27,6 +27,7 @@ describe('RFC 8414 authorization server metadata', () => {
       token_endpoint: `${BASE}/token`,
       registration_endpoint: `${BASE}/register`,
       revocation_endpoint: `${BASE}/revoke`,
+      scopes_supported: ['mcp:tools', 'mcp:admin'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code', 'refresh_token'],
@@ -54,7 +55,8 @@ describe('RFC 8414 authorization server metadata', () => {
   });
 
   it('omits scopes_supported when none are configured and lists them when they are', async () => {
-    const plain = await getJson((await createTestProxy()).proxy, `${BASE}/.well-known/oauth-authorization-server`);
+    const none = await createTestProxy({ scopesSupported: [] });
+    const plain = await getJson(none.proxy, `${BASE}/.well-known/oauth-authorization-server`);
     expect(plain.body).not.toHaveProperty('scopes_supported');
     expect(noEmptyArrays(plain.body)).toEqual([]);
     const scoped = await createTestProxy({ scopesSupported: ['mcp:read', 'offline_access'] });
@@ -121,7 +123,7 @@ describe('RFC 9728 protected resource metadata', () => {
   });
 
   it('omits scopes_supported when no scopes are configured', async () => {
-    const { proxy } = await createTestProxy();
+    const { proxy } = await createTestProxy({ scopesSupported: [] });
     const { body } = await getJson(proxy, `${BASE}/.well-known/oauth-protected-resource/mcp`);
     expect(body).not.toHaveProperty('scopes_supported');
     expect(noEmptyArrays(body)).toEqual([]);

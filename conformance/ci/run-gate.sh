@@ -13,7 +13,7 @@
 #   GATE_TARGET_FILE         target description JSON
 #   GATE_EXPECTED_FAILURES   baseline file: JSON array of check ids expected to fail
 #   GATE_STRICT              true: SHOULD findings fail the gate too
-#   GATE_REPORT_DIR          where report.json, junit.xml and html/ go           (default: conformance-report)
+#   GATE_REPORT_DIR          where report.json, junit.xml, index.html go     (default: conformance-report)
 #   GATE_SUITE_PACKAGE       npm install spec(s) of the suite (default: @mcp-oauth-kit/conformance@latest)
 #   GATE_SUITE_DIR           where the suite is installed                         (default: .conformance-suite)
 #   GATE_EXTRA_ARGS          more oauth-proxy-conformance arguments, e.g. "--workers 2"
@@ -63,7 +63,7 @@ args+=(--report "$report_dir")
 
 "$suite_dir/node_modules/.bin/oauth-proxy-conformance" "${args[@]}"
 code=$?
-log "exit code ${code}; report in ${report_dir}/ (report.json, junit.xml, html/index.html)"
+log "exit code ${code}; report in ${report_dir}/ (index.html, report.json, junit.xml)"
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
   { echo "exit-code=${code}"; echo "report-dir=${report_dir}"; } >> "$GITHUB_OUTPUT"
 fi

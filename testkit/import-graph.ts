@@ -6,14 +6,16 @@ import ts from 'typescript';
 
 export type ImportGraph = Map<string, string[]>;
 
-
 /** Every `.ts` file under `root` (relative to `base`), minus those `exclude` matches, with its relative imports. */
 export function importGraph(base: string, root: string, exclude: (path: string) => boolean): ImportGraph {
   const graph: ImportGraph = new Map();
   for (const file of walk(join(base, root))) {
     const path = relative(base, file);
     if (!path.endsWith('.ts') || path.endsWith('.d.ts') || exclude(path)) continue;
-    graph.set(path, relativeImports(file).map((specifier) => relative(base, resolve(dirname(file), specifier))));
+    graph.set(
+      path,
+      relativeImports(file).map((specifier) => relative(base, resolve(dirname(file), specifier))),
+    );
   }
   return graph;
 }

@@ -71,6 +71,8 @@ export interface CheckResult {
   /** Extra observations (soft findings of lower level, what was probed). */
   notes: string[];
   durationMs: number;
+  /** The cause this result shares with other checks' results (see `findings` in report.json). */
+  rootCause?: { key: string; summary: string };
 }
 
 /** The outcome a violated requirement of this level produces. */

@@ -40,12 +40,19 @@ export function summaryTable(report: Report, gate: Gate): string {
     `  ${'total'.padEnd(15)} ${String(s.total).padStart(5)}`,
     '',
   ];
-  const notable = report.checks.filter(
-    (c) => c.outcome === 'fail' || c.outcome === 'not_testable' || c.outcome === 'warning',
-  );
-  if (notable.length) {
-    lines.push('  id          level   outcome        title');
-    for (const c of notable) lines.push(`  ${c.id.padEnd(11)} ${c.level.padEnd(7)} ${c.outcome.padEnd(14)} ${c.title}`);
+  const findings = report.findings ?? [];
+  if (findings.length) {
+    const blocking = findings.filter((f) => f.blocking);
+    const checks = blocking.reduce((n, f) => n + f.checks.length, 0);
+    lines.push(
+      `  ${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (${checks} check${checks === 1 ? '' : 's'}), ${findings.length - blocking.length} other`,
+      '',
+    );
+    for (const f of findings) {
+      const ids = f.checks.map((c) => (c.outcome === f.outcome ? c.id : `${c.id} (${c.outcome})`)).join(', ');
+      lines.push(`  ${f.level.padEnd(7)} ${f.outcome.padEnd(14)} ${f.summary.replace(/\s+/g, ' ').slice(0, 160)}`);
+      lines.push(`  ${''.padEnd(22)} ${ids}`);
+    }
     lines.push('');
   }
   if (report.runError) lines.push(`Run error: ${report.runError}`);

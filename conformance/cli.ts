@@ -1,6 +1,7 @@
 // `oauth-proxy-conformance`: parses flags, runs the suite (run.ts) and exits with the gate's code
 // (0 pass, 1 blocking failure or stale baseline, 2 usage error or broken run).
 import { parseArgs } from 'node:util';
+import { parseGrep } from './lib/model/selection.ts';
 import { REVISIONS, type Revision } from './lib/model/vocabulary.ts';
 import { UPSTREAM_MODES, type UpstreamMode } from './lib/target/settings.ts';
 import { runConformance } from './run.ts';
@@ -10,21 +11,23 @@ const USAGE = `Usage: oauth-proxy-conformance --target URL [options]
 Checks an OAuth proxy in front of an MCP server against RFC 8414/9728/7591/7636/9207/8707/7009, OAuth 2.1 and the
 MCP authorization spec. Each check has a stable id, a level (MUST/SHOULD/MAY) and spec references.
 
-  --target URL              base URL (issuer) of the proxy under test                      (required)
+  --target URL              base URL of the proxy under test                               (required)
   --mcp URL                 its MCP endpoint                                    (default <target>/mcp)
-  --issuer ID               expected issuer identifier          (default the target, no trailing slash)
+  --issuer ID               expected issuer identifier (default: read from the protected resource metadata's
+                            authorization_servers, as an MCP client does)
   --upstream MODE           harness-oidc | harness-github | external                  (default external)
                             harness-*: start the mock IdP, give its UPSTREAM_* settings to the target and
                             check the upstream tier through its request log; external: upstream-tier checks
                             are not applicable and login upstream uses the target file's loginScript
-  --target-command "CMD"    start the target with this shell command; its environment gets UPSTREAM_*,
-                            TARGET_URL, PORT (the target URL's port) and PROXY_BASE_URL
+  --target-command "CMD"    start the target with this shell command; its environment gets UPSTREAM_* (the
+                            mock IdP's settings), TARGET_URL (--target as given), PROXY_BASE_URL (--target
+                            without a trailing slash, never the issuer) and PORT (the --target URL's port)
   --target-file FILE        target description JSON (consent selectors, login script, allowlist, …)
   --revision REV            MCP revision: ${REVISIONS.join(' | ')}          (default ${REVISIONS.at(-1)})
   --report DIR              where report.json, junit.xml and html/ go          (default conformance-report)
   --expected-failures FILE  JSON array of check ids expected to fail (a baseline); one that passes is stale
   --strict                  SHOULD-level warnings also fail the run
-  --grep REGEX              run only checks whose "<ID> <title>" matches
+  --grep REGEX              run only checks whose "<ID> <title>" matches (e.g. '^PKCE-', '^(DISC|PRM)-0[1-4] ')
   --idp-port N              port of the mock IdP in instrumented mode             (default: a free port)
   --wait SECONDS            how long to wait for the target to answer             (default 30)
   --timeout MS              per-request timeout                                  (default 5000)
@@ -75,6 +78,7 @@ async function main(): Promise<number> {
     target && !URL.canParse(target) ? `--target ${target} is not a URL` : '',
     !UPSTREAM_MODES.includes(upstream) ? `--upstream must be one of ${UPSTREAM_MODES.join(', ')}` : '',
     revision && !REVISIONS.includes(revision) ? `--revision must be one of ${REVISIONS.join(', ')}` : '',
+    grepProblem(str('grep')),
   ].filter(Boolean);
   if (problems.length || !target) {
     process.stderr.write(`oauth-proxy-conformance: ${problems.join('; ')}\n\n${USAGE}\n`);
@@ -99,6 +103,16 @@ async function main(): Promise<number> {
     ...(num('workers') !== undefined ? { workers: num('workers') } : {}),
   });
   return run.exitCode;
+}
+
+function grepProblem(pattern: string | undefined): string {
+  if (pattern === undefined) return '';
+  try {
+    parseGrep(pattern);
+    return '';
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 main().then(

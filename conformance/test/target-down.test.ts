@@ -42,6 +42,28 @@ describe('oauth-proxy-conformance against a target that is down', () => {
     expect(existsSync(join(reportDir, 'junit.xml'))).toBe(true);
   });
 
+  it('selects checks with the anchored --grep form the help documents', async () => {
+    const port = await closedPort();
+    const reportDir = mkdtempSync(join(tmpdir(), 'conformance-grep-'));
+    const run = spawnSync(
+      process.execPath,
+      [BIN, '--target', `http://127.0.0.1:${port}`, '--report', reportDir, '--grep', '^DISC-0[15] '],
+      { encoding: 'utf8', timeout: 240_000 },
+    );
+    expect(run.status, run.stdout + run.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as Report;
+    expect(report.checks.map((c) => c.id)).toEqual(['DISC-01', 'DISC-05']);
+  });
+
+  it('rejects a --grep that is not a regular expression with a usage error', () => {
+    const run = spawnSync(process.execPath, [BIN, '--target', 'http://127.0.0.1:1', '--grep', '^(DISC'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/not a regular expression/);
+  });
+
   it('rejects a missing --target with a usage error', () => {
     const run = spawnSync(process.execPath, [BIN], { encoding: 'utf8', timeout: 30_000 });
     expect(run.status).toBe(2);

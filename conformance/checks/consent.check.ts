@@ -411,6 +411,13 @@ defineCheck(
   },
 );
 
+/**
+ * RFC 9700 §4.12: an authorization server "which redirects a request that potentially contains user credentials
+ * therefore MUST NOT use the HTTP 307 status code for redirection. If an HTTP redirection (and not, for example,
+ * JavaScript) is used for such a request, AS SHOULD use HTTP status code 303". Applies to a decision sent as a form
+ * submission; a decision a page script posts (fetch) is followed by the script's own GET navigation ("for example,
+ * JavaScript"): there is no form to re-post, and the check does not apply.
+ */
 defineCheck(
   {
     id: 'AUTHZ-06',

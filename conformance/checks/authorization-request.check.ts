@@ -94,6 +94,7 @@ defineCheck(
     refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
   },
   async ({ session, verdict }) => {
+    await requireAcceptedControl(session);
     const callback = await session.callback();
     const client = await sharedClient(session);
     const cases: [string, Record<string, string | undefined>][] = [

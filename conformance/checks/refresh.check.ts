@@ -1,6 +1,6 @@
 // Refresh tokens for public clients: rotation, the rotated-out token refused, reuse revoking the grant, client
 // binding, no scope escalation, resource binding (requirements.md B9, RT-*).
-import { completedFlow, type CompletedFlow } from '../lib/browser/flow.ts';
+import { completedFlow, otherClientFlow, type CompletedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { judgeForeignResourceToken } from '../lib/check/resource-expectations.ts';
 import { NotApplicable } from '../lib/model/outcome.ts';
@@ -192,6 +192,14 @@ defineCheck(
     const other = await otherClient(session);
     const res = await refreshGrant(session, other, flow.rt);
     verdict.equal(statusAndError(res), '400 invalid_grant', "refresh of client A's token by client B");
+    // The refusal proves the binding only if B can refresh a token of its own (the positive path, same client).
+    const own = await otherClientFlow(session);
+    if (!own.tokens.refresh_token) return verdict.notTestable('client B got no refresh token of its own');
+    const ownRefresh = await refreshGrant(session, other, own.tokens.refresh_token);
+    if (!tokenSet(ownRefresh))
+      verdict.notTestable(
+        `client B cannot refresh its own token either (${statusAndError(ownRefresh)}), so the refusal proves nothing`,
+      );
   },
 );
 

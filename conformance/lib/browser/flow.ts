@@ -7,7 +7,7 @@ import type { BrowserContext, Page, Request, Response } from 'playwright-core';
 import { NotTestable, type RootCause } from '../model/outcome.ts';
 import { buildAuthorizeUrl } from '../oauth/authorize-url.ts';
 import { newVerifier, randomToken, s256 } from '../oauth/pkce.ts';
-import { sharedClient, type RegisteredClient } from '../oauth/registration.ts';
+import { otherClient, sharedClient, type RegisteredClient } from '../oauth/registration.ts';
 import { scopeToRequest } from '../oauth/scope.ts';
 import { clientAuth, postToken, requireTokens, type TokenSet } from '../oauth/token.ts';
 import type { CheckSession } from '../session/check-session.ts';
@@ -453,6 +453,14 @@ export function proxyCallbackUri(session: CheckSession): Promise<string | undefi
     }
     return undefined;
   });
+}
+
+/**
+ * A completed flow of the worker's second client (B), memoised: the positive path of the checks in which B must not
+ * use A's code or refresh token (CODE-05, RT-06). Only B's own refresh may use its refresh token.
+ */
+export function otherClientFlow(session: CheckSession): Promise<CompletedFlow> {
+  return session.memo('other-client-flow', async () => completedFlow(session, { client: await otherClient(session) }));
 }
 
 /** The worker's shared, read-only happy flow. Checks that mutate grants run their own flow. */

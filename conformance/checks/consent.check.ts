@@ -2,7 +2,7 @@
 // cookies, per-client approval, deny, and no upstream contact before approval (requirements.md B14, CONSENT-*).
 import { captureDecisionRequest, replayDecision } from '../lib/browser/consent-decision.ts';
 import { consentForm, postConsentForm } from '../lib/browser/consent-form.ts';
-import { authorize, NO_CONSENT_PAGE, sharedFlow } from '../lib/browser/flow.ts';
+import { authorize, NO_CONSENT_PAGE } from '../lib/browser/flow.ts';
 import { safeOrigin } from '../lib/browser/navigation.ts';
 import { findApproveButton } from '../lib/browser/page-actions.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
@@ -187,7 +187,7 @@ defineCheck(
     refs: [ref.rfc(9700, '4.16'), ref.mcpSbp('consent-ui-requirements', 'Prevent iframing')],
   },
   async ({ session, verdict }) => {
-    const flow = await authorize(session, { decision: 'stop' });
+    const flow = await authorize(session, { client: await newClient(session), decision: 'stop' });
     await flow.context.close();
     const page = flow.consentPage;
     if (!page) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
@@ -345,7 +345,9 @@ defineCheck(
     refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
   },
   async ({ session, verdict }) => {
-    const flow = await authorize(session, { decision: 'deny' });
+    // A client of its own: a proxy may remember an earlier approval of a client (server-side), and then rightly asks
+    // no more; the checks that need the consent page ask for a client that was never approved.
+    const flow = await authorize(session, { client: await newClient(session), decision: 'deny' });
     await flow.context.close();
     if (!flow.consentShown) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
     if (!flow.hit) {
@@ -388,8 +390,9 @@ defineCheck(
     ],
   },
   async ({ session, verdict }) => {
+    const client = await newClient(session);
     const before = session.instrumented ? (await session.upstreamRequests()).length : 0;
-    const flow = await authorize(session, { decision: 'stop' });
+    const flow = await authorize(session, { client, decision: 'stop' });
     await flow.context.close();
     if (!flow.consentShown)
       return verdict.fail('no consent page before the upstream: the user was never asked', {
@@ -429,7 +432,8 @@ defineCheck(
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(9700, '4.12')],
   },
   async ({ session, verdict }) => {
-    const flow = await sharedFlow(session);
+    const flow = await authorize(session, { client: await newClient(session) });
+    await flow.context.close();
     if (!flow.consentShown) return verdict.notTestable('no consent decision was recorded', NO_CONSENT_PAGE);
     if (flow.decisionBy === 'script')
       return verdict.notApplicable(

@@ -47,6 +47,22 @@ describe('classifying an /authorize answer', () => {
     expect(form.params?.get('state')).toBe('s2');
   });
 
+  it("takes a redirect to the proxy's own error page for an error page, and reads errors in the fragment", () => {
+    const own = classifyAuthorizeAnswer(
+      answer(302, '', { location: '/api/auth/error?error=invalid_redirect' }),
+      AUTHORIZE,
+      CLIENT,
+    );
+    expect(own).toMatchObject({ kind: 'error_page', error: 'invalid_redirect' });
+    const fragment = classifyAuthorizeAnswer(
+      answer(302, '', { location: `${CLIENT}#error=unsupported_response_type&state=s3` }),
+      AUTHORIZE,
+      CLIENT,
+    );
+    expect(fragment).toMatchObject({ kind: 'error_redirect', error: 'unsupported_response_type' });
+    expect(fragment.params?.get('state')).toBe('s3');
+  });
+
   it('takes a consent or sign-in page for acceptance, in other languages too', () => {
     const consent =
       '<form><button name="d" value="no">Ablehnen</button><button name="d" value="yes">Zulassen</button></form>';

@@ -67,10 +67,22 @@ export function classifyAuthorizeAnswer(response: HttpResponse, url: string, red
   const onward = onwardOf({ status, header: (name) => response.headers.get(name), text: response.text }, url);
   if (onward) {
     const location = onward.url;
-    const params = responseParams(onward);
+    const params = withFragmentParams(responseParams(onward), location);
     const error = params.get('error') ?? undefined;
     const clientBase = redirectUri?.split('#')[0];
     const toUri = clientBase !== undefined && clientBase !== '' && location.toString().startsWith(clientBase);
+    // An error the proxy shows on its own origin (a redirect to its error page) stops the request at the proxy: an
+    // error page, not an error sent to the client.
+    if (error && !toUri && location.origin === new URL(url).origin) {
+      return {
+        kind: 'error_page',
+        status,
+        location,
+        params,
+        error,
+        summary: `${status} → the proxy's own error page ${location.pathname} error=${error}`,
+      };
+    }
     const kind: ProbeKind = error ? 'error_redirect' : toUri ? 'redirect_to_uri' : 'accepted';
     const how = onward.by === 'location' ? `${status} →` : `${status} (${onward.by}) →`;
     return {
@@ -97,6 +109,18 @@ export function classifyAuthorizeAnswer(response: HttpResponse, url: string, red
     status,
     summary: `${status} page without consent controls or error: ${snippet(response.text)}`,
   };
+}
+
+/**
+ * Parameters in the fragment too: RFC 6749 §4.2.2.1 returns the errors of a response_type=token request in the
+ * fragment, and a server may answer an unsupported response type so. The query wins where both name a parameter.
+ */
+function withFragmentParams(params: URLSearchParams, location: URL): URLSearchParams {
+  const fragment = new URLSearchParams(location.hash.replace(/^#/, ''));
+  if (!location.hash.includes('=')) return params;
+  const merged = new URLSearchParams(params);
+  for (const [k, v] of fragment) if (!merged.has(k)) merged.append(k, v);
+  return merged;
 }
 
 function pageText(html: string): string {

@@ -1,6 +1,7 @@
 // `oauth-proxy-conformance`: parses flags, runs the suite (run.ts) and exits with the gate's code
 // (0 pass, 1 blocking failure or stale baseline, 2 usage error or broken run).
 import { parseArgs } from 'node:util';
+import { parseGrep } from './lib/model/selection.ts';
 import { REVISIONS, type Revision } from './lib/model/vocabulary.ts';
 import { UPSTREAM_MODES, type UpstreamMode } from './lib/target/settings.ts';
 import { suiteVersion } from './lib/report/suite-version.ts';
@@ -14,19 +15,22 @@ MCP authorization spec. Each check has a stable id, a level (MUST/SHOULD/MAY) an
   --target URL              base URL of the proxy under test; optional with --target-command (a free
                             loopback port is picked and given to the command)
   --mcp URL                 its MCP endpoint                                    (default <target>/mcp)
-  --issuer ID               expected issuer identifier          (default the target, no trailing slash)
+  --issuer ID               expected issuer identifier (default: read from the protected resource metadata's
+                            authorization_servers, as an MCP client does)
   --upstream MODE           harness-oidc | harness-github | external                  (default external)
                             harness-*: start the mock IdP, give its UPSTREAM_* settings to the target and
                             check the upstream tier through its request log; external: upstream-tier checks
                             are not applicable and login upstream uses the target file's loginScript
-  --target-command "CMD"    start the target with this shell command; its environment gets UPSTREAM_*,
-                            TARGET_URL, PORT (the target URL's port) and PROXY_BASE_URL
+  --target-command "CMD"    start the target with this shell command; its environment gets UPSTREAM_* (the
+                            mock IdP's settings), TARGET_URL (--target as given), PROXY_BASE_URL (--target
+                            without a trailing slash, never the issuer), PORT (the --target URL's port) and
+                            CONFORMANCE_CIMD_* (the suite's metadata-document host)
   --target-file FILE        target description JSON (consent selectors, login script, allowlist, step-up tool, …)
   --revision REV            MCP revision: ${REVISIONS.join(' | ')}          (default ${REVISIONS.at(-1)})
   --report DIR              where report.json, junit.xml and html/ go          (default conformance-report)
   --expected-failures FILE  JSON array of check ids expected to fail (a baseline); one that passes is stale
   --strict                  SHOULD-level warnings also fail the run
-  --grep REGEX              run only checks whose "<ID> <title>" matches
+  --grep REGEX              run only checks whose "<ID> <title>" matches (e.g. '^PKCE-', '^(DISC|PRM)-0[1-4] ')
   --idp-port N              port of the mock IdP in instrumented mode             (default: a free port)
   --wait SECONDS            how long to wait for the target to answer             (default 30)
   --timeout MS              per-request timeout                                  (default 5000)
@@ -85,6 +89,7 @@ async function main(): Promise<number> {
     target && !URL.canParse(target) ? `--target ${target} is not a URL` : '',
     !UPSTREAM_MODES.includes(upstream) ? `--upstream must be one of ${UPSTREAM_MODES.join(', ')}` : '',
     revision && !REVISIONS.includes(revision) ? `--revision must be one of ${REVISIONS.join(', ')}` : '',
+    grepProblem(str('grep')),
   ].filter(Boolean);
   if (problems.length) {
     process.stderr.write(`oauth-proxy-conformance: ${problems.join('; ')}\n\n${USAGE}\n`);
@@ -112,6 +117,16 @@ async function main(): Promise<number> {
     ...(num('workers') !== undefined ? { workers: num('workers') } : {}),
   });
   return run.exitCode;
+}
+
+function grepProblem(pattern: string | undefined): string {
+  if (pattern === undefined) return '';
+  try {
+    parseGrep(pattern);
+    return '';
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 main().then(

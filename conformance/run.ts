@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Revision } from './lib/model/vocabulary.ts';
+import { GREP_ENV, parseGrep } from './lib/model/selection.ts';
 import { readCheckRun, RESULTS_FILE_ENV } from './lib/report/check-run.ts';
 import { freePort } from './lib/target/free-port.ts';
 import { computeGate, loadExpectedFailures } from './lib/report/gate.ts';
@@ -20,7 +21,12 @@ import { startTargetCommand, waitForHttp, type RunningTarget } from './lib/targe
 import { loadTargetDescription } from './lib/target/description.ts';
 import { startHarness, type RunningHarness } from './lib/target/harness.ts';
 import { MetadataDocumentServer } from './lib/target/metadata-document-server.ts';
-import { normaliseSettings, type SuiteSettings, type UpstreamMode } from './lib/target/settings.ts';
+import {
+  normaliseSettings,
+  targetCommandEnvironment,
+  type SuiteSettings,
+  type UpstreamMode,
+} from './lib/target/settings.ts';
 
 export interface ConformanceOptions {
   /**
@@ -30,13 +36,14 @@ export interface ConformanceOptions {
   target?: string;
   /** MCP endpoint; default `<target>/mcp`. */
   mcp?: string;
-  /** Expected issuer identifier; default the target without a trailing slash. */
+  /** Expected issuer identifier; default: the protected resource metadata's `authorization_servers` entry. */
   issuer?: string;
   /** Default `external`. */
   upstream?: UpstreamMode;
   /**
-   * Shell command that starts the target; it gets UPSTREAM_*, TARGET_URL, PORT, PROXY_BASE_URL and the document
-   * host's CONFORMANCE_CIMD_HOST, CONFORMANCE_CIMD_ADDRESS and CONFORMANCE_CIMD_CA_FILE.
+   * Shell command that starts the target; it gets UPSTREAM_*, TARGET_URL (`target` as given), PROXY_BASE_URL (the
+   * same without a trailing slash), PORT (the target URL's port) and the document host's CONFORMANCE_CIMD_HOST,
+   * CONFORMANCE_CIMD_ADDRESS and CONFORMANCE_CIMD_CA_FILE.
    */
   targetCommand?: string;
   /** Default `2026-07-28`. */
@@ -52,7 +59,7 @@ export interface ConformanceOptions {
   idpPort?: number;
   /** Seconds to wait for the target to answer HTTP; default 30. */
   waitSeconds?: number;
-  /** Only checks whose title matches (Playwright --grep), e.g. `^(DISC|PRM)-`. */
+  /** Only checks whose `"<ID> <title>"` matches this regular expression, e.g. `^(DISC|PRM)-`. */
   grep?: string;
   /** Playwright workers; default 1 (the upstream request-log comparison of CONSENT-05 needs a single worker). */
   workers?: number;
@@ -89,6 +96,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       ? loadExpectedFailures(options.expectedFailures)
       : (options.expectedFailures ?? []);
   const targetDescription = options.targetFile ? loadTargetDescription(options.targetFile) : {};
+  if (options.grep) parseGrep(options.grep);
   let harness: RunningHarness | undefined;
   let documents: MetadataDocumentServer | undefined;
   let target: RunningTarget | undefined;
@@ -131,13 +139,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const targetSince = Date.now();
     if (options.targetCommand) {
       log(`Starting the target: ${options.targetCommand}`);
-      const port = new URL(settings.target).port || (settings.target.startsWith('https') ? '443' : '80');
       target = startTargetCommand(options.targetCommand, {
         ...(harness?.idp.proxyEnv ?? {}),
         ...(documents?.env ?? {}),
-        TARGET_URL: settings.target,
-        PROXY_BASE_URL: settings.issuer,
-        PORT: port,
+        ...targetCommandEnvironment(settings),
       });
     }
     if (target || harness) {
@@ -244,13 +249,7 @@ async function runPlaywright(
   log: (text: string) => void,
 ): Promise<{ ok: boolean; error?: string; stderr?: string }> {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const args = [
-    cli,
-    'test',
-    '-c',
-    join(SUITE_DIR, `playwright.config.${EXT}`),
-    ...(options.grep ? ['--grep', options.grep] : []),
-  ];
+  const args = [cli, 'test', '-c', join(SUITE_DIR, `playwright.config.${EXT}`)];
   const child = spawn(process.execPath, args, {
     cwd: SUITE_DIR,
     detached: true,
@@ -260,6 +259,8 @@ async function runPlaywright(
       CONFORMANCE_REPORT_DIR: reportDir,
       [RESULTS_FILE_ENV]: resultsFile,
       ...(options.verbose ? { [PROGRESS_ENV]: 'checks' } : {}),
+      // Matched against "<ID> <title>" by defineCheck (lib/model/selection.ts), not by Playwright's --grep.
+      ...(options.grep ? { [GREP_ENV]: options.grep } : {}),
       ...(options.workers ? { CONFORMANCE_WORKERS: String(options.workers) } : {}),
       FORCE_COLOR: '0',
     },

@@ -1,6 +1,6 @@
 // Authorization codes at the token endpoint: the happy exchange, single use, revocation on a valid replay, binding
 // to the client and the redirect_uri, short life (requirements.md B8, CODE-*).
-import { authorizationCode, exchangeCode, sharedFlow } from '../lib/browser/flow.ts';
+import { authorizationCode, exchangeCode, otherClientFlow, sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { probeMcp, requireUnderstood } from '../lib/oauth/mcp-probe.ts';
@@ -105,6 +105,12 @@ defineCheck(
     // credentials with client_id=B would be one request with two client identities (RFC 6749 §2.3.1), not B.
     const res = await exchangeCode(session, flow, {}, other);
     verdict.equal(statusAndError(res), '400 invalid_grant', "redemption of client A's code by client B");
+    // The refusal proves the binding only if B can redeem a code of its own (the positive path, same client).
+    await otherClientFlow(session).catch((err: unknown) => {
+      verdict.notTestable(
+        `client B cannot redeem a code of its own either, so the refusal proves nothing: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
   },
 );
 

@@ -1,14 +1,15 @@
 // The authorization endpoint's handling of redirect URIs and request parameters: exact matching, loopback ports,
 // userinfo tricks, no redirect on an invalid client or URI, byte-exact state, duplicates, unsupported response types
 // (requirements.md B6).
-import { authorize } from '../lib/browser/flow.ts';
+import { authorize, reportServerErrors } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { NotTestable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
 import type { Verdict } from '../lib/model/verdict.ts';
-import { authorizeParams, probeAuthorize, type Probe } from '../lib/oauth/authorize-probe.ts';
+import { expectAccepted, expectErrorPage, expectErrorRedirect } from '../lib/check/authorize-expectations.ts';
+import { authorizeParams, probeAuthorize, requireAcceptedControl } from '../lib/oauth/authorize-probe.ts';
 import { buildAuthorizeUrl } from '../lib/oauth/authorize-url.ts';
-import { trickyState } from '../lib/oauth/pkce.ts';
+import { randomToken, trickyState } from '../lib/oauth/pkce.ts';
 import {
   publicClientMetadata,
   registerClient,
@@ -16,21 +17,6 @@ import {
   type RegisteredClient,
 } from '../lib/oauth/registration.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
-
-function expectRefused(verdict: Verdict, probe: Probe, what: string): void {
-  verdict.check(probe.kind === 'error_page', `${what} must be refused with an error page, without redirecting`, {
-    expected: '4xx error page, no redirect',
-    actual: probe.summary,
-  });
-}
-
-function expectAccepted(verdict: Verdict, probe: Probe, what: string, level?: 'SHOULD'): void {
-  verdict.check(probe.kind === 'accepted', `${what} must be accepted`, {
-    expected: 'consent page or onward redirect',
-    actual: probe.summary,
-    ...(level ? { level } : {}),
-  });
-}
 
 /** Redirect URI variants that differ from the registered one in one component. */
 function variants(port: number): string[] {
@@ -62,7 +48,7 @@ defineCheck(
       'the registered URI (control)',
     );
     for (const uri of variants(callback.port)) {
-      expectRefused(
+      expectErrorPage(
         verdict,
         await probeAuthorize(session, authorizeParams(session, client.client_id, uri), uri),
         `redirect_uri ${uri}`,
@@ -80,6 +66,7 @@ defineCheck(
     refs: [ref.rfc(9700, '2.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
   },
   async ({ session, verdict }) => {
+    await requireAcceptedControl(session);
     const client = await sharedClient(session);
     const { port } = await session.callback();
     const uris = [
@@ -90,7 +77,7 @@ defineCheck(
       'https://evil.example/callback',
     ];
     for (const uri of uris) {
-      expectRefused(
+      expectErrorPage(
         verdict,
         await probeAuthorize(session, authorizeParams(session, client.client_id, uri), uri),
         `unregistered redirect_uri ${uri}`,
@@ -107,6 +94,7 @@ defineCheck(
     refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
   },
   async ({ session, verdict }) => {
+    await requireAcceptedControl(session);
     const callback = await session.callback();
     const client = await sharedClient(session);
     const cases: [string, Record<string, string | undefined>][] = [
@@ -119,6 +107,7 @@ defineCheck(
       for (const [what, params] of cases) {
         const from = callback.hits.length;
         const page = await context.newPage();
+        reportServerErrors(page);
         await page.goto(await buildAuthorizeUrl(session, params), { timeout: 10_000 }).catch(() => undefined);
         await page.waitForTimeout(300);
         const hit = callback.hits.slice(from).find((h) => h.path !== '/callback');
@@ -159,7 +148,7 @@ defineCheck(
         `http://${host}:54321/callback for ${registered}`,
       );
       const other = `http://${host}:54321/other`;
-      expectRefused(
+      expectErrorPage(
         verdict,
         await probeAuthorize(session, authorizeParams(session, client.client_id, other), other),
         `${other} (path differs)`,
@@ -224,7 +213,12 @@ defineCheck(
   async ({ session, verdict }) => {
     const callback = await session.callback();
     const client = await registerClient(session, publicClientMetadata([callback.uri(), callback.uri('/second')]));
-    expectRefused(
+    expectAccepted(
+      verdict,
+      await probeAuthorize(session, authorizeParams(session, client.client_id, callback.uri())),
+      'the same client naming one of its redirect URIs (control)',
+    );
+    expectErrorPage(
       verdict,
       await probeAuthorize(session, authorizeParams(session, client.client_id, undefined), callback.uri('')),
       'a request without redirect_uri',
@@ -240,6 +234,7 @@ defineCheck(
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(6749, '3.1')],
   },
   async ({ session, verdict }) => {
+    await requireAcceptedControl(session);
     const client = await sharedClient(session);
     const cb = (await session.callback()).uri();
     expectAccepted(
@@ -254,14 +249,14 @@ defineCheck(
       const first = pairs.find(([k]) => k === dup);
       pairs.push([dup, dup === 'redirect_uri' ? (first?.[1] ?? cb) : `${first?.[1] ?? ''}x`]);
       const probe = await probeAuthorize(session, pairs, cb);
-      verdict.check(
-        probe.kind === 'error_page' || probe.error === 'invalid_request',
-        `a duplicated ${dup} must be refused`,
-        {
-          expected: 'invalid_request (redirect or error page)',
-          actual: probe.summary,
-        },
-      );
+      // The duplicate makes the request ambiguous, its state or redirect URI included: an error page is as right as
+      // an invalid_request redirect here.
+      if (probe.kind === 'error_page') continue;
+      expectErrorRedirect(verdict, probe, `a duplicated ${dup}`, {
+        redirectUri: cb,
+        state: undefined,
+        codes: ['invalid_request'],
+      });
     }
   },
 );
@@ -283,6 +278,13 @@ defineCheck(
   },
 );
 
+/**
+ * RFC 6749 §4.1.2.1: "If the resource owner denies the access request or if the request fails for reasons other
+ * than a missing or invalid redirection URI, the authorization server informs the client by adding the following
+ * parameters to the query component of the redirection URI": unsupported_response_type ("The authorization server
+ * does not support obtaining an authorization code using this method") or invalid_request (a missing parameter),
+ * with the state. OAuth 2.1 removes response_type=token.
+ */
 defineCheck(
   {
     id: 'AUTHZ-03',
@@ -293,19 +295,18 @@ defineCheck(
   async ({ session, verdict }) => {
     const client = await sharedClient(session);
     const cb = (await session.callback()).uri();
+    await requireAcceptedControl(session);
     for (const responseType of ['token', 'code token', undefined]) {
+      const state = randomToken();
       const probe = await probeAuthorize(
         session,
-        authorizeParams(session, client.client_id, cb, { response_type: responseType }),
+        authorizeParams(session, client.client_id, cb, { response_type: responseType, state }),
         cb,
       );
-      const ok =
-        probe.kind === 'error_page' ||
-        (probe.kind === 'error_redirect' &&
-          ['unsupported_response_type', 'invalid_request'].includes(probe.error ?? ''));
-      verdict.check(ok, `response_type=${responseType ?? '(missing)'} must be refused`, {
-        expected: 'unsupported_response_type / invalid_request',
-        actual: probe.summary,
+      expectErrorRedirect(verdict, probe, `response_type=${responseType ?? '(missing)'}`, {
+        redirectUri: cb,
+        state,
+        codes: ['unsupported_response_type', 'invalid_request'],
       });
       verdict.check(!probe.location?.hash.includes('access_token'), 'no token may be issued in the fragment', {
         actual: 'access_token in fragment',

@@ -1,8 +1,10 @@
 // The proxy's consent page, driven in Chromium: what it shows, that hostile names stay inert, CSRF, anti-framing,
 // cookies, per-client approval, deny, and no upstream contact before approval (requirements.md B14, CONSENT-*).
+import { captureDecisionRequest, replayDecision } from '../lib/browser/consent-decision.ts';
 import { consentForm, postConsentForm } from '../lib/browser/consent-form.ts';
-import { authorize, sharedFlow } from '../lib/browser/flow.ts';
-import { safeOrigin, type Navigation } from '../lib/browser/navigation.ts';
+import { authorize, NO_CONSENT_PAGE } from '../lib/browser/flow.ts';
+import { safeOrigin } from '../lib/browser/navigation.ts';
+import { findApproveButton } from '../lib/browser/page-actions.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
@@ -14,10 +16,6 @@ function framingProtected(headers: Record<string, string>): boolean {
   const xfo = (headers['x-frame-options'] ?? '').toUpperCase();
   const csp = headers['content-security-policy'] ?? '';
   return xfo === 'DENY' || xfo === 'SAMEORIGIN' || /frame-ancestors\s+('none'|'self')\s*(;|$)/i.test(csp);
-}
-
-function consentPageResponse(navigations: Navigation[], targetOrigin: string): Navigation | undefined {
-  return [...navigations].reverse().find((n) => safeOrigin(n.url) === targetOrigin && n.status === 200);
 }
 
 defineCheck(
@@ -32,7 +30,7 @@ defineCheck(
     const client = await newClient(session, { client_name: name });
     const flow = await authorize(session, { client, decision: 'stop' });
     try {
-      if (!flow.page) return verdict.notTestable('no consent page was shown');
+      if (!flow.page) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
       const text = (await flow.page.textContent('body')) ?? '';
       verdict.check(text.includes(name), 'the client name must be shown', {
         expected: name,
@@ -70,7 +68,7 @@ defineCheck(
     const client = await newClient(session, { client_name: hostile });
     const flow = await authorize(session, { client, decision: 'stop' });
     try {
-      if (!flow.page) return verdict.notTestable('no consent page was shown');
+      if (!flow.page) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
       const executed = await flow.page.evaluate(() => (window as unknown as { __conformance?: number }).__conformance);
       verdict.check(executed === undefined, 'script in client_name must not run', {
         expected: 'no script execution',
@@ -84,6 +82,14 @@ defineCheck(
   },
 );
 
+/**
+ * MCP security best practices, "Consent UI Requirements": the consent page "MUST implement CSRF protection". For a
+ * consent *form*, its CSRF field is altered and removed, and each submission must be refused. A consent decision a
+ * page script sends (fetch/XHR, no form to tamper with) is replayed as a cross-site forgery would send it: with a
+ * foreign Origin and Sec-Fetch-Site: cross-site. Refused: the server checks where requests come from. Accepted: the
+ * defence can only be the browser's SameSite enforcement, which holds when every cookie of the proxy is SameSite Lax
+ * or Strict (a cross-site POST carries none of them); otherwise nothing stops the forgery.
+ */
 defineCheck(
   {
     id: 'CONSENT-09',
@@ -96,11 +102,46 @@ defineCheck(
     const context = await (await session.browser()).newContext();
     try {
       const first = await authorize(session, { client, decision: 'stop', context });
-      const second = await authorize(session, { client, decision: 'stop', context });
-      if (!first.page || !second.page) return verdict.notTestable('no consent page was shown');
+      if (!first.page) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
       const form1 = await consentForm(first.page, session);
-      const form2 = await consentForm(second.page, session);
-      if (!form1 || !form2) return verdict.notTestable('no consent form around the approve button');
+      if (!form1) {
+        const approve = await findApproveButton(first.page, session);
+        const decision = approve ? await captureDecisionRequest(first.page, approve, session.targetOrigin) : undefined;
+        if (!decision) {
+          return verdict.notTestable(
+            'the approve control is neither in a form nor sends a request the suite can capture: name the consent form with consent.approveSelector',
+          );
+        }
+        verdict.note(`the consent decision is sent by a script: ${decision.method} ${new URL(decision.url).pathname}`);
+        const forged = await replayDecision(context, decision, {
+          origin: 'https://attacker.example',
+          'sec-fetch-site': 'cross-site',
+        });
+        const control = await replayDecision(context, decision, {
+          origin: session.targetOrigin,
+          'sec-fetch-site': 'same-origin',
+        });
+        if (!forged.approved) {
+          if (!control.approved)
+            return verdict.notTestable(
+              `the decision request cannot be replayed at all (${control.summary}): its CSRF defence is not observable`,
+            );
+          return;
+        }
+        const cookies = await context.cookies(session.targetOrigin);
+        const unprotected = cookies.filter((c) => c.sameSite === 'None').map((c) => c.name);
+        verdict.check(unprotected.length === 0, 'a cross-site replay of the consent decision must be refused', {
+          expected: 'refused, or only SameSite=Lax/Strict cookies (a cross-site POST then carries none)',
+          actual: `${forged.summary}; SameSite=None cookies: ${unprotected.join(', ')}`,
+        });
+        verdict.note(
+          `accepted from a foreign Origin: the defence is SameSite (${cookies.map((c) => `${c.name}=${c.sameSite}`).join(', ') || 'no cookies'})`,
+        );
+        return;
+      }
+      const second = await authorize(session, { client, decision: 'stop', context });
+      const form2 = second.page ? await consentForm(second.page, session) : undefined;
+      if (!form2) return verdict.notTestable('a second consent page for the control submission was not shown');
       if (!form1.csrfField) {
         return verdict.fail(
           'no CSRF token field in the consent form (name it with consent.csrfField if it has another name)',
@@ -119,15 +160,25 @@ defineCheck(
           actual: res.summary,
         });
       }
+      // The refusals prove the CSRF check only if an untouched form of the same client is accepted.
       const control = await postConsentForm(context, form2.action, form2.fields);
       if (!control.approved)
-        verdict.note(`control submission of an untouched form was not accepted either: ${control.summary}`);
+        verdict.notTestable(
+          `an untouched consent form replayed the same way is not accepted either (${control.summary}): the refusals prove nothing`,
+        );
     } finally {
       await context.close();
     }
   },
 );
 
+/**
+ * MCP security best practices, "Consent UI Requirements": the consent page "MUST implement clickjacking protections
+ * (e.g., X-Frame-Options: DENY or CSP frame-ancestors)"; RFC 9700 §4.16: authorization servers "MUST prevent
+ * clickjacking attacks" on pages that take user input. Framing is a property of HTML pages: an error answered as
+ * JSON (or plain text) renders nothing to click and is not checked. The error page is the one /authorize shows for an
+ * unknown client (a navigation, as a browser sends it).
+ */
 defineCheck(
   {
     id: 'CONSENT-06',
@@ -136,17 +187,23 @@ defineCheck(
     refs: [ref.rfc(9700, '4.16'), ref.mcpSbp('consent-ui-requirements', 'Prevent iframing')],
   },
   async ({ session, verdict }) => {
-    const flow = await authorize(session, { decision: 'stop' });
+    const flow = await authorize(session, { client: await newClient(session), decision: 'stop' });
     await flow.context.close();
-    const page = consentPageResponse(flow.navigations, session.targetOrigin);
-    if (!page) return verdict.notTestable('no consent page response recorded');
+    const page = flow.consentPage;
+    if (!page) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
     verdict.check(framingProtected(page.headers), 'the consent page must forbid framing', {
       expected: "X-Frame-Options: DENY or frame-ancestors 'none'",
       actual: `XFO=${page.headers['x-frame-options'] ?? '(none)'} CSP=${page.headers['content-security-policy'] ?? '(none)'}`,
     });
     const error = await session.http.request({
       url: `${flow.authorizeUrl.split('?')[0]}?client_id=conformance-unknown&response_type=code`,
+      navigation: true,
     });
+    const type = error.headers.get('content-type') ?? '';
+    if (!/html/i.test(type)) {
+      verdict.note(`the error answer is ${type || 'untyped'}, not an HTML page: nothing to frame`);
+      return;
+    }
     const headers = Object.fromEntries([...error.headers.entries()]);
     verdict.check(framingProtected(headers), 'the error page must forbid framing too', {
       actual: `XFO=${headers['x-frame-options'] ?? '(none)'}`,
@@ -154,6 +211,13 @@ defineCheck(
   },
 );
 
+/**
+ * MCP security best practices, "Consent Cookie Security": consent cookies "MUST use the __Host- prefix", be "Secure,
+ * HttpOnly, SameSite=Lax", be "cryptographically signed" and "bound to the specific client_id". Applies to a proxy
+ * that shows a consent page (the cookies set around it); one that never asks has no consent to remember, and its
+ * missing consent is CONSENT-05's finding. Tampering is tested when a second authorization skips the question: the
+ * tampered cookies must bring a question back (the consent page, or a sign-in page that voids the session).
+ */
 defineCheck(
   {
     id: 'CONSENT-04',
@@ -166,44 +230,70 @@ defineCheck(
     const context = await (await session.browser()).newContext();
     try {
       const flow = await authorize(session, { client, context });
+      if (!flow.consentShown) {
+        return verdict.notApplicable(
+          'no consent page was shown, so there is no consent to remember in a cookie (CONSENT-05 reports the missing consent)',
+        );
+      }
       if (!flow.hit?.params.get('code')) return verdict.notTestable('the approval flow did not complete');
-      const cookies = flow.navigations
+      const https = session.targetOrigin.startsWith('https:');
+      const jar = await context.cookies(session.targetOrigin);
+      const headerCookies = flow.navigations
         .filter((n) => safeOrigin(n.url) === session.targetOrigin)
         .flatMap((n) => n.setCookies);
-      const https = session.targetOrigin.startsWith('https:');
-      for (const cookie of cookies) {
-        const name = cookie.split('=')[0] ?? '';
-        verdict.check(/;\s*httponly/i.test(cookie), `cookie ${name} must be HttpOnly`, {
-          actual: cookie.replace(/=[^;]*/, '=…'),
+      // The jar says what the browser kept (attributes parsed by Chromium); Set-Cookie headers add cookies set and
+      // cleared during the flow. Headers may be incomplete (flow.ts), the jar never is.
+      const cookies = new Map<string, { httpOnly: boolean; sameSite: string; secure: boolean }>();
+      for (const c of jar) cookies.set(c.name, { httpOnly: c.httpOnly, sameSite: c.sameSite, secure: c.secure });
+      for (const header of headerCookies) {
+        const name = header.split('=')[0] ?? '';
+        if (cookies.has(name) || /max-age=0|expires=thu, 01 jan 1970/i.test(header)) continue;
+        cookies.set(name, {
+          httpOnly: /;\s*httponly/i.test(header),
+          sameSite: /;\s*samesite=strict/i.test(header) ? 'Strict' : /;\s*samesite=lax/i.test(header) ? 'Lax' : 'None',
+          secure: /;\s*secure/i.test(header),
         });
-        verdict.check(/;\s*samesite=(lax|strict)/i.test(cookie), `cookie ${name} must be SameSite=Lax or Strict`, {
-          actual: cookie.replace(/=[^;]*/, '=…'),
-        });
+      }
+      for (const [name, c] of cookies) {
+        verdict.check(c.httpOnly, `cookie ${name} must be HttpOnly`, { actual: `${name}: not HttpOnly` });
+        verdict.check(
+          c.sameSite === 'Lax' || c.sameSite === 'Strict',
+          `cookie ${name} must be SameSite=Lax or Strict`,
+          {
+            actual: `${name}: SameSite=${c.sameSite}`,
+          },
+        );
         if (https) {
           verdict.check(
-            /;\s*secure/i.test(cookie) && name.startsWith('__Host-'),
+            c.secure && name.startsWith('__Host-'),
             `cookie ${name} must be Secure with the __Host- prefix`,
-            { actual: cookie.replace(/=[^;]*/, '=…') },
+            {
+              actual: `${name}: ${c.secure ? 'Secure' : 'not Secure'}`,
+            },
           );
         }
       }
       if (!https) verdict.note('http target: Secure and __Host- not required on loopback');
-      if (cookies.length === 0) verdict.note('no cookies set during the flow (server-side consent state)');
-      const again = await authorize(session, { client, context, decision: 'stop' });
+      if (cookies.size === 0) verdict.note('no cookies set during the flow (server-side consent state)');
+      const again = await authorize(session, { client, context, decision: 'stop', stopAtSignIn: true });
       await again.page?.close();
-      if (again.consentShown)
-        return verdict.note('consent is asked every time: nothing remembered, tampering not applicable');
+      if (again.consentShown || again.stoppedAtSignIn)
+        return verdict.note('the user is asked again every time: nothing remembered, tampering not applicable');
       const stored = await context.cookies(session.targetOrigin);
       await context.clearCookies();
       await context.addCookies(
         stored.map((c) => ({ ...c, value: `${c.value.slice(0, -2)}${c.value.endsWith('AA') ? 'BB' : 'AA'}` })),
       );
-      const tampered = await authorize(session, { client, context, decision: 'stop' });
+      const tampered = await authorize(session, { client, context, decision: 'stop', stopAtSignIn: true });
       await tampered.page?.close();
-      verdict.check(tampered.consentShown && !tampered.hit, 'a tampered consent cookie must not skip consent', {
-        expected: 'consent page',
-        actual: tampered.hit ? 'callback reached without consent' : 'no consent page',
-      });
+      verdict.check(
+        (tampered.consentShown || tampered.stoppedAtSignIn === true) && !tampered.hit,
+        'a tampered consent cookie must not skip consent',
+        {
+          expected: 'consent page (or a sign-in page)',
+          actual: tampered.hit ? 'callback reached without consent' : 'no consent page',
+        },
+      );
     } finally {
       await context.close();
     }
@@ -228,6 +318,8 @@ defineCheck(
       const b = await authorize(session, { client: await newClient(session), context, decision: 'stop' });
       await b.page?.close();
       verdict.check(b.consentShown && !b.hit, 'client B must get its own consent page', {
+        // Without any consent page (A was not asked either), this is the missing consent CONSENT-05 reports.
+        ...(a.consentShown ? {} : { rootCause: NO_CONSENT_PAGE }),
         expected: 'consent page for B',
         actual: b.hit
           ? `B's callback reached: ${b.hit.params.has('code') ? 'code issued' : b.hit.params.toString()}`
@@ -239,6 +331,12 @@ defineCheck(
   },
 );
 
+/**
+ * RFC 6749 §4.1.2.1: "If the resource owner denies the access request ... the authorization server informs the client
+ * by adding the following parameters to the query component of the redirection URI": access_denied, and the state
+ * "if a "state" parameter was present in the client authorization request". The user said no, so nothing goes to the
+ * upstream after the decision (what a login-first proxy did before the consent page is CONSENT-05's business).
+ */
 defineCheck(
   {
     id: 'AUTHZ-04',
@@ -247,13 +345,25 @@ defineCheck(
     refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
   },
   async ({ session, verdict }) => {
-    const flow = await authorize(session, { decision: 'deny' });
+    // A client of its own: a proxy may remember an earlier approval of a client (server-side), and then rightly asks
+    // no more; the checks that need the consent page ask for a client that was never approved.
+    const flow = await authorize(session, { client: await newClient(session), decision: 'deny' });
     await flow.context.close();
-    if (!flow.consentShown) return verdict.notTestable('no consent page was shown');
+    if (!flow.consentShown) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
+    if (!flow.hit) {
+      const last = flow.navigations.at(-1);
+      verdict.fail('the client never received access_denied after the user denied', {
+        expected: 'a redirect to the client with error=access_denied and the state',
+        actual: flow.decisionMoved
+          ? `the deny control led to ${last ? `${safeOrigin(last.url) || last.url}${new URL(last.url).pathname}` : 'nowhere the client sees'}`
+          : 'the deny control led nowhere',
+      });
+    }
     verdict.equal(flow.hit?.params.get('error'), 'access_denied', 'error returned to the client');
     verdict.equal(flow.hit?.params.get('state'), flow.state, 'state returned with the error');
     verdict.check(!flow.hit?.params.has('code'), 'no code after deny', { actual: 'code present' });
-    const upstream = flow.navigations.filter(
+    const afterDecision = flow.navigations.slice(flow.navigationsBeforeDecision ?? 0);
+    const upstream = afterDecision.filter(
       (n) => ![session.targetOrigin, safeOrigin(flow.redirectUri)].includes(safeOrigin(n.url)),
     );
     verdict.check(upstream.length === 0, 'the upstream must not be contacted after deny', {
@@ -262,28 +372,43 @@ defineCheck(
   },
 );
 
+/**
+ * MCP authorization, "Confused Deputy Problem": "MCP proxy servers using static client IDs MUST obtain user consent for
+ * each dynamically registered client before forwarding to third-party authorization servers (which may require
+ * additional consent)." So the consent page comes before any upstream contact. A login-first proxy (sign-in page →
+ * upstream → consent page) forwards the user to the upstream before this client's consent: that is reported as such,
+ * with the sign-in named, since the sentence leaves no exception for it.
+ */
 defineCheck(
   {
     id: 'CONSENT-05',
     title: 'the upstream is not contacted before the user approves',
     level: 'MUST',
     refs: [
-      ref.mcpSbp('oauth-state-parameter-validation', 'State parameter validation'),
       ref.mcpAuth('confused-deputy-problem', 'Confused deputy'),
+      ref.mcpSbp('oauth-state-parameter-validation', 'State parameter validation'),
     ],
   },
   async ({ session, verdict }) => {
+    const client = await newClient(session);
     const before = session.instrumented ? (await session.upstreamRequests()).length : 0;
-    const flow = await authorize(session, { decision: 'stop' });
+    const flow = await authorize(session, { client, decision: 'stop' });
     await flow.context.close();
     if (!flow.consentShown)
       return verdict.fail('no consent page before the upstream: the user was never asked', {
         actual: flow.navigations.map((n) => safeOrigin(n.url)).join(' → '),
+        rootCause: NO_CONSENT_PAGE,
       });
-    const offsite = flow.navigations.filter((n) => safeOrigin(n.url) !== session.targetOrigin);
-    verdict.check(offsite.length === 0, 'the browser must stay on the proxy until approval', {
-      actual: offsite.map((n) => safeOrigin(n.url)).join(', '),
-    });
+    const offsite = flow.navigations
+      .slice(0, flow.navigationsBeforeConsent ?? flow.navigations.length)
+      .filter((n) => safeOrigin(n.url) !== session.targetOrigin);
+    verdict.check(
+      offsite.length === 0,
+      flow.signInShown
+        ? 'the browser went to the upstream to sign in before the consent page for this client (login-first): consent must come before forwarding'
+        : 'the browser must stay on the proxy until approval',
+      { actual: offsite.map((n) => safeOrigin(n.url)).join(', ') },
+    );
     // The request-log comparison needs this worker to be the only one driving flows.
     if (session.instrumented && Number(process.env.CONFORMANCE_WORKERS ?? 1) === 1) {
       const after = (await session.upstreamRequests()).length;
@@ -292,6 +417,13 @@ defineCheck(
   },
 );
 
+/**
+ * RFC 9700 §4.12: an authorization server "which redirects a request that potentially contains user credentials
+ * therefore MUST NOT use the HTTP 307 status code for redirection. If an HTTP redirection (and not, for example,
+ * JavaScript) is used for such a request, AS SHOULD use HTTP status code 303". Applies to a decision sent as a form
+ * submission; a decision a page script posts (fetch) is followed by the script's own GET navigation ("for example,
+ * JavaScript"): there is no form to re-post, and the check does not apply.
+ */
 defineCheck(
   {
     id: 'AUTHZ-06',
@@ -300,7 +432,13 @@ defineCheck(
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(9700, '4.12')],
   },
   async ({ session, verdict }) => {
-    const flow = await sharedFlow(session);
+    const flow = await authorize(session, { client: await newClient(session) });
+    await flow.context.close();
+    if (!flow.consentShown) return verdict.notTestable('no consent decision was recorded', NO_CONSENT_PAGE);
+    if (flow.decisionBy === 'script')
+      return verdict.notApplicable(
+        'the consent decision is sent by a page script, not a form submission: the browser follows with a GET, nothing can be re-posted',
+      );
     const decision = flow.decisionResponse;
     if (!decision) return verdict.notTestable('no consent decision was recorded');
     verdict.check(

@@ -3,7 +3,7 @@
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
-import { authorizationServerMetadata, isLoopbackUrl, wellKnownUrl } from '../lib/oauth/discovery.ts';
+import { authorizationServerMetadata, expectedIssuer, isLoopbackUrl, wellKnownUrl } from '../lib/oauth/discovery.ts';
 import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
 
 defineCheck(
@@ -14,7 +14,9 @@ defineCheck(
     refs: [ref.rfc(8414, '3'), ref.mcpAuth('authorization-server-metadata-discovery', 'AS metadata discovery')],
   },
   async ({ session, verdict }) => {
-    const url = wellKnownUrl(session.settings.issuer, 'oauth-authorization-server');
+    const expected = await expectedIssuer(session);
+    verdict.note(`issuer identifier from ${expected.describe}`);
+    const url = wellKnownUrl(expected.issuer, 'oauth-authorization-server');
     const res = await session.http.request({ url, headers: { accept: 'application/json' } });
     verdict.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata document`, {
       expected: '200 with a JSON object',
@@ -88,6 +90,13 @@ defineCheck(
   },
 );
 
+/**
+ * RFC 8414 §3.3: "The "issuer" value returned MUST be identical to the authorization server's issuer identifier
+ * value into which the well-known URI string was inserted to create the URL used to retrieve the metadata."
+ * The identifier is the one a client starts from: `--issuer`, else the protected resource metadata's
+ * `authorization_servers` entry (MCP "Authorization Server Location"), never the target URL with a slash added or
+ * removed: `https://host/` is a legal issuer (RFC 8414 §2) when the resource metadata names it so.
+ */
 defineCheck(
   {
     id: 'DISC-06',
@@ -99,8 +108,10 @@ defineCheck(
     ],
   },
   async ({ session, verdict }) => {
+    const expected = await expectedIssuer(session);
     const { body } = await authorizationServerMetadata(session);
-    verdict.equal(body.issuer, session.settings.issuer, 'metadata issuer (byte comparison, no normalisation)');
+    verdict.note(`issuer identifier from ${expected.describe}`);
+    verdict.equal(body.issuer, expected.issuer, 'metadata issuer (byte comparison, no normalisation)');
   },
 );
 
@@ -254,13 +265,14 @@ defineCheck(
     revisions: since('2025-11-25'),
   },
   async ({ session, verdict }) => {
-    const issuer = session.settings.issuer;
+    const { issuer, describe } = await expectedIssuer(session);
+    verdict.note(`issuer identifier from ${describe}`);
     const path = new URL(issuer).pathname.replace(/\/+$/, '');
     const candidates = [
       wellKnownUrl(issuer, 'oauth-authorization-server'),
       wellKnownUrl(issuer, 'openid-configuration'),
     ];
-    if (path) candidates.push(`${issuer}/.well-known/openid-configuration`);
+    if (path) candidates.push(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
     const found: string[] = [];
     for (const url of candidates) {
       const res = await session.http.request({ url });

@@ -5,7 +5,7 @@ import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
 import { authorizeParams, probeAuthorize } from '../lib/oauth/authorize-probe.ts';
-import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/oauth/discovery.ts';
+import { authorizationServerMetadata, expectedIssuer, protectedResourceMetadata } from '../lib/oauth/discovery.ts';
 import { sharedClient } from '../lib/oauth/registration.ts';
 
 defineCheck(
@@ -28,9 +28,9 @@ defineCheck(
       authorizeParams(session, client.client_id, cb, { code_challenge_method: 'S512' }),
       cb,
     );
-    if (probe.kind !== 'error_redirect' || !probe.location)
+    if (probe.kind !== 'error_redirect' || !probe.params)
       return verdict.note(`no error redirect to inspect (${probe.summary})`);
-    verdict.equal(probe.location.searchParams.getAll('iss').length, 1, 'number of iss parameters in an error response');
+    verdict.equal(probe.params.getAll('iss').length, 1, 'number of iss parameters in an error response');
   },
 );
 
@@ -72,6 +72,12 @@ defineCheck(
   },
 );
 
+/**
+ * MCP 2026-07-28 "Authorization Response Validation": clients "MUST NOT apply scheme or host case folding,
+ * default-port elision, trailing-slash, or percent-encoding normalization" when comparing issuers, so the same
+ * string must appear in the resource metadata's authorization_servers, the AS metadata issuer and iss. Byte-equality
+ * among the three is what matters; `https://host/` is as good as `https://host` when used everywhere.
+ */
 defineCheck(
   {
     id: 'ISS-04',
@@ -91,6 +97,8 @@ defineCheck(
     const flow = await sharedFlow(session);
     const iss = flow.hit?.params.get('iss');
     if (iss !== null && iss !== undefined) verdict.equal(iss, body.issuer, 'iss vs metadata issuer');
-    verdict.equal(body.issuer, session.settings.issuer, 'metadata issuer vs the identifier the client started from');
+    const expected = await expectedIssuer(session);
+    verdict.note(`issuer identifier from ${expected.describe}`);
+    verdict.equal(body.issuer, expected.issuer, 'metadata issuer vs the identifier the client started from');
   },
 );

@@ -5,12 +5,15 @@ import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
 import {
   authorizationServerMetadata,
+  expectedIssuer,
   parseBearerChallenge,
   protectedResourceMetadata,
+  describePrmDiscovery,
   unauthenticatedChallenge,
   wellKnownUrl,
 } from '../lib/oauth/discovery.ts';
 import { probeMcp, requireUnderstood } from '../lib/oauth/mcp-probe.ts';
+import { resourceScopesFromServer } from '../lib/oauth/scope.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
 import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
 
@@ -73,23 +76,42 @@ defineCheck(
   },
 );
 
+/**
+ * MCP 2025-11-25 "Protected Resource Metadata Discovery Requirements": "MCP servers MUST implement one of the
+ * following discovery mechanisms": the `resource_metadata` parameter of the WWW-Authenticate header, or the
+ * well-known URI (RFC 9728 §3: the suffix inserted before the MCP path). 2025-06-18 makes the header itself
+ * mandatory (PRM-01). So the path-inserted URL is required only when the challenge does not lead to the document.
+ */
 defineCheck(
   {
     id: 'PRM-03',
     title: 'serves protected resource metadata at the path-inserted well-known URL of the MCP endpoint',
     level: 'MUST',
-    refs: [ref.rfc(9728, '3'), ref.rfc(9728, '3.1')],
+    refs: [
+      ref.rfc(9728, '3'),
+      ref.rfc(9728, '3.1'),
+      ref.mcpAuth('protected-resource-metadata-discovery-requirements', 'PRM discovery requirements'),
+    ],
   },
   async ({ session, verdict }) => {
     const url = wellKnownUrl(session.settings.mcp, 'oauth-protected-resource');
+    const prm = await protectedResourceMetadata(session).catch(() => undefined);
+    if (prm) verdict.note(describePrmDiscovery(prm));
     const res = await session.http.request({ url });
-    verdict.check(res.status === 200 && jsonObject(res) !== undefined, `GET ${url} must return the metadata`, {
+    if (res.status === 200 && jsonObject(res) !== undefined) return;
+    if (prm?.source === 'challenge') {
+      return verdict.notApplicable(
+        `${url} answers ${res.status}, but the 401 challenge's resource_metadata leads to the document (MCP: servers implement one of the two mechanisms)`,
+      );
+    }
+    verdict.fail(`GET ${url} must return the metadata (the challenge does not lead to it)`, {
       expected: '200 JSON object',
       actual: `${res.status} ${res.text.slice(0, 100)}`,
     });
   },
 );
 
+/** RFC 9728 §3.2: "Parameters with zero values MUST be omitted from the response." */
 defineCheck(
   {
     id: 'PRM-04',
@@ -98,7 +120,9 @@ defineCheck(
     refs: [ref.rfc(9728, '3.2')],
   },
   async ({ session, verdict }) => {
-    const { response, body } = await protectedResourceMetadata(session);
+    const prm = await protectedResourceMetadata(session);
+    verdict.note(describePrmDiscovery(prm));
+    const { response, body } = prm;
     verdict.check(isJsonContentType(response), 'content type must be application/json', {
       actual: response.headers.get('content-type'),
     });
@@ -112,6 +136,14 @@ defineCheck(
   },
 );
 
+/**
+ * RFC 9728 §3.3, on the document a client actually uses: "If the protected resource metadata was retrieved from a
+ * URL returned by the protected resource via the WWW-Authenticate resource_metadata parameter, then the resource
+ * value returned MUST be identical to the URL that the client used to make the request to the resource server";
+ * otherwise it "MUST be identical to the protected resource's resource identifier value into which the well-known
+ * URI path suffix was inserted". "If these values are not identical, the data contained in the response MUST NOT be
+ * used."
+ */
 defineCheck(
   {
     id: 'PRM-06',
@@ -120,8 +152,13 @@ defineCheck(
     refs: [ref.rfc(9728, '2'), ref.rfc(9728, '3.3')],
   },
   async ({ session, verdict }) => {
-    const { body } = await protectedResourceMetadata(session);
-    verdict.equal(body.resource, session.settings.mcp, 'resource (compliant clients discard the metadata otherwise)');
+    const prm = await protectedResourceMetadata(session);
+    verdict.note(describePrmDiscovery(prm));
+    verdict.equal(
+      prm.body.resource,
+      prm.expectedResource,
+      `resource of the document found via the ${prm.source === 'challenge' ? '401 challenge' : `${prm.source} well-known URL`} (compliant clients discard the metadata otherwise)`,
+    );
   },
 );
 
@@ -133,14 +170,16 @@ defineCheck(
     refs: [ref.mcpAuth('authorization-server-location', 'AS location'), ref.rfc(9728, '2')],
   },
   async ({ session, verdict }) => {
-    const { body } = await protectedResourceMetadata(session);
-    const servers = body.authorization_servers;
+    const prm = await protectedResourceMetadata(session);
+    verdict.note(describePrmDiscovery(prm));
+    const servers = prm.body.authorization_servers;
     verdict.check(Array.isArray(servers) && servers.length > 0, 'authorization_servers must name at least one server', {
       actual: servers ?? '(absent)',
     });
-    const { body: as } = await authorizationServerMetadata(session).catch(() => ({
-      body: { issuer: session.settings.issuer },
-    }));
+    const fallback = async (): Promise<{ body: { issuer: unknown } }> => ({
+      body: { issuer: (await expectedIssuer(session)).issuer },
+    });
+    const { body: as } = await authorizationServerMetadata(session).catch(fallback);
     verdict.check((servers as unknown[]).includes(as.issuer), 'the proxy issuer must appear byte-identically', {
       expected: as.issuer,
       actual: servers,
@@ -148,17 +187,30 @@ defineCheck(
   },
 );
 
+/**
+ * RFC 9728 §2: scopes_supported is "RECOMMENDED", and §3.2: "Parameters with zero values MUST be omitted". A resource
+ * that defines no scopes therefore omits it, and that is right: the check applies only when the resource has scopes,
+ * which the suite decides from the resource metadata and the AS metadata (scopes beyond OpenID Connect's and
+ * offline_access, which are the authorization server's own, not the resource's).
+ */
 defineCheck(
   {
     id: 'PRM-08',
     title: 'resource metadata lists scopes_supported',
     level: 'SHOULD',
-    refs: [ref.rfc(9728, '2')],
+    refs: [ref.rfc(9728, '2'), ref.rfc(9728, '3.2')],
   },
   async ({ session, verdict }) => {
-    const { body } = await protectedResourceMetadata(session);
-    verdict.check(Array.isArray(body.scopes_supported), 'scopes_supported is RECOMMENDED', {
-      actual: body.scopes_supported ?? '(absent)',
+    const prm = await protectedResourceMetadata(session);
+    if (Array.isArray(prm.body.scopes_supported)) return;
+    const defined = await resourceScopesFromServer(session);
+    if (defined.length === 0)
+      return verdict.notApplicable(
+        'the resource defines no scopes (none in the resource metadata, none but OpenID Connect / offline_access in the AS metadata): scopes_supported must then be omitted',
+      );
+    verdict.fail('scopes_supported is RECOMMENDED', {
+      expected: `scopes_supported, e.g. ${JSON.stringify(defined)} (the AS metadata offers them)`,
+      actual: '(absent)',
     });
   },
 );
@@ -186,6 +238,10 @@ defineCheck(
   },
 );
 
+/**
+ * MCP 2025-11-25 "Protected Resource Metadata Discovery Requirements": servers "SHOULD include a scope parameter in
+ * the WWW-Authenticate header". Not applicable to a resource that defines no scopes (see PRM-08).
+ */
 defineCheck(
   {
     id: 'PRM-10',
@@ -200,6 +256,13 @@ defineCheck(
   async ({ session, verdict }) => {
     const res = await unauthenticatedChallenge(session);
     const params = parseBearerChallenge(res.headers.get('www-authenticate'));
+    if (params?.scope !== undefined) return;
+    const prm = await protectedResourceMetadata(session).catch(() => undefined);
+    const advertised = Array.isArray(prm?.body.scopes_supported) ? prm.body.scopes_supported : [];
+    if (advertised.length === 0 && (await resourceScopesFromServer(session)).length === 0)
+      return verdict.notApplicable(
+        'the resource defines no scopes: there is no scope to name in the challenge (and an empty one says nothing)',
+      );
     verdict.check(params?.scope !== undefined, 'MCP servers SHOULD include scope in the challenge', {
       expected: 'Bearer …, scope="…"',
       actual: res.headers.get('www-authenticate') ?? '(no header)',

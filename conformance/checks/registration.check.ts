@@ -5,6 +5,7 @@ import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import type { Verdict } from '../lib/model/verdict.ts';
 import { since } from '../lib/model/vocabulary.ts';
+import { expectedIssuer, wellKnownUrl } from '../lib/oauth/discovery.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { postRegistration, publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
@@ -31,6 +32,24 @@ function expectRegistrationError(verdict: Verdict, res: HttpResponse, what: stri
 
 async function register(session: CheckSession, body: Record<string, unknown>): Promise<HttpResponse> {
   return postRegistration(session, body);
+}
+
+/**
+ * The positive path of a negative registration check: the same metadata without the defect must register (201), or
+ * the refusal proves nothing (a proxy that refuses every registration "passes" every negative).
+ */
+async function requireRegistrationControl(
+  session: CheckSession,
+  verdict: Verdict,
+  control: Record<string, unknown>,
+): Promise<void> {
+  const res = await register(session, control);
+  if (res.status !== 201) {
+    verdict.notTestable(`the same metadata without the defect is refused too: ${statusAndError(res)}`, {
+      key: 'registration-control',
+      summary: `well-formed registrations are refused (${statusAndError(res)}): the registration refusals prove nothing`,
+    });
+  }
 }
 
 defineCheck(
@@ -201,20 +220,32 @@ defineCheck(
   },
 );
 
+/**
+ * RFC 7591 §2: redirect_uris is the "Array of redirection URI strings for use in redirect-based flows such as the
+ * authorization code and implicit flows"; §5 (invalid_redirect_uri) and §3.2.2 refuse a code-grant client that
+ * has none. Sent without the member and with an explicit JSON null (a client that serialises a missing value so).
+ */
 defineCheck(
   {
     id: 'DCR-09',
     title: 'a code-grant client without redirect_uris is refused',
     level: 'MUST',
-    refs: [ref.rfc(7591, '5'), ref.rfc(7591, '3.2.2')],
+    refs: [ref.rfc(7591, '2'), ref.rfc(7591, '5'), ref.rfc(7591, '3.2.2')],
   },
   async ({ session, verdict }) => {
-    const body = publicClientMetadata([]);
-    delete body.redirect_uris;
-    expectRegistrationError(verdict, await register(session, body), 'registration without redirect_uris', [
-      'invalid_redirect_uri',
-      'invalid_client_metadata',
-    ]);
+    await requireRegistrationControl(session, verdict, publicClientMetadata([CB]));
+    const omitted = publicClientMetadata([]);
+    delete omitted.redirect_uris;
+    const cases: [string, Record<string, unknown>][] = [
+      ['registration without redirect_uris', omitted],
+      ['registration with "redirect_uris": null', { ...omitted, redirect_uris: null }],
+    ];
+    for (const [what, body] of cases) {
+      expectRegistrationError(verdict, await register(session, body), what, [
+        'invalid_redirect_uri',
+        'invalid_client_metadata',
+      ]);
+    }
   },
 );
 
@@ -226,6 +257,7 @@ defineCheck(
     refs: [ref.mcpAuth('communication-security', 'Communication security'), ref.rfc(9700, '2.6')],
   },
   async ({ session, verdict }) => {
+    await requireRegistrationControl(session, verdict, publicClientMetadata([CB]));
     for (const uri of ['http://evil.example/cb', 'javascript:alert(1)//', 'data:text/html,hi', 'file:///etc/passwd']) {
       expectRegistrationError(
         verdict,
@@ -245,6 +277,7 @@ defineCheck(
     refs: [ref.rfc(6749, '3.1.2')],
   },
   async ({ session, verdict }) => {
+    await requireRegistrationControl(session, verdict, publicClientMetadata([CB]));
     expectRegistrationError(verdict, await register(session, publicClientMetadata([`${CB}#frag`])), 'a fragment', [
       'invalid_redirect_uri',
       'invalid_client_metadata',
@@ -252,43 +285,89 @@ defineCheck(
   },
 );
 
+/**
+ * Redirect URIs that look like one thing and are another, and the proxy's own policy. One sentence makes part of it
+ * a MUST: MCP "Communication Security": "All redirect URIs MUST be either localhost or use HTTPS", and
+ * `http://localhost@evil.example/cb` is plain http to evil.example. Nothing else here is a MUST of any text, so the
+ * check is a SHOULD: userinfo in an https URI (RFC 3986 §3.2.1: the "user:password" form "is deprecated"; RFC 9700
+ * §4.1 "Insufficient Redirect URI Validation" warns of exactly such look-alikes), the proxy's own upstream callback
+ * (registering it lets a client receive upstream codes, MCP security best practices "Redirect URI validation"), and
+ * the URIs the target description says its allowlist refuses (the operator's policy, `refusedRedirectUris`).
+ */
 defineCheck(
   {
     id: 'DCR-13',
     title: 'userinfo tricks, the proxy callback and URIs outside the allowlist are refused',
-    level: 'MUST',
-    refs: [ref.rfc(9700, '4.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
+    level: 'SHOULD',
+    refs: [
+      ref.mcpAuth('communication-security', 'Communication security'),
+      ref.rfc(9700, '4.1'),
+      ref.rfc(3986, '3.2.1'),
+      ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation'),
+    ],
   },
   async ({ session, verdict }) => {
+    await requireRegistrationControl(session, verdict, publicClientMetadata([CB]));
     // The proxy's callback path is the proxy's choice (no spec fixes it): observed in the flow, not assumed.
     const ownCallback = await proxyCallbackUri(session);
     if (!ownCallback) verdict.note("the proxy's upstream callback was not observed (no completed flow): not probed");
-    const uris = [
-      'http://localhost@evil.example/cb',
-      'http://127.0.0.1@evil.example/cb',
-      'https://user:pass@client.example/cb',
-      ...(ownCallback ? [ownCallback] : []),
-      ...(session.settings.targetDescription.refusedRedirectUris ?? []),
+    const cases: [string, 'MUST' | 'SHOULD'][] = [
+      ['http://localhost@evil.example/cb', 'MUST'],
+      ['http://127.0.0.1@evil.example/cb', 'MUST'],
+      ['https://user:pass@client.example/cb', 'SHOULD'],
+      ...(ownCallback ? [[ownCallback, 'SHOULD'] as [string, 'SHOULD']] : []),
+      ...(session.settings.targetDescription.refusedRedirectUris ?? []).map((u): [string, 'SHOULD'] => [u, 'SHOULD']),
     ];
-    for (const uri of uris) {
-      expectRegistrationError(verdict, await register(session, publicClientMetadata([uri])), `redirect URI ${uri}`, [
-        'invalid_redirect_uri',
-        'invalid_client_metadata',
-      ]);
+    for (const [uri, level] of cases) {
+      const res = await register(session, publicClientMetadata([uri]));
+      const refused =
+        res.status === 400 &&
+        isJsonContentType(res) &&
+        ['invalid_redirect_uri', 'invalid_client_metadata'].includes(errorCode(res) ?? '');
+      if (refused) continue;
+      const finding = {
+        expected: '400 application/json invalid_redirect_uri or invalid_client_metadata',
+        actual: `${statusAndError(res)} (${res.headers.get('content-type') ?? 'no content-type'})`,
+      };
+      if (level === 'MUST') {
+        verdict.fail(`redirect URI ${uri} (plain http to another host) must be refused`, { ...finding, level });
+      }
+      verdict.warn(`redirect URI ${uri} should be refused`, finding);
     }
   },
 );
 
+/**
+ * RFC 7591 §2: "The "jwks_uri" and "jwks" parameters MUST NOT both be present in the same request or response." The
+ * request is the client's mistake; the server's obligation is its response, and §3.2.1 lets it repair the request:
+ * "The authorization server MAY reject or replace any of the client's requested metadata values submitted during the
+ * registration and substitute them with suitable values." So a refusal (400 invalid_client_metadata, §3.2.2) and a
+ * registration that keeps one of the two both conform; only a response carrying both fails.
+ */
 defineCheck(
   {
     id: 'DCR-14',
-    title: 'jwks and jwks_uri together are refused',
+    title: 'jwks and jwks_uri together are refused, or at most one of them is kept',
     level: 'MUST',
-    refs: [ref.rfc(7591, '2')],
+    refs: [ref.rfc(7591, '2'), ref.rfc(7591, '3.2.1'), ref.rfc(7591, '3.2.2')],
   },
   async ({ session, verdict }) => {
+    await requireRegistrationControl(session, verdict, publicClientMetadata([CB]));
     const body = publicClientMetadata([CB], { jwks_uri: 'https://client.example/jwks', jwks: { keys: [] } });
-    expectRegistrationError(verdict, await register(session, body), 'jwks with jwks_uri', ['invalid_client_metadata']);
+    const res = await register(session, body);
+    if (res.status === 201) {
+      const registered = jsonObject(res) ?? {};
+      verdict.check(
+        !('jwks' in registered && 'jwks_uri' in registered),
+        'the registration response must not carry both jwks and jwks_uri',
+        { expected: 'at most one of jwks, jwks_uri', actual: 'both' },
+      );
+      verdict.note(
+        `registered, keeping ${['jwks', 'jwks_uri'].filter((k) => k in registered).join(' and ') || 'neither'} (RFC 7591 §3.2.1: the server may replace requested metadata)`,
+      );
+      return;
+    }
+    expectRegistrationError(verdict, res, 'jwks with jwks_uri', ['invalid_client_metadata']);
   },
 );
 
@@ -330,7 +409,9 @@ defineCheck(
     const responses = [
       await register(session, publicClientMetadata([CB], { token_endpoint_auth_method: 'client_secret_basic' })),
       await register(session, { redirect_uris: 'not-an-array' }),
-      await session.http.request({ url: `${session.settings.issuer}/.well-known/oauth-authorization-server` }),
+      await session.http.request({
+        url: wellKnownUrl((await expectedIssuer(session)).issuer, 'oauth-authorization-server'),
+      }),
     ];
     for (const res of responses) {
       verdict.check(!res.text.includes(secret), `the upstream client secret leaked in ${res.url} (${res.status})`, {

@@ -61,6 +61,12 @@ defineCheck(
   },
 );
 
+/**
+ * RFC 7009 §2.1: "The authorization server first validates the client credentials (in case of a confidential client)
+ * and then verifies whether the token was issued to the client making the revocation request. If this validation
+ * fails, the request is refused". A token that survives client B's request proves this only if B can revoke at all:
+ * so B first revokes a token of its own (the positive path), and without that the check is not testable.
+ */
 defineCheck(
   {
     id: 'REV-03',
@@ -70,10 +76,19 @@ defineCheck(
   },
   async ({ session, verdict }) => {
     await requireRevocation(session);
+    const other = await otherClient(session);
+    const own = await completedFlow(session, { client: other });
+    const ownRt = own.tokens.refresh_token;
+    if (!ownRt) return verdict.notApplicable('no refresh token issued');
+    await revokeToken(session, other, ownRt, 'refresh_token');
+    if (tokenSet(await refreshGrant(session, other, ownRt))) {
+      return verdict.notTestable(
+        "client B cannot revoke its own refresh token either: that A's token survives B's request proves nothing (see REV-01)",
+      );
+    }
     const flow = await completedFlow(session);
     const rt = flow.tokens.refresh_token;
     if (!rt) return verdict.notApplicable('no refresh token issued');
-    const other = await otherClient(session);
     await revokeToken(session, other, rt, 'refresh_token');
     const res = await refreshGrant(session, flow.client, rt);
     verdict.check(Boolean(tokenSet(res)), "client A's refresh token must survive client B's revocation request", {

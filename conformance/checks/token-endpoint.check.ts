@@ -6,7 +6,7 @@ import { ref } from '../lib/model/refs.ts';
 import { endpoint } from '../lib/oauth/discovery.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
-import { publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
+import { publicClientMetadata, registerClient, type RegisteredClient } from '../lib/oauth/registration.ts';
 import { clientAuth, postToken, tokenSet } from '../lib/oauth/token.ts';
 import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
 const ERROR_CODES = [
@@ -160,21 +160,45 @@ defineCheck(
   },
 );
 
+/**
+ * OAuth 2.1 "Client Authentication": "the authorization server MUST support the client including the client
+ * credentials in the request body" (client_secret_post); RFC 6749 §2.3.1: "The authorization server MUST support the
+ * HTTP Basic authentication scheme for authenticating clients that were issued a client password" (client_secret_basic).
+ * Each leg uses a client registered for that method: RFC 7591 §2 token_endpoint_auth_method is the "Requested
+ * authentication method for the token endpoint", and an authorization server that holds a client to the method it
+ * registered (refusing Basic from a client_secret_post client) is right to. A wrong secret: RFC 6749 §5.2
+ * invalid_client, and with Basic "MUST respond with an HTTP 401 ... and include the WWW-Authenticate response header".
+ */
 defineCheck(
   {
     id: 'TOKEN-05',
     title: 'confidential clients authenticate with client_secret_post and basic; a wrong secret is 401 invalid_client',
     level: 'MUST',
-    refs: [ref.oauth21('Client Authentication'), ref.rfc(6749, '5.2')],
+    refs: [ref.oauth21('Client Authentication'), ref.rfc(6749, '2.3.1'), ref.rfc(6749, '5.2'), ref.rfc(7591, '2')],
   },
   async ({ session, verdict }) => {
     const callback = await session.callback();
-    const client = await registerClient(
-      session,
-      publicClientMetadata([callback.uri()], { token_endpoint_auth_method: 'client_secret_post' }),
-    );
-    if (!client.client_secret) return verdict.notApplicable('the proxy registers public clients only');
+    const clients: Partial<Record<'post' | 'basic', RegisteredClient>> = {};
     for (const mode of ['post', 'basic'] as const) {
+      const method = `client_secret_${mode}`;
+      const client = await registerClient(
+        session,
+        publicClientMetadata([callback.uri()], { token_endpoint_auth_method: method }),
+      );
+      if (!client.client_secret) {
+        if (mode === 'post') return verdict.notApplicable('the proxy registers public clients only');
+        verdict.fail(`a client asking for ${method} got no client secret`, {
+          expected: `token_endpoint_auth_method ${method} with a client_secret`,
+          actual: `token_endpoint_auth_method ${client.token_endpoint_auth_method} without a secret`,
+        });
+      }
+      // A response without the member leaves the requested method in force here (DCR-07 reports the omission).
+      const inForce = client.raw.token_endpoint_auth_method ?? method;
+      verdict.check(inForce === method, `the proxy must support ${method} for a client that registers it`, {
+        expected: method,
+        actual: inForce,
+      });
+      clients[mode] = client;
       const flow = await authorizationCode(session, { client });
       const auth = clientAuth(client, mode);
       const form = {
@@ -184,13 +208,15 @@ defineCheck(
         redirect_uri: flow.redirectUri,
       };
       const res = await postToken(session, { ...form, ...auth.form }, auth.headers);
-      verdict.check(Boolean(tokenSet(res)), `client_secret_${mode} must work`, {
+      verdict.check(Boolean(tokenSet(res)), `${method} must work for a client registered with it`, {
         expected: '200 with tokens',
         actual: statusAndError(res),
       });
     }
-    const flow = await authorizationCode(session, { client });
-    const wrong = clientAuth({ ...client, client_secret: `${client.client_secret}x` }, 'basic');
+    const basic = clients.basic;
+    if (!basic?.client_secret) return verdict.notTestable('no client_secret_basic client to test a wrong secret with');
+    const flow = await authorizationCode(session, { client: basic });
+    const wrong = clientAuth({ ...basic, client_secret: `${basic.client_secret}x` }, 'basic');
     const res = await postToken(
       session,
       {

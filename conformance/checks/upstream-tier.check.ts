@@ -3,8 +3,16 @@
 // tokens that never reach the MCP client (requirements.md B14, UP-*).
 import { authorize, sharedFlow, type FlowResult } from '../lib/browser/flow.ts';
 import { safeOrigin } from '../lib/browser/navigation.ts';
-import { getWithoutRedirect, interceptUpstreamCallback } from '../lib/browser/upstream-intercept.ts';
+import {
+  codeToClient,
+  interceptUpstreamCallback,
+  send,
+  stateOf,
+  withState,
+  type InterceptedCallback,
+} from '../lib/browser/upstream-intercept.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
+import { NotTestable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
 import { s256 } from '../lib/oauth/pkce.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
@@ -14,6 +22,20 @@ function upstreamAuthorize(session: CheckSession, flow: FlowResult): URL | undef
   const idp = safeOrigin(session.requireHarness().idpUrl);
   const nav = flow.navigations.find((n) => safeOrigin(n.url) === idp);
   return nav ? new URL(nav.url) : undefined;
+}
+
+/** Codes in the IdP's redirects of a flow (the `code` of every Location the IdP answered with). */
+function upstreamRedirectCodes(session: CheckSession, flow: FlowResult): string[] {
+  const idp = safeOrigin(session.requireHarness().idpUrl);
+  const codes: string[] = [];
+  for (const nav of flow.navigations) {
+    if (safeOrigin(nav.url) !== idp || !nav.location) continue;
+    const code = new URL(nav.location).searchParams.get('code');
+    if (code) codes.push(code);
+  }
+  const fromCallback = upstreamCallback(session, flow)?.searchParams.get('code');
+  if (fromCallback) codes.push(fromCallback);
+  return codes;
 }
 
 /** The upstream's redirect back to the proxy (the navigation to the target after the IdP). */
@@ -98,36 +120,49 @@ defineCheck(
     });
     const intercepted = await interceptUpstreamCallback(session);
     try {
-      const url = intercepted.url;
-      const altered = new URL(url);
-      altered.searchParams.set('state', `${url.searchParams.get('state') ?? ''}x`);
-      const missing = new URL(url);
-      missing.searchParams.delete('state');
-      const codeToClient = (location: string): boolean =>
-        location.startsWith(intercepted.redirectUri) && /[?&]code=/.test(location);
-      for (const [what, u] of [
-        ['altered', altered],
-        ['missing', missing],
+      const hop = intercepted.hop;
+      for (const [what, altered] of [
+        ['altered', withState(hop, `${stateOf(hop)}x`)],
+        ['missing', withState(hop, undefined)],
       ] as const) {
-        const res = await getWithoutRedirect(intercepted.context, u.toString());
-        verdict.check(!codeToClient(res.location), `a callback with the state ${what} must be refused`, {
-          expected: 'no code to the client',
-          actual: `${res.status} → ${res.location.split('?')[0]}`,
-        });
+        const res = await send(intercepted.context, altered);
+        verdict.check(
+          !codeToClient(res.onward, intercepted.redirectUri),
+          `a callback with the state ${what} must be refused`,
+          { expected: 'no code to the client', actual: `${res.status} → ${res.onward?.url.pathname ?? '(stays)'}` },
+        );
       }
-      const genuine = await getWithoutRedirect(intercepted.context, url.toString());
-      if (!codeToClient(genuine.location))
-        return verdict.notTestable(`the genuine callback did not complete: ${genuine.status}`);
-      const replay = await getWithoutRedirect(intercepted.context, url.toString());
-      verdict.check(!codeToClient(replay.location), 'a replayed upstream callback must not yield a second code', {
+      // The genuine callback, then its replay, are followed in the browser as far as they go (a login-first proxy
+      // shows its consent page after the callback): the first must end at the client with a code, the second not.
+      const genuine = await followCallback(session, intercepted);
+      if (!genuine.hit?.params.has('code'))
+        return verdict.notTestable(
+          `the genuine callback did not complete: ${genuine.hit?.params.toString() ?? 'no code reached the client'}`,
+        );
+      // A replay that stops at the proxy's error page is the expected outcome, not a dead end of the driver.
+      const replay = await followCallback(session, intercepted).catch((err: unknown) => {
+        if (err instanceof NotTestable) return undefined;
+        throw err;
+      });
+      verdict.check(!replay?.hit?.params.has('code'), 'a replayed upstream callback must not yield a second code', {
         expected: '4xx or an error',
-        actual: `${replay.status} → ${replay.location.split('?')[0]}`,
+        actual: `a second code reached the client`,
       });
     } finally {
       await intercepted.context.close();
     }
   },
 );
+
+/** Delivers the intercepted callback in the browser and lets the flow driver take it to the client. */
+function followCallback(session: CheckSession, intercepted: InterceptedCallback): Promise<FlowResult> {
+  const hop = intercepted.hop;
+  return authorize(session, {
+    context: intercepted.context,
+    redirectUri: intercepted.redirectUri,
+    start: { url: hop.url.toString(), method: hop.method, ...(hop.form ? { form: hop.form } : {}) },
+  });
+}
 
 defineCheck(
   {
@@ -142,11 +177,7 @@ defineCheck(
   },
   async ({ session, verdict }) => {
     const flow = await sharedFlow(session);
-    const upstreamCode = upstreamCallback(session, flow)?.searchParams.get('code');
-    if (!upstreamCode) return verdict.notTestable('no upstream code seen in the flow');
-    verdict.check(flow.code !== upstreamCode, 'the client must get a proxy code, not the upstream code', {
-      actual: 'the upstream code',
-    });
+    // Tokens first: a pass-through proxy hands the client the upstream's tokens, whatever the browser saw.
     const issued = await session.upstreamIssuedTokens();
     for (const token of issued) {
       verdict.check(!flow.tokenResponse.text.includes(token), 'the token response must not contain an upstream token', {
@@ -155,6 +186,13 @@ defineCheck(
     }
     verdict.check(!issued.includes(flow.tokens.access_token), 'the access token must be minted by the proxy', {
       actual: 'an upstream token',
+    });
+    // Codes: the upstream's code is in its redirect, wherever it leads (to the proxy's callback, or, for a proxy that
+    // passes the upstream's answer through, straight to the client).
+    const upstreamCodes = upstreamRedirectCodes(session, flow);
+    if (upstreamCodes.length === 0) verdict.note('no upstream code seen in the browser: only the tokens were compared');
+    verdict.check(!upstreamCodes.includes(flow.code), 'the client must get a proxy code, not the upstream code', {
+      actual: 'the upstream code',
     });
   },
 );
@@ -177,18 +215,23 @@ defineCheck(
     verdict.check(first !== flow.redirectUri, "the client's redirect_uri must not be sent upstream", { actual: first });
     const intercepted = await interceptUpstreamCallback(session);
     try {
-      const url = new URL(intercepted.url);
+      const hop = intercepted.hop;
+      const url = new URL(hop.url);
       for (const name of ['redirect_uri', 'next', 'return_to']) url.searchParams.set(name, 'https://evil.example/cb');
-      const res = await getWithoutRedirect(intercepted.context, url.toString());
+      const res = await send(intercepted.context, { ...hop, url });
+      const to = res.onward?.url.toString() ?? '';
       verdict.check(
-        !res.location.startsWith('https://evil.example'),
+        !to.startsWith('https://evil.example'),
         'the callback must redirect only to the registered client URI',
-        { actual: res.location.split('?')[0] },
+        {
+          actual: to.split('?')[0],
+        },
       );
+      // Onward to the client's redirect URI, or to the proxy's own next step (a login-first proxy's consent page).
       verdict.check(
-        res.location === '' || res.location.startsWith(intercepted.redirectUri),
-        "the callback redirects to the transaction's client redirect_uri",
-        { expected: intercepted.redirectUri, actual: res.location.split('?')[0] },
+        to === '' || to.startsWith(intercepted.redirectUri) || safeOrigin(to) === session.targetOrigin,
+        "the callback redirects to the transaction's client redirect_uri (or to the proxy's own next step)",
+        { expected: intercepted.redirectUri, actual: to.split('?')[0] },
       );
     } finally {
       await intercepted.context.close();

@@ -13,7 +13,8 @@
 //      client's OAuth steps ← the browser flow ← defineCheck). report/ (reporter, report.json, junit.xml, gate,
 //      summary) is a side branch that imports only model/ and target/, and only the entry points import it.
 //   4. Nothing imports upward. lib/ never imports checks/, mutants/ or the entry points at the conformance/ root
-//      (run.ts, cli.ts, demo.ts…). Playwright alone loads checks/, and mutants/ is imported only by mutants/.
+//      (run.ts, cli.ts, demo.ts…). Playwright alone loads checks/, and mutants/ is imported only by mutants/ and by
+//      variants/ (conforming variants are planted the way mutants are).
 //   5. A check file imports lib/ (not lib/report/) and no other check file.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -124,7 +125,8 @@ function ruleViolations(root: string, repo: string, { from, to }: Edge): string[
   const problems: string[] = [];
   if (a.kind === 'lib-loose' || b.kind === 'lib-loose') problems.push(`${name}: lib/ files belong in a role folder`);
   if (b.kind === 'checks') problems.push(`${name}: check files are loaded by Playwright, never imported`);
-  if (b.kind === 'mutants' && a.kind !== 'mutants') problems.push(`${name}: only mutants/ imports mutants/`);
+  const plantsPatches = a.kind === 'mutants' || (a.kind === 'other' && a.dir === 'variants');
+  if (b.kind === 'mutants' && !plantsPatches) problems.push(`${name}: only mutants/ and variants/ import mutants/`);
   if (a.kind === 'lib' && (b.kind === 'entry' || b.kind === 'other')) problems.push(`${name}: lib/ imports upward`);
   if (a.kind === 'checks' && (b.kind === 'entry' || b.kind === 'mutants' || b.kind === 'other')) {
     problems.push(`${name}: a check file imports only lib/`);
@@ -239,5 +241,7 @@ describe('the import-map rules themselves', () => {
     expect(problems(['checks/pkce.check.ts', 'lib/report/gate.ts'])).toHaveLength(1);
     expect(problems(['checks/pkce.check.ts', 'lib/browser/flow.ts'])).toEqual([]);
     expect(problems(['mutants/run.ts', 'run.ts'], ['mutants/run.ts', 'mutants/catalog.ts'])).toEqual([]);
+    expect(problems(['variants/run.ts', 'mutants/plant.ts'])).toEqual([]);
+    expect(problems(['examples/x.ts', 'mutants/plant.ts'])).toHaveLength(1);
   });
 });

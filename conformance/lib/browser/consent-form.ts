@@ -1,6 +1,7 @@
 // Reads the consent form around the approve button and replays it outside the page, so CSRF defences can be probed
 // with the browser's own cookies (Playwright's context request API shares them).
-import type { BrowserContext, Page } from 'playwright-core';
+import type { APIResponse, BrowserContext, Page } from 'playwright-core';
+import { onwardOf, responseParams, type AnswerLike } from '../oauth/onward.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { currentTrace } from '../transport/trace.ts';
 import { findApproveButton } from './page-actions.ts';
@@ -46,9 +47,37 @@ export async function postConsentForm(
     failOnStatusCode: false,
     timeout: 10_000,
   });
-  const location = res.headers().location;
-  const approved = res.status() >= 300 && res.status() < 400 && location !== undefined && !/[?&]error=/.test(location);
-  const summary = `${res.status()}${location ? ` → ${new URL(location, action).origin}` : ''}`;
-  currentTrace()?.note(`consent form POST ${action} (${fields.map(([k]) => k).join(', ')}) → ${summary}`);
+  const answer = await answerOf(res);
+  const result = judgeDecisionAnswer(answer, action);
+  currentTrace()?.note(`consent form POST ${action} (${fields.map(([k]) => k).join(', ')}) → ${result.summary}`);
+  return result;
+}
+
+/** An APIResponse as the onward-hop reader wants it; a 5xx is reported to the check. */
+export async function answerOf(res: APIResponse, method = 'POST'): Promise<AnswerLike> {
+  const headers = res.headers();
+  const text = await res.text().catch(() => '');
+  if (res.status() >= 500) {
+    currentTrace()?.serverError({
+      method,
+      url: res.url(),
+      status: res.status(),
+      body: text,
+      contentType: headers['content-type'] ?? '',
+    });
+  }
+  return { status: res.status(), header: (name) => headers[name.toLowerCase()], text };
+}
+
+/**
+ * Whether a consent decision was taken as an approval: the answer sends the user agent on (a 3xx, meta refresh,
+ * auto-submitting form or JSON naming the next URL) without an `error` parameter. A refusal is a 4xx/5xx, or an
+ * onward hop carrying `error` (access_denied, invalid_request).
+ */
+export function judgeDecisionAnswer(answer: AnswerLike, base: string): { approved: boolean; summary: string } {
+  const onward = onwardOf(answer, base);
+  const error = onward ? responseParams(onward).get('error') : null;
+  const approved = onward !== undefined && !error;
+  const summary = `${answer.status}${onward ? ` → ${onward.url.origin}${onward.url.pathname}${error ? ` error=${error}` : ''}` : ''}`;
   return { approved, summary };
 }

@@ -1,18 +1,29 @@
-// The authorization flow as a user agent lives it: open /authorize in Chromium, decide on the proxy's consent page
-// (buttons found by accessible role and name, or the target description's selectors), sign in upstream (the mock's
-// "Sign in" button or a user-supplied login script) and wait for the client's callback. Every navigation is recorded.
-import type { BrowserContext, Page } from 'playwright-core';
-import { NotTestable } from '../model/outcome.ts';
+// The authorization flow as a user agent lives it: open /authorize in Chromium, sign in on the proxy when it asks
+// first (login-first proxies), decide on its consent page (controls found by accessible role and name, or the target
+// description's selectors; a form post or a script's fetch alike, since the driver clicks), sign in upstream (the
+// mock's "Sign in" button or a user-supplied login script) and wait for the client's callback. Every navigation is
+// recorded; every 5xx the browser meets is reported to the check (define-check.ts).
+import type { BrowserContext, Page, Request, Response } from 'playwright-core';
+import { NotTestable, type RootCause } from '../model/outcome.ts';
 import { buildAuthorizeUrl } from '../oauth/authorize-url.ts';
 import { newVerifier, randomToken, s256 } from '../oauth/pkce.ts';
-import { sharedClient, type RegisteredClient } from '../oauth/registration.ts';
+import { otherClient, sharedClient, type RegisteredClient } from '../oauth/registration.ts';
 import { scopeToRequest } from '../oauth/scope.ts';
 import { clientAuth, postToken, requireTokens, type TokenSet } from '../oauth/token.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import type { CallbackHit } from '../transport/callback-server.ts';
 import { currentTrace } from '../transport/trace.ts';
 import { chain, safeOrigin, type Navigation } from './navigation.ts';
-import { callbackOrigin, clickAndWait, findButton, pageText, signInUpstream } from './page-actions.ts';
+import {
+  callbackOrigin,
+  classifyTargetPage,
+  clickAndWait,
+  consentControlsNotFound,
+  pageText,
+  safeUrl,
+  signInAtTarget,
+  signInUpstream,
+} from './page-actions.ts';
 
 export interface FlowOptions {
   client?: RegisteredClient;
@@ -26,7 +37,13 @@ export interface FlowOptions {
   params?: Record<string, string | undefined>;
   /** approve/deny on the consent page, or stop there (the page stays open in the result). */
   decision?: 'approve' | 'deny' | 'stop';
+  /** With 'stop': stop at a sign-in page of the proxy too (the user is asked something, CONSENT-04). */
+  stopAtSignIn?: boolean;
   context?: BrowserContext;
+  /** Start with this request instead of a new authorization request (a replayed upstream callback, UP-02). */
+  start?: { url: string; method: 'GET' | 'POST'; form?: [string, string][] };
+  /** Stop as soon as the browser reaches this origin (the upstream IdP), leaving the page open. */
+  stopAtOrigin?: string;
 }
 
 export interface FlowResult {
@@ -41,14 +58,36 @@ export interface FlowResult {
   navigations: Navigation[];
   /** Whether the proxy's consent page was shown (a decision was needed). */
   consentShown: boolean;
-  /** The consent page, left open when the decision was 'stop'. */
+  /** The consent page's own response (its headers: anti-framing, cookies). */
+  consentPage?: Navigation;
+  /** How many navigations happened before the consent page was shown (the rest came after it). */
+  navigationsBeforeConsent?: number;
+  /** How many navigations happened before the consent decision was clicked. */
+  navigationsBeforeDecision?: number;
+  /** Whether the proxy showed a sign-in page of its own before the consent page (login-first). */
+  signInShown: boolean;
+  /** Whether the flow stopped at a sign-in page (decision 'stop' with stopAtSignIn). */
+  stoppedAtSignIn?: boolean;
+  /** The consent (or, with stopAtSignIn, sign-in) page, left open when the decision was 'stop'. */
   page?: Page;
   context: BrowserContext;
-  /** The response to the consent decision (the form POST). */
+  /** The response to the consent decision when it was a form post navigation (AUTHZ-06). */
   decisionResponse?: Navigation;
+  /** How the decision reached the proxy: a form submission (a POST navigation) or a page script. */
+  decisionBy?: 'form' | 'script';
+  /** Whether clicking the decision control led anywhere (a navigation or the callback). */
+  decisionMoved?: boolean;
 }
 
+/** No consent page was shown: one root cause for every check that needs one (CONSENT-05 reports it as a failure). */
+export const NO_CONSENT_PAGE: RootCause = {
+  key: 'no-consent-page',
+  summary: 'no consent page: the proxy never asks the user before granting a client access',
+};
+
 const FLOW_TIMEOUT_MS = 15_000;
+/** How long a response's full headers may take; Chromium sometimes never delivers them (see recordNavigation). */
+const HEADERS_TIMEOUT_MS = 2000;
 
 /** Runs /authorize in the browser up to the client's callback (or the consent page with decision 'stop'). */
 export async function authorize(session: CheckSession, opts: FlowOptions = {}): Promise<FlowResult> {
@@ -70,7 +109,7 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
     resource: opts.resource === null ? undefined : (opts.resource ?? session.settings.mcp),
   };
   for (const [k, v] of Object.entries(opts.params ?? {})) params[k] = v;
-  const authorizeUrl = await buildAuthorizeUrl(session, params);
+  const authorizeUrl = opts.start?.url ?? (await buildAuthorizeUrl(session, params));
   const context = opts.context ?? (await (await session.browser()).newContext());
   const page = await context.newPage();
   const navigations: Navigation[] = [];
@@ -80,26 +119,11 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
     if (m.type() === 'error') consoleErrors.push(m.text().slice(0, 300));
   });
   const pending: Promise<void>[] = [];
+  reportServerErrors(page);
   page.on('response', (response) => {
     const request = response.request();
     if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
-    pending.push(
-      response.headersArray().then((headers) => {
-        const nav: Navigation = {
-          method: request.method(),
-          url: response.url(),
-          status: response.status(),
-          setCookies: headers.filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value),
-          headers: Object.fromEntries(headers.map((h) => [h.name.toLowerCase(), h.value])),
-        };
-        const location = nav.headers.location;
-        if (location) nav.location = new URL(location, nav.url).toString();
-        navigations.push(nav);
-        currentTrace()?.browser(
-          `${nav.method} ${nav.url} → ${nav.status}${nav.location ? ` → ${nav.location}` : ''} (+${Date.now() - flowStart} ms)`,
-        );
-      }),
-    );
+    pending.push(recordNavigation(response, navigations, flowStart));
   });
   const result: FlowResult = {
     client,
@@ -110,56 +134,250 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
     authorizeUrl,
     navigations,
     consentShown: false,
+    signInShown: false,
     context,
   };
   const from = callback.hits.length;
+  const reached = (): boolean => callback.hits.length > from;
   const deadline = Date.now() + FLOW_TIMEOUT_MS;
+  const decision = opts.decision ?? 'approve';
+  let decided = false;
   try {
-    await page.goto(authorizeUrl, { timeout: FLOW_TIMEOUT_MS }).catch((err: unknown) => {
-      if (callback.hits.length <= from) throw err;
+    await open(page, opts.start ?? { url: authorizeUrl, method: 'GET' }).catch((err: unknown) => {
+      if (!reached()) throw err;
     });
-    for (let step = 0; step < 10 && Date.now() < deadline; step++) {
+    for (let step = 0; step < 12 && Date.now() < deadline; step++) {
       result.hit = callback.hits[from];
       if (result.hit) break;
-      await page.waitForLoadState('domcontentloaded').catch(() => undefined);
+      await page.waitForLoadState('load', { timeout: 5000 }).catch(() => undefined);
       const origin = safeOrigin(page.url());
+      if (opts.stopAtOrigin !== undefined && origin === opts.stopAtOrigin) {
+        result.page = page;
+        return result;
+      }
       if (origin === callbackOrigin(callback.port)) {
         result.hit = await callback.waitForHit(from, 2000);
         break;
       }
       if (origin === session.targetOrigin) {
-        const decision = opts.decision ?? 'approve';
-        const button = await findButton(page, decision === 'deny' ? 'deny' : 'approve', session);
-        if (!button) {
-          await page.waitForTimeout(200);
-          if (callback.hits.length > from || safeOrigin(page.url()) !== origin) continue;
-          const text = (await pageText(page)).replace(/\s+/g, ' ').trim().slice(0, 200);
-          throw new NotTestable(`no consent button on ${page.url()} ("${text}"); navigations: ${chain(navigations)}`);
+        const here = page.url();
+        const found = await classifyTargetPage(page, session);
+        // A page that moved on while it was being read (a meta refresh, a script) was not the page classified.
+        if (page.url() !== here) continue;
+        if (found.kind === 'unknown') {
+          await settle(pending);
+          // A page that moves on by itself (meta refresh, an auto-submitting form, a script) is not a dead end; an
+          // error status is.
+          if (!isErrorPage(page, navigations) && (await movesOnByItself(page, reached))) continue;
+          throw stoppedAt(page, navigations, await pageText(page));
         }
+        if (found.kind === 'sign-in') {
+          result.signInShown = true;
+          if (decision === 'stop' && opts.stopAtSignIn) {
+            result.stoppedAtSignIn = true;
+            result.page = page;
+            return result;
+          }
+          const moved = await signInAtTarget(page, session, found, reached);
+          if (!moved) throw stoppedAt(page, navigations, 'clicking its sign-in control led nowhere');
+          continue;
+        }
+        await settle(pending);
         result.consentShown = true;
+        result.consentPage = lastTargetPage(navigations, session.targetOrigin);
+        result.navigationsBeforeConsent = navigations.length;
         if (decision === 'stop') {
+          // A consent page may fill in what it shows with its own requests (the client's name).
+          await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => undefined);
           result.page = page;
           return result;
         }
+        const button = decision === 'deny' ? found.deny : found.approve;
+        if (!button) {
+          throw new NotTestable(`the consent page ${safeUrl(page.url())} has no deny control`, {
+            key: `consent-deny-control:${safeUrl(page.url())}`,
+            summary: `the consent page at ${safeUrl(page.url())} has no deny control the suite recognises: configure consent.denySelector`,
+          });
+        }
         const before = navigations.length;
-        const moved = await clickAndWait(page, button, () => callback.hits.length > from);
-        if (!moved) {
+        result.navigationsBeforeDecision = before;
+        const posts = watchDecisionRequests(page, session.targetOrigin);
+        decided = true;
+        result.decisionMoved = await clickAndWait(page, button, reached);
+        await settle(pending);
+        const formPost = navigations.slice(before).find((n) => n.method === 'POST');
+        result.decisionBy = formPost ? 'form' : posts.seen() ? 'script' : undefined;
+        if (formPost) result.decisionResponse = formPost;
+        posts.stop();
+        if (decision === 'deny') {
+          // A denial is the end of the driver's part: whatever the page does now (a redirect with access_denied, a
+          // history.back() to nowhere) is what the check judges. Nothing more is clicked, nobody signs in.
+          result.hit = await callback.waitForHit(from, 3000);
+          break;
+        }
+        if (!result.decisionMoved) {
           throw new NotTestable(
             `clicking ${decision} on the consent page led nowhere (${consoleErrors.join(' | ') || 'no console error'}); navigations: ${chain(navigations)}`,
           );
         }
-        await Promise.all(pending);
-        result.decisionResponse = navigations.slice(before).find((n) => n.method === 'POST') ?? navigations[before];
         continue;
       }
-      await signInUpstream(page, session, () => callback.hits.length > from);
+      if (decided && decision === 'deny') break;
+      await signInUpstream(page, session, reached);
     }
     result.hit ??= await callback.waitForHit(from, Math.max(0, Math.min(3000, deadline - Date.now())));
   } finally {
-    await Promise.all(pending);
-    if (!result.page) await page.close().catch(() => undefined);
+    await settle(pending);
+    if (!result.page) await closeQuietly(page, reached() ? callbackOrigin(callback.port) : undefined);
   }
   return result;
+}
+
+/**
+ * Closes a page without hanging the check. Closing a page while a navigation is still in flight (the client callback
+ * was hit, but the browser has not committed it: typically after a meta refresh or a script's location change) can
+ * keep Playwright's page.close() waiting for about a minute on a loaded machine. So the navigation to the callback is
+ * awaited first (bounded), and the close itself is bounded: a page that will not close goes with its context.
+ */
+export async function closeQuietly(page: Page, arrivingAt: string | undefined): Promise<void> {
+  if (arrivingAt !== undefined && safeOrigin(page.url()) !== arrivingAt) {
+    await page
+      .waitForURL((url) => safeOrigin(url.toString()) === arrivingAt, { timeout: 3000, waitUntil: 'commit' })
+      .catch(() => undefined);
+  }
+  await Promise.race([
+    page.close({ runBeforeUnload: false }).catch(() => undefined),
+    new Promise<void>((resolve) => setTimeout(resolve, 5000)),
+  ]);
+}
+
+/** A 5xx from any request of the page (a consent page's fetch included) is the check's finding (define-check.ts). */
+export function reportServerErrors(page: Page): void {
+  page.on('response', (response) => {
+    if (response.status() < 500) return;
+    currentTrace()?.serverError({
+      method: response.request().method(),
+      url: response.url(),
+      status: response.status(),
+    });
+  });
+}
+
+/** Opens the first page: a GET navigation, or a POST submitted from a blank page (a form_post callback). */
+async function open(page: Page, start: NonNullable<FlowOptions['start']>): Promise<void> {
+  if (start.method === 'GET') {
+    await page.goto(start.url, { timeout: FLOW_TIMEOUT_MS });
+    return;
+  }
+  await page.evaluate(
+    ({ url, fields }) => {
+      const form = document.createElement('form');
+      form.method = 'POST';
+      form.action = url;
+      for (const [name, value] of fields) {
+        const input = document.createElement('input');
+        input.type = 'hidden';
+        input.name = name;
+        input.value = value;
+        form.append(input);
+      }
+      document.body.append(form);
+      form.submit();
+    },
+    { url: start.url, fields: start.form ?? [] },
+  );
+  await page.waitForLoadState('domcontentloaded', { timeout: FLOW_TIMEOUT_MS });
+}
+
+/**
+ * Records a main-frame navigation with its full headers (Set-Cookie included). Chromium does not always deliver the
+ * extra-info event those come from (Playwright then waits for it forever: `headersArray()` never settles, which made
+ * whole checks time out after their flow had finished), so the wait is bounded and falls back to the provisional
+ * headers, which lack only the cookie headers (CONSENT-04 also reads the cookie jar).
+ */
+export async function recordNavigation(
+  response: Response,
+  navigations: Navigation[],
+  flowStart: number,
+): Promise<void> {
+  const request = response.request();
+  const full = await Promise.race([
+    response.headersArray().catch(() => undefined),
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), HEADERS_TIMEOUT_MS)),
+  ]);
+  const headers = full ?? Object.entries(response.headers()).map(([name, value]) => ({ name, value }));
+  const nav: Navigation = {
+    method: request.method(),
+    url: response.url(),
+    status: response.status(),
+    setCookies: headers.filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value),
+    headers: Object.fromEntries(headers.map((h) => [h.name.toLowerCase(), h.value])),
+    ...(full ? {} : { headersIncomplete: true }),
+  };
+  const location = nav.headers.location;
+  if (location) nav.location = new URL(location, nav.url).toString();
+  navigations.push(nav);
+  currentTrace()?.browser(
+    `${nav.method} ${nav.url} → ${nav.status}${nav.location ? ` → ${nav.location}` : ''} (+${Date.now() - flowStart} ms)${full ? '' : ' (provisional headers)'}`,
+  );
+}
+
+/** Waits for the navigations recorded so far; each is bounded (recordNavigation), so this always ends. */
+async function settle(pending: Promise<void>[]): Promise<void> {
+  await Promise.all(pending);
+}
+
+/** Whether a page without controls navigates away by itself within a moment (meta refresh, auto-submit, script). */
+async function movesOnByItself(page: Page, reached: () => boolean): Promise<boolean> {
+  const url = page.url();
+  const moved = await page
+    .waitForEvent('framenavigated', { timeout: 1500 })
+    .then(() => true)
+    .catch(() => false);
+  return moved || reached() || page.url() !== url;
+}
+
+function isErrorPage(page: Page, navigations: Navigation[]): boolean {
+  const where = safeUrl(page.url());
+  const last = [...navigations].reverse().find((n) => safeUrl(n.url) === where);
+  return last !== undefined && last.status >= 400;
+}
+
+/** The last 2xx navigation on the target's origin: the page on screen. */
+function lastTargetPage(navigations: Navigation[], targetOrigin: string): Navigation | undefined {
+  return [...navigations]
+    .reverse()
+    .find((n) => safeOrigin(n.url) === targetOrigin && n.status >= 200 && n.status < 300);
+}
+
+/** The flow stops at a proxy page it cannot drive: an error page, or a page whose controls it does not recognise. */
+function stoppedAt(page: Page, navigations: Navigation[], text: string): NotTestable {
+  const where = safeUrl(page.url());
+  const last = [...navigations].reverse().find((n) => safeUrl(n.url) === where);
+  const shown = text.replace(/\s+/g, ' ').trim().slice(0, 200);
+  if (last && last.status >= 400) {
+    return new NotTestable(
+      `the flow stopped at ${where} (${last.status}: "${shown}"); navigations: ${chain(navigations)}`,
+      {
+        key: `flow-stopped:${where}`,
+        summary: `the authorization flow stops at ${where} with ${last.status}: "${shown.slice(0, 120)}"`,
+      },
+    );
+  }
+  const cause = consentControlsNotFound(page);
+  return new NotTestable(`${cause.summary} ("${shown}"); navigations: ${chain(navigations)}`, cause);
+}
+
+/** Notices requests a consent decision sends without navigating (a script's fetch or XHR to the proxy). */
+function watchDecisionRequests(page: Page, targetOrigin: string): { seen(): boolean; stop(): void } {
+  let seen = false;
+  const listener = (request: Request): void => {
+    if (request.method() !== 'GET' && !request.isNavigationRequest() && safeOrigin(request.url()) === targetOrigin) {
+      seen = true;
+    }
+  };
+  page.on('request', listener);
+  return { seen: () => seen, stop: () => page.off('request', listener) };
 }
 
 /** A completed flow: authorization approved and the code exchanged; anything short of that is not testable. */
@@ -177,10 +395,16 @@ export async function authorizationCode(
   if (!opts.context) await flow.context.close().catch(() => undefined);
   const code = flow.hit?.params.get('code');
   if (!code) {
+    const error = flow.hit?.params.get('error');
     const got = flow.hit
       ? `callback ${flow.hit.params.toString().slice(0, 200)}`
       : `no callback (last page ${flow.navigations.at(-1)?.url ?? 'none'})`;
-    throw new NotTestable(`authorization did not return a code: ${got}`);
+    throw new NotTestable(
+      `authorization did not return a code: ${got}`,
+      error
+        ? { key: `no-code:${error}`, summary: `the authorization flow returns error=${error} instead of a code` }
+        : { key: 'no-code', summary: 'the authorization flow does not reach the client with a code' },
+    );
   }
   return { ...flow, code };
 }
@@ -229,6 +453,14 @@ export function proxyCallbackUri(session: CheckSession): Promise<string | undefi
     }
     return undefined;
   });
+}
+
+/**
+ * A completed flow of the worker's second client (B), memoised: the positive path of the checks in which B must not
+ * use A's code or refresh token (CODE-05, RT-06). Only B's own refresh may use its refresh token.
+ */
+export function otherClientFlow(session: CheckSession): Promise<CompletedFlow> {
+  return session.memo('other-client-flow', async () => completedFlow(session, { client: await otherClient(session) }));
 }
 
 /** The worker's shared, read-only happy flow. Checks that mutate grants run their own flow. */

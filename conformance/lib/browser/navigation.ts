@@ -8,6 +8,8 @@ export interface Navigation {
   location?: string;
   setCookies: string[];
   headers: Record<string, string>;
+  /** Only the provisional headers could be read (no Set-Cookie among them): see flow.ts recordNavigation. */
+  headersIncomplete?: boolean;
 }
 
 /** `GET /authorize 200 → POST /consent 303 → …` for error messages (paths only: no secrets). */

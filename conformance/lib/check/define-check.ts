@@ -5,11 +5,13 @@
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { definitionAnnotations, findingText, resultAnnotations, TRACE_ATTACHMENT } from '../model/annotations.ts';
-import { resolveOutcome } from '../model/outcome.ts';
+import { CheckFailure, resolveOutcome } from '../model/outcome.ts';
 import { registerCheck } from '../model/registry.ts';
+import { GREP_ENV, isSelected } from '../model/selection.ts';
 import { Verdict } from '../model/verdict.ts';
 import { checkDefinition, type CheckDeclaration } from '../model/vocabulary.ts';
 import type { CheckSession } from '../session/check-session.ts';
+import { redactUrl } from '../transport/redact.ts';
 import { setCurrentTrace, TraceRecorder } from '../transport/trace.ts';
 import { test } from './session-fixture.ts';
 
@@ -19,6 +21,8 @@ export type CheckBody = (args: { session: CheckSession; verdict: Verdict }) => P
 export function defineCheck(declaration: CheckDeclaration, body: CheckBody): void {
   const location = callerLocation();
   const def = registerCheck({ ...checkDefinition(declaration), ...(location ? { location } : {}) });
+  // A check outside --grep is not declared at all, so Playwright neither runs nor lists it.
+  if (!isSelected(def, process.env[GREP_ENV])) return;
   test(`${def.id} ${def.title}`, { annotation: definitionAnnotations(def) }, async ({ session }, testInfo) => {
     const verdict = new Verdict();
     const trace = new TraceRecorder();
@@ -35,6 +39,7 @@ export function defineCheck(declaration: CheckDeclaration, body: CheckBody): voi
     } finally {
       setCurrentTrace(undefined);
     }
+    error = withServerErrors(error, trace, session, verdict);
     const resolved = resolveOutcome(def.level, error, verdict.soft);
     testInfo.annotations.push(...resultAnnotations({ ...resolved, notes: verdict.notes }));
     await testInfo.attach(TRACE_ATTACHMENT, { body: trace.format() || '(no requests)', contentType: 'text/plain' });
@@ -58,4 +63,46 @@ function callerLocation(): { file: string; line: number } | undefined {
   const path = (match[1].startsWith('file://') ? fileURLToPath(match[1]) : match[1]).split(sep).join('/');
   const from = path.lastIndexOf('/checks/');
   return { file: from >= 0 ? path.slice(from + 1) : path, line: Number(match[2]) };
+}
+
+/**
+ * The suite-wide 5xx rule: a 5xx from the target (proxy or MCP endpoint) seen anywhere inside a check is a finding,
+ * whatever the check probed. RFC 9110 §15.6: a 5xx says "the server is aware that it has erred or is incapable of
+ * performing the requested method"; every request the suite sends is answerable, the malformed ones with the
+ * error the relevant RFC defines (RFC 6749 §4.1.2.1 and §5.2: "The authorization server responds with an HTTP 400
+ * (Bad Request) status code (unless specified otherwise)"). So it fails at MUST level, shows the request, and takes
+ * precedence over every other result: over "not testable" (the 5xx is why the prerequisite is missing), over a pass
+ * (an error page with status 500 is not a refusal), and over the body's own failure (its consequence, kept in a note).
+ */
+function withServerErrors(error: unknown, trace: TraceRecorder, session: CheckSession, verdict: Verdict): unknown {
+  const origins = new Set([session.targetOrigin, safeOrigin(session.settings.mcp)]);
+  const seen = trace.serverErrors.filter((e) => origins.has(safeOrigin(e.url)));
+  const first = seen[0];
+  if (!first) return error;
+  const where = `${first.method} ${new URL(first.url).pathname}`;
+  const all = seen.map((e) => `${e.status} ${e.method} ${new URL(e.url).pathname}`).join(', ');
+  // The 5xx is the finding (and the root cause shared by every check that met it); what the body concluded from the
+  // broken answer stays readable in a note.
+  if (error instanceof CheckFailure) verdict.note(`the check's own finding: ${error.message.replace(/\n/g, '; ')}`);
+  else if (error instanceof Error) verdict.note(`the check's own result: ${error.message}`);
+  return new CheckFailure(
+    {
+      message: `the target answered ${first.status} to ${where}: a 5xx is never a correct answer to a client's request`,
+      expected: 'a 2xx, 3xx or 4xx answer',
+      actual: `${first.status} ${first.method} ${redactUrl(first.url)}${first.body ? ` ${first.body}` : ''}${seen.length > 1 ? ` (and ${seen.length - 1} more: ${all})` : ''}`,
+    },
+    'MUST',
+    {
+      key: `5xx ${where}`,
+      summary: `${first.status} from ${where}: the target answers a client's request with a server error`,
+    },
+  );
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
 }

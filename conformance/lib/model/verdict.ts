@@ -1,23 +1,27 @@
 // What a check body reports through (`verdict.fail(…)`, `verdict.equal(…)`, `verdict.warn(…)`): a failure with
 // expected/actual, soft findings of a lower level, notes, and the two non-results (not applicable, not testable).
-import { CheckFailure, NotApplicable, NotTestable, type SoftFinding } from './outcome.ts';
+import { CheckFailure, NotApplicable, NotTestable, type RootCause, type SoftFinding } from './outcome.ts';
 import type { Finding, Level } from './vocabulary.ts';
+
+/** Details of a violation: expected/actual, a level other than the check's, a root cause shared with other checks. */
+export interface FailDetail {
+  expected?: unknown;
+  actual?: unknown;
+  level?: Level;
+  rootCause?: RootCause;
+}
 
 export class Verdict {
   readonly notes: string[] = [];
   readonly soft: SoftFinding[] = [];
 
   /** The requirement is violated (at the check's level unless `level` says otherwise). */
-  fail(message: string, detail: { expected?: unknown; actual?: unknown; level?: Level } = {}): never {
-    throw new CheckFailure(finding(message, detail), detail.level);
+  fail(message: string, detail: FailDetail = {}): never {
+    throw new CheckFailure(finding(message, detail), detail.level, detail.rootCause);
   }
 
   /** Fails unless `condition` holds. */
-  check(
-    condition: boolean,
-    message: string,
-    detail: { expected?: unknown; actual?: unknown; level?: Level } = {},
-  ): void {
+  check(condition: boolean, message: string, detail: FailDetail = {}): void {
     if (!condition) this.fail(message, detail);
   }
 
@@ -38,8 +42,8 @@ export class Verdict {
     throw new NotApplicable(reason);
   }
 
-  notTestable(reason: string): never {
-    throw new NotTestable(reason);
+  notTestable(reason: string, rootCause?: RootCause): never {
+    throw new NotTestable(reason, rootCause);
   }
 }
 

@@ -78,6 +78,8 @@ export interface CheckResult {
   durationMs: number;
   /** The redacted HTTP trace of the check, relative to the report folder (`traces/PKCE-05.txt`). */
   trace?: string;
+  /** The cause this result shares with other checks' results (see `findings` in report.json). */
+  rootCause?: { key: string; summary: string };
 }
 
 /** The outcome a violated requirement of this level produces. */

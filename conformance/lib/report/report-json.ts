@@ -6,6 +6,7 @@ import { OUTCOMES, type CheckResult, type Outcome, type Revision } from '../mode
 import type { SuiteSettings, UpstreamMode } from '../target/settings.ts';
 import type { CheckRun } from './check-run.ts';
 import { suiteVersion } from './suite-version.ts';
+import { groupFindings, type ReportFinding } from './findings.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -36,6 +37,8 @@ export interface Report {
   durationMs: number;
   summary: Record<Outcome, number> & { total: number };
   checks: CheckResult[];
+  /** The problems of the run grouped by root cause (findings.ts): one finding may explain several checks. */
+  findings: ReportFinding[];
   gate?: Gate;
   /** Set when the run itself broke (e.g. the Playwright runner failed); checks may then be incomplete. */
   runError?: string;
@@ -51,13 +54,15 @@ export function newReport(target: Report['target'], run: CheckRun): Report {
     durationMs: run.durationMs,
     summary: summarise(run.checks),
     checks: run.checks,
+    findings: groupFindings(run.checks),
   };
 }
 
 export function reportTarget(settings: SuiteSettings): Report['target'] {
   return {
     url: settings.target,
-    issuer: settings.issuer,
+    // '' when the expected issuer is read from the resource metadata (no --issuer).
+    issuer: settings.issuer ?? '',
     mcp: settings.mcp,
     upstream: settings.upstream,
     revision: settings.revision,

@@ -85,8 +85,13 @@ export function checkResultOf(test: TestCase, result: TestResult): CheckResult |
   } else if (result.status === 'passed') {
     resolved = { outcome: 'pass' };
   } else {
-    const why = result.status === 'timedOut' ? 'the check timed out' : (result.error?.message ?? result.status);
-    resolved = { outcome: violationOutcome(def.level), message: `unexpected: ${stripAnsi(why).slice(0, 500)}` };
+    const timedOut = result.status === 'timedOut';
+    const why = timedOut ? 'the check timed out' : (result.error?.message ?? result.status);
+    resolved = {
+      outcome: violationOutcome(def.level),
+      message: `unexpected: ${stripAnsi(why).slice(0, 500)}`,
+      ...(timedOut ? { rootCause: { key: 'check-timeout', summary: 'checks hit their time limit' } } : {}),
+    };
   }
   return {
     id: def.id,
@@ -102,6 +107,7 @@ export function checkResultOf(test: TestCase, result: TestResult): CheckResult |
     ...(resolved.actual !== undefined ? { actual: resolved.actual } : {}),
     notes: resolved.notes ?? [],
     durationMs: Math.round(result.duration),
+    ...(resolved.rootCause ? { rootCause: resolved.rootCause } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // Human output. While the checks run: a line per check with --verbose, otherwise a short progress line every ten.
-// At the end: the counts, then the findings grouped by what they mean for the gate (MUST failures, blocking
-// not-testables, SHOULD warnings, infos), checks with the same finding folded into one entry, and the exit code.
+// At the end: the counts, then the findings (lib/report/findings.ts: checks sharing a root cause or a failed assertion
+// are one finding) grouped by what they mean for the gate, blocking ones first, each with its level and outcome, and
+// the exit code.
 import type { CheckResult, Outcome } from '../model/vocabulary.ts';
 import type { Gate, Report } from './report-json.ts';
 
@@ -39,11 +40,6 @@ export function failureText(c: CheckResult): string {
     .join('\n');
 }
 
-interface Group {
-  title: string;
-  checks: CheckResult[];
-}
-
 export function summaryTable(report: Report, gate: Gate, elapsedMs = report.durationMs): string {
   const { target } = report;
   const lines = [
@@ -51,23 +47,26 @@ export function summaryTable(report: Report, gate: Gate, elapsedMs = report.dura
     `Conformance of ${target.url} (${target.upstream}, MCP ${target.revision}): ${report.summary.total} checks in ${(elapsedMs / 1000).toFixed(1)} s`,
     `  ${counts(report.checks)}`,
   ];
-  const groups: Group[] = [
-    { title: 'MUST failures', checks: report.checks.filter((c) => c.outcome === 'fail') },
-    {
-      title: 'Not testable, blocking (MUST)',
-      checks: report.checks.filter((c) => c.outcome === 'not_testable' && (c.level === 'MUST' || gate.strict)),
-    },
-    { title: 'SHOULD warnings', checks: report.checks.filter((c) => c.outcome === 'warning') },
-    {
-      title: 'Not testable (not blocking)',
-      checks: report.checks.filter((c) => c.outcome === 'not_testable' && c.level !== 'MUST' && !gate.strict),
-    },
-    { title: 'Infos (MAY)', checks: report.checks.filter((c) => c.outcome === 'info') },
+  const findings = report.findings ?? [];
+  const blocking = findings.filter((f) => f.blocking);
+  const checks = blocking.reduce((n, f) => n + f.checks.length, 0);
+  if (findings.length) {
+    lines.push(
+      `  ${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (${checks} check${checks === 1 ? '' : 's'}), ${findings.length - blocking.length} other`,
+    );
+  }
+  const sections = [
+    { title: 'Blocking findings', findings: blocking },
+    { title: 'Other findings (not blocking)', findings: findings.filter((f) => !f.blocking) },
   ];
-  for (const group of groups) {
-    if (group.checks.length === 0) continue;
-    lines.push('', `${group.title} (${group.checks.length}):`);
-    for (const finding of byFinding(group.checks)) lines.push(...finding);
+  for (const section of sections) {
+    if (section.findings.length === 0) continue;
+    lines.push('', `${section.title} (${section.findings.length}):`);
+    for (const f of section.findings) {
+      const ids = f.checks.map((c) => (c.outcome === f.outcome ? c.id : `${c.id} (${c.outcome})`)).join(', ');
+      lines.push(`  ${f.level.padEnd(7)} ${f.outcome.padEnd(14)} ${f.summary.replace(/\s+/g, ' ').slice(0, 160)}`);
+      lines.push(`  ${''.padEnd(22)} ${ids}`);
+    }
   }
   lines.push('');
   if (report.runError) lines.push(`The run broke: ${report.runError}`);
@@ -75,19 +74,6 @@ export function summaryTable(report: Report, gate: Gate, elapsedMs = report.dura
   if (gate.stale.length) lines.push(`Stale baseline entries (now passing, remove them): ${gate.stale.join(', ')}`);
   lines.push(`Exit code ${gate.exitCode}${gate.strict ? ' (strict)' : ''}: ${exitMeaning(gate, report)}`);
   return lines.join('\n');
-}
-
-/** Checks that failed for the same reason are one entry: the reason once, then each check's id and title. */
-function byFinding(checks: CheckResult[]): string[][] {
-  const map = new Map<string, CheckResult[]>();
-  for (const c of checks) {
-    const key = failureText(c);
-    map.set(key, [...(map.get(key) ?? []), c]);
-  }
-  return [...map].map(([text, same]) => [
-    ...same.map((c) => `  ${c.id.padEnd(11)} ${c.level.padEnd(6)} ${c.title}`),
-    indent(text || '(no message)', 16),
-  ]);
 }
 
 function exitMeaning(gate: Gate, report: Report): string {

@@ -4,8 +4,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 export interface TargetDescription {
-  /** CSS/Playwright selectors overriding the accessible-name search for the consent buttons. */
-  consent?: { approveSelector?: string; denySelector?: string; csrfField?: string };
+  /**
+   * Playwright selectors overriding the accessible-name search: the consent page's approve and deny controls, and the
+   * control of a sign-in page the proxy shows on its own origin before the upstream (login-first proxies).
+   */
+  consent?: { approveSelector?: string; denySelector?: string; signInSelector?: string; csrfField?: string };
   /** Path (relative to the file) of an ES module whose default export `async (page, ctx) => void` signs in upstream. */
   loginScript?: string;
   /** Scope the test client requests; default: the protected resource metadata `scopes_supported`. */

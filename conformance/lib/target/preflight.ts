@@ -3,7 +3,7 @@
 // challenge at the MCP endpoint)? If not, the run stops with one diagnosis a person can act on, instead of every
 // check reporting the same cause in its own words.
 import { connect } from 'node:net';
-import type { SuiteSettings } from './settings.ts';
+import { targetBase, type SuiteSettings } from './settings.ts';
 
 export type Preflight = { ok: true; server?: string } | { ok: false; diagnosis: string };
 
@@ -52,7 +52,9 @@ export async function preflight(settings: SuiteSettings): Promise<Preflight> {
 
 /** The places an MCP client looks: RFC 8414 / OIDC discovery for the issuer, RFC 9728 for the MCP resource. */
 function metadataUrls(settings: SuiteSettings): string[] {
-  const issuer = new URL(settings.issuer);
+  // Without --issuer, the issuer a client would try first: the target's base (the checks then read the real one
+  // from the resource metadata).
+  const issuer = new URL(settings.issuer ?? targetBase(settings.target));
   const issuerPath = issuer.pathname === '/' ? '' : issuer.pathname.replace(/\/$/, '');
   const mcp = new URL(settings.mcp);
   return [

@@ -17,11 +17,14 @@ export interface HarnessInfo {
 }
 
 export interface SuiteSettings {
-  /** Base URL of the proxy (its issuer identifier unless `issuer` says otherwise). */
+  /** Base URL of the proxy under test (`--target`). */
   target: string;
-  /** Expected issuer identifier; default: the target without a trailing slash. */
-  issuer: string;
-  /** The MCP endpoint guarded by the proxy; default `<target>/mcp`. */
+  /**
+   * Expected issuer identifier (`--issuer`). Unset, the suite takes it from the protected resource metadata's
+   * `authorization_servers`, as an MCP client does (lib/oauth/issuer.ts), never from the target URL.
+   */
+  issuer?: string;
+  /** The MCP endpoint guarded by the proxy; default `<target>/mcp` (never derived from the issuer). */
   mcp: string;
   upstream: UpstreamMode;
   revision: Revision;
@@ -33,24 +36,42 @@ export interface SuiteSettings {
   cimd?: MetadataDocumentHostInfo;
 }
 
-export function defaultIssuer(target: string): string {
+/** The target URL without a trailing slash: `http://h:8080/` → `http://h:8080`. */
+export function targetBase(target: string): string {
   return target.replace(/\/+$/, '');
 }
 
 export function normaliseSettings(partial: Partial<SuiteSettings> & { target: string }): SuiteSettings {
-  const issuer = partial.issuer ?? defaultIssuer(partial.target);
   const revision = partial.revision ?? LATEST_REVISION;
   if (!REVISIONS.includes(revision)) throw new Error(`unknown MCP revision ${revision}`);
   return {
     target: partial.target,
-    issuer,
-    mcp: partial.mcp ?? `${issuer}/mcp`,
+    ...(partial.issuer !== undefined ? { issuer: partial.issuer } : {}),
+    // From the target, not the issuer: an issuer with a path (`…/api/auth`) or a trailing slash says nothing about
+    // where the MCP endpoint is.
+    mcp: partial.mcp ?? `${targetBase(partial.target)}/mcp`,
     upstream: partial.upstream ?? 'external',
     revision,
     requestTimeoutMs: partial.requestTimeoutMs ?? 5000,
     targetDescription: partial.targetDescription ?? {},
     ...(partial.harness ? { harness: partial.harness } : {}),
     ...(partial.cimd ? { cimd: partial.cimd } : {}),
+  };
+}
+
+/**
+ * What `--target-command` finds in its environment (besides the mock IdP's UPSTREAM_* settings):
+ * - `TARGET_URL`: `--target` exactly as given;
+ * - `PROXY_BASE_URL`: the same base URL without a trailing slash (the reference proxy's name for its public URL;
+ *   never the issuer, which a target derives itself and may put under a path);
+ * - `PORT`: the port of the target URL (its scheme's default when the URL has none), to listen on.
+ */
+export function targetCommandEnvironment(settings: Pick<SuiteSettings, 'target'>): Record<string, string> {
+  const url = new URL(settings.target);
+  return {
+    TARGET_URL: settings.target,
+    PROXY_BASE_URL: targetBase(settings.target),
+    PORT: url.port || (url.protocol === 'https:' ? '443' : '80'),
   };
 }
 

@@ -1,5 +1,7 @@
 // The suite's HTTP client: every request has a timeout, never follows redirects (the checks inspect them), records a
 // redacted trace entry, and opens a circuit after repeated timeouts so a hanging target cannot stall the whole run.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { currentTrace } from './trace.ts';
 
 export interface HttpRequest {
@@ -11,7 +13,23 @@ export interface HttpRequest {
   json?: unknown;
   body?: string;
   timeoutMs?: number;
+  /**
+   * Send the request as a browser's top-level navigation (NAVIGATION_HEADERS), through node:http: fetch() always
+   * says `sec-fetch-mode: cors`, and servers rightly answer a script's fetch() differently from a navigation (Better
+   * Auth answers `200 {"redirect":true,"url":…}` instead of a 302).
+   */
+  navigation?: boolean;
 }
+
+/** What Chromium sends on a top-level navigation typed into the address bar (Fetch Metadata, RFC 9110 Accept). */
+export const NAVIGATION_HEADERS: Readonly<Record<string, string>> = {
+  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+  'sec-fetch-mode': 'navigate',
+  'sec-fetch-dest': 'document',
+  'sec-fetch-site': 'none',
+  'sec-fetch-user': '?1',
+  'upgrade-insecure-requests': '1',
+};
 
 export interface HttpResponse {
   url: string;
@@ -57,14 +75,17 @@ export class HttpClient {
       throw new HttpError(message);
     }
     const timeoutMs = req.timeoutMs ?? this.defaultTimeoutMs;
+    if (req.navigation) for (const [k, v] of Object.entries(NAVIGATION_HEADERS)) headers[k] ??= v;
     try {
-      const res = await fetch(req.url, {
-        method,
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      const res = req.navigation
+        ? await rawRequest(req.url, method, headers, body, timeoutMs)
+        : await fetch(req.url, {
+            method,
+            headers,
+            body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(timeoutMs),
+          });
       const text = await res.text();
       this.timeouts.set(origin, 0);
       const response: HttpResponse = {
@@ -84,6 +105,15 @@ export class HttpClient {
         responseBody: text,
         ms: Date.now() - started,
       });
+      if (res.status >= 500) {
+        trace?.serverError({
+          method,
+          url: req.url,
+          status: res.status,
+          body: text,
+          contentType: res.headers.get('content-type') ?? '',
+        });
+      }
       return response;
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
@@ -103,6 +133,45 @@ export class HttpClient {
       throw new HttpError(message);
     }
   }
+}
+
+/**
+ * One request over node:http(s) with exactly the given headers (fetch() overwrites the Fetch Metadata ones), never
+ * following redirects, answered as a fetch Response. Errors carry the names fetch uses (TimeoutError).
+ */
+function rawRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  timeoutMs: number,
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const request = send(url, { method, headers, timeout: timeoutMs }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (c: Buffer) => chunks.push(c));
+      incoming.on('error', reject);
+      incoming.on('end', () => {
+        const responseHeaders = new Headers();
+        for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) {
+          responseHeaders.append(incoming.rawHeaders[i] ?? '', incoming.rawHeaders[i + 1] ?? '');
+        }
+        const status = incoming.statusCode ?? 0;
+        const nullBody = status === 204 || status === 304 || (status >= 100 && status < 200);
+        resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, headers: responseHeaders }));
+      });
+    });
+    request.on('timeout', () => {
+      const err = new Error(`no answer within ${timeoutMs} ms`);
+      err.name = 'TimeoutError';
+      request.destroy(err);
+    });
+    request.on('error', (err) =>
+      reject(err.name === 'TimeoutError' ? err : new TypeError('fetch failed', { cause: err })),
+    );
+    request.end(body);
+  });
 }
 
 function parseJson(text: string): unknown {

@@ -4,8 +4,28 @@ import { redactBody, redactHeader, redactUrl } from './redact.ts';
 
 const MAX_BODY = 4000;
 
+/** A 5xx answer seen during a check, by the suite's HTTP client or in the browser. */
+export interface ServerError {
+  method: string;
+  url: string;
+  status: number;
+  /** The start of the body, redacted. */
+  body: string;
+}
+
 export class TraceRecorder {
   private readonly entries: string[] = [];
+  /** Every 5xx answer of the check (define-check.ts turns those of the target into a finding). */
+  readonly serverErrors: ServerError[] = [];
+
+  serverError(error: { method: string; url: string; status: number; body?: string; contentType?: string }): void {
+    this.serverErrors.push({
+      method: error.method,
+      url: error.url,
+      status: error.status,
+      body: truncate(redactBody(error.body ?? '', error.contentType ?? '')).slice(0, 200),
+    });
+  }
 
   note(text: string): void {
     this.entries.push(`# ${text}`);

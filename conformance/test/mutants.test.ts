@@ -27,6 +27,7 @@ describe('planted defects (conformance/mutants)', () => {
     const { code, output } = await runMutants();
     const score = /mutation score: (\d+)\/(\d+)/.exec(output);
     expect(score, output).not.toBeNull();
+    console.log(`${score?.[0]} (${Math.round((100 * Number(score?.[1])) / Number(score?.[2]))}%)`); // shown in npm test
     expect(score?.[1], `not every mutant was caught:\n${output}`).toBe(score?.[2]);
     expect(Number(score?.[2])).toBeGreaterThanOrEqual(16);
     expect(code, output).toBe(0);

@@ -31,9 +31,10 @@ describe('conforming variants (conformance/variants)', () => {
 
   it('gets every variant the verdicts the specifications allow', async () => {
     const { code, output } = await runVariants();
-    const score = /fair verdicts: (\d+)\/(\d+)/.exec(output);
+    const score = /false-failure score: (\d+)\/(\d+)/.exec(output);
     expect(score, output).not.toBeNull();
-    expect(score?.[1], `false verdicts:\n${output}`).toBe(score?.[2]);
+    console.log(score?.[0]); // shown in npm test's output, next to the mutation score
+    expect(score?.[1], `false verdicts:\n${output}`).toBe('0');
     expect(code, output).toBe(0);
   }, 1_200_000);
 });

@@ -162,7 +162,8 @@ async function main(): Promise<number> {
     return r;
   });
   const fair = results.filter((r) => r.problems.length === 0).length;
-  process.stdout.write(`\nfair verdicts: ${fair}/${results.length}\n`);
+  // The twin of the mutation score: variants the suite judged unfairly (any verdict other than the expected one).
+  process.stdout.write(`\nfalse-failure score: ${results.length - fair}/${results.length}\n`);
   return fair === results.length ? 0 : 1;
 }
 

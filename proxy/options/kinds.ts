@@ -18,6 +18,11 @@ export interface Kind<T> {
   check(value: unknown): void;
   /** The value as an operator would write it (defaults in --help and the README). */
   toText(value: T): string;
+  /**
+   * Whether an empty environment variable is a value (a list turned off) rather than "unset". For other kinds an
+   * empty variable is unset, as shells and .env files commonly leave them.
+   */
+  readonly emptyIsValue?: boolean;
 }
 
 function problem(message: string): never {
@@ -127,6 +132,7 @@ export const httpUrl: Kind<string> = text('URL', (value) => {
 export function list(placeholder: string, item?: (value: string) => void): Kind<string[]> {
   return {
     placeholder,
+    emptyIsValue: true,
     fromText(value) {
       const items = [...new Set(value.split(/[\s,]+/).filter((s) => s !== ''))];
       this.check(items);

@@ -40,7 +40,8 @@ function findText(
   const flag = flags?.[spec.flag];
   if (flag !== undefined) return { text: flag, source: `--${spec.flag}` };
   const variable = env?.[spec.env];
-  if (variable !== undefined && variable !== '') return { text: variable, source: spec.env };
+  if (variable !== undefined && (variable !== '' || spec.kind.emptyIsValue))
+    return { text: variable, source: spec.env };
   const fromFile = file?.values[spec.env];
   if (fromFile !== undefined) return { text: fromFile, source: `${spec.env} in ${file?.path}` };
   return undefined;

@@ -55,6 +55,13 @@ describe('the option tables', () => {
     expect(valueIn(loadServerConfig({ config: file }, env), title, key)).toEqual(expected);
   });
 
+  it('takes an empty list variable as "none" (PROXY_SCOPES= turns scopes off), and other empty variables as unset', () => {
+    const none = loadServerConfig({}, { ...UPSTREAM, PROXY_SCOPES: '', PROXY_ACCESS_TOKEN_TTL: '' });
+    expect(none.proxy.scopesSupported).toEqual([]);
+    expect(none.proxy.accessTokenTtlSeconds).toBeUndefined();
+    expect(loadServerConfig({}, UPSTREAM).proxy.scopesSupported).toBeUndefined();
+  });
+
   it.each(Object.entries(PROXY_OPTIONS).filter(([key]) => key !== 'baseUrl'))(
     'hands proxy option %s to the library, which keeps it',
     async (key, spec) => {

@@ -95,7 +95,7 @@ export const UPSTREAM_OPTIONS = {
     kind: integer(1, 600_000, 'milliseconds'),
     env: 'UPSTREAM_TIMEOUT_MS',
     flag: 'upstream-timeout-ms',
-    doc: 'Time limit of every upstream call, in milliseconds.',
+    doc: 'Time limit of every upstream call, in milliseconds (start-up OIDC discovery gets at least 10000).',
     defaultDoc: '10000',
     example: '5000',
   }),

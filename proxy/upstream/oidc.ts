@@ -23,6 +23,9 @@ export interface OidcProviderSettings extends Omit<OAuth2ProviderSettings, 'endp
   endpointDefaults?: Partial<OAuth2Endpoints>;
 }
 
+/** The least time start-up discovery gets, in milliseconds (the upstream HTTP default). */
+const DISCOVERY_TIMEOUT_MS = 10_000;
+
 /** The discovery URL: any trailing `/` of the issuer is removed before the well-known suffix (OIDC Discovery §4). */
 export function discoveryUrl(issuer: string): string {
   return `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
@@ -35,7 +38,14 @@ export function discoveryUrl(issuer: string): string {
  */
 export async function discoverOidc(issuer: string, http: UpstreamHttpOptions): Promise<OidcMetadata> {
   const url = discoveryUrl(issuer);
-  const response = await upstreamFetch(url, { method: 'GET', headers: { accept: 'application/json' } }, http);
+  // Discovery runs once, at start-up, before anyone waits on it: it gets at least the default time limit even when
+  // UPSTREAM_TIMEOUT_MS is set short for the requests users wait on.
+  const timeoutMs = Math.max(http.timeoutMs ?? DISCOVERY_TIMEOUT_MS, DISCOVERY_TIMEOUT_MS);
+  const response = await upstreamFetch(
+    url,
+    { method: 'GET', headers: { accept: 'application/json' } },
+    { ...http, timeoutMs },
+  );
   if (response.status !== 200) {
     throw new UpstreamError(
       'misconfigured',

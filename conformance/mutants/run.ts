@@ -12,6 +12,7 @@ import { runConformance } from '../run.ts';
 import { grepFor, loadCatalog, REPO_ROOT, suiteCheckIds, type Mutant } from './catalog.ts';
 import { bundleProxy, copyProxy, materialize, WORK_DIR } from './materialize.ts';
 import { judge, type CatchVerdict } from './catch-rule.ts';
+import { pool, shellQuote } from './job-pool.ts';
 
 interface Job {
   name: string;
@@ -278,21 +279,4 @@ function table(list: Array<{ mutant: Mutant; result?: JobResult; caught: boolean
     lines.push(`${mutant.id.padEnd(32)} ${(caught ? 'caught' : 'SURVIVED').padEnd(9)} ${checks}`);
   }
   return lines.join('\n');
-}
-
-async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
-  return out;
-}
-
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -2,25 +2,10 @@
 // proxy passes those same checks. Runs the mutant runner as `npm run test:mutants` would. About a hundred short suite
 // runs: `npm test` runs the conformance project after the others so they do not compete for the two cores, and
 // three runs at a time keep the cores busy while each run waits on its browser and processes to start.
-import { spawn } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runRunner } from '../mutants/job-pool.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function runMutants(): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'conformance/mutants/run.ts', '--concurrency', '3'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('close', (code) => resolveRun({ code, output }));
-  });
-}
+const runMutants = () => runRunner('conformance/mutants/run.ts', ['--concurrency', '3']);
 
 describe('planted defects (conformance/mutants)', () => {
   it('catches every mutant of the reference proxy, and the unmutated proxy passes the same checks', async () => {

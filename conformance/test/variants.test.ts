@@ -1,26 +1,11 @@
 // Every conforming variant in conformance/variants/ (the reference proxy changed the way a specification allows) gets
 // the verdicts its catalog entry expects: a false failure of the suite is caught here as a surviving mutant is in
 // mutants.test.ts. Runs the variant runner as `npx tsx conformance/variants/run.ts` would.
-import { spawn } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runRunner } from '../mutants/job-pool.ts';
 import { loadVariants } from '../variants/run.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function runVariants(): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'conformance/variants/run.ts', '--concurrency', '2'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('close', (code) => resolveRun({ code, output }));
-  });
-}
+const runVariants = () => runRunner('conformance/variants/run.ts', ['--concurrency', '2']);
 
 describe('conforming variants (conformance/variants)', () => {
   it('has a quoted allowance with a URL and an expectation for every variant', () => {

@@ -11,6 +11,7 @@ import type { Report } from '../lib/report/report-json.ts';
 import type { TargetDescription } from '../lib/target/description.ts';
 import { freePort } from '../lib/target/free-port.ts';
 import { REPO_ROOT, grepFor } from '../mutants/catalog.ts';
+import { pool, shellQuote } from '../mutants/job-pool.ts';
 import { bundleProxy, copyProxy } from '../mutants/materialize.ts';
 import { PatchDoesNotFit, plant } from '../mutants/plant.ts';
 import { REFERENCE_PROXY_ENV } from '../reference-target.ts';
@@ -122,23 +123,6 @@ export async function runVariant(variant: Variant, run: string): Promise<Variant
   if (problems.length) problems.push(`log and report: ${relative(REPO_ROOT, dir)}`);
   else rmSync(dir, { recursive: true, force: true });
   return result(problems, outcomes);
-}
-
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
-  return out;
 }
 
 async function main(): Promise<number> {

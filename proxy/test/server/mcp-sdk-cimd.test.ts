@@ -5,62 +5,24 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { auth, UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../../conformance/lib/browser/chromium.ts';
 import { MetadataDocumentServer } from '../../../conformance/lib/target/metadata-document-server.ts';
 import { startCallbackListener, type CallbackListener } from '../../../testkit/callback-listener.ts';
+import { MemoryOAuthProvider } from '../../../testkit/memory-oauth-provider.ts';
 import { startStack, type Stack } from '../../../testkit/stack.ts';
 
 const HOST = 'sdk-client.test';
 
 /** A browser-backed provider that names its metadata document (clientMetadataUrl), as a CIMD-capable client does. */
-class DocumentClientProvider implements OAuthClientProvider {
-  client?: OAuthClientInformationMixed;
-  saved?: OAuthTokens;
-  verifier = '';
-  authorizationUrl?: URL;
-  constructor(
-    private readonly redirect: string,
-    readonly clientMetadataUrl: string,
-  ) {}
-  get redirectUrl(): string {
-    return this.redirect;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'MCP SDK document client',
-      redirect_uris: [this.redirect],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  clientInformation() {
-    return this.client;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.client = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
+class DocumentClientProvider
+  extends MemoryOAuthProvider<OAuthClientInformationMixed, OAuthTokens>
+  implements OAuthClientProvider
+{
+  constructor(redirectUri: string, clientMetadataUrl: string) {
+    super({ redirectUri, clientName: 'MCP SDK document client', clientMetadataUrl });
   }
 }
 

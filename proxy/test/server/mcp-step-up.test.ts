@@ -8,7 +8,6 @@ import {
   Client,
   StreamableHTTPClientTransport,
   UnauthorizedError,
-  type OAuthClientMetadata,
   type OAuthClientProvider,
   type OAuthDiscoveryState,
   type StoredOAuthClientInformation,
@@ -18,54 +17,16 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../../conformance/lib/browser/chromium.ts';
 import { startCallbackListener, type CallbackListener } from '../../../testkit/callback-listener.ts';
+import { MemoryOAuthProvider } from '../../../testkit/memory-oauth-provider.ts';
 import { startStack, type Stack } from '../../../testkit/stack.ts';
 
 /** An interactive OAuthClientProvider: every authorization URL is recorded for the test to open in Chromium. */
-class BrowserClientProvider implements OAuthClientProvider {
-  client?: StoredOAuthClientInformation;
-  saved?: StoredOAuthTokens;
-  verifier = '';
-  discovery?: OAuthDiscoveryState;
-  authorizationUrls: URL[] = [];
-  constructor(private readonly redirect: string) {}
-  get redirectUrl(): string {
-    return this.redirect;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'MCP SDK v2 step-up client',
-      redirect_uris: [this.redirect],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  clientInformation() {
-    return this.client;
-  }
-  saveClientInformation(info: StoredOAuthClientInformation) {
-    this.client = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: StoredOAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrls.push(url);
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-  saveDiscoveryState(state: OAuthDiscoveryState) {
-    this.discovery = state;
-  }
-  discoveryState() {
-    return this.discovery;
+class BrowserClientProvider
+  extends MemoryOAuthProvider<StoredOAuthClientInformation, StoredOAuthTokens, OAuthDiscoveryState>
+  implements OAuthClientProvider
+{
+  constructor(redirectUri: string) {
+    super({ redirectUri, clientName: 'MCP SDK v2 step-up client' });
   }
 }
 

@@ -54,7 +54,7 @@ export function renderHtmlReport(report: Report, traces: ReadonlyMap<string, str
   <h1>OAuth proxy conformance of <code>${esc(target.url)}</code></h1>
   <p class="meta">${esc(runLine(report))}</p>
   <dl class="target">
-    <dt>Issuer</dt><dd><code>${esc(target.issuer)}</code></dd>
+    <dt>Issuer</dt><dd>${target.issuer ? `<code>${esc(target.issuer)}</code>` : "as a client finds it: the resource metadata's <code>authorization_servers</code> (no --issuer given)"}</dd>
     <dt>MCP endpoint</dt><dd><code>${esc(target.mcp)}</code></dd>
     <dt>MCP revision</dt><dd>${esc(target.revision)}</dd>
     <dt>Upstream</dt><dd>${esc(target.upstream)}</dd>

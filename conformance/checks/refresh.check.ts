@@ -221,6 +221,6 @@ defineCheck(
     const flow = await grantWithRefreshToken(session);
     const other = 'https://other-resource.example/mcp';
     const res = await refreshGrant(session, flow.client, flow.rt, { resource: other });
-    judgeForeignResourceToken(verdict, session.settings.mcp, other, res, 'MUST');
+    judgeForeignResourceToken(verdict, session.settings.mcp, other, res, 'MUST', flow.tokens.access_token);
   },
 );

@@ -116,7 +116,8 @@ defineCheck(
     const flow = await authorizationCode(session);
     const other = 'https://other-resource.example/mcp';
     const res = await exchangeCode(session, flow, { resource: other });
-    judgeForeignResourceToken(verdict, session.settings.mcp, other, res, 'SHOULD');
+    const consented = await sharedFlow(session);
+    judgeForeignResourceToken(verdict, session.settings.mcp, other, res, 'SHOULD', consented.tokens.access_token);
   },
 );
 

@@ -7,6 +7,7 @@ import { NotApplicable } from '../model/outcome.ts';
 import type { SuiteSettings } from '../target/settings.ts';
 import { CallbackServer } from '../transport/callback-server.ts';
 import { HttpClient } from '../transport/http.ts';
+import { currentTrace, type ServerError, type TraceRecorder } from '../transport/trace.ts';
 
 /** A request the mock IdP recorded: the part of mock-idp's RecordedRequest the checks read. */
 export interface RecordedRequest {
@@ -15,9 +16,16 @@ export interface RecordedRequest {
   form: Record<string, string>;
 }
 
+/** A memoised result, the check trace that computed it and the 5xx answers met while computing it. */
+interface Memo {
+  promise: Promise<unknown>;
+  trace: TraceRecorder | undefined;
+  serverErrors: Promise<ServerError[]>;
+}
+
 export class CheckSession {
   readonly http: HttpClient;
-  private readonly memos = new Map<string, Promise<unknown>>();
+  private readonly memos = new Map<string, Memo>();
   private callbackServer?: Promise<CallbackServer>;
   private browserPromise?: Promise<Browser>;
 
@@ -36,15 +44,35 @@ export class CheckSession {
     return this.settings.upstream !== 'external' && this.settings.harness !== undefined;
   }
 
-  /** Runs `fn` once per worker and key; later callers get the same promise (rejections too). */
+  /**
+   * Runs `fn` once per worker and key; later callers get the same result (rejections too). The 5xx answers met while
+   * computing it are carried into the trace of every later check that uses it: the suite-wide 5xx rule
+   * (define-check.ts) must not depend on which check happened to compute a shared result first.
+   */
   memo<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    let p = this.memos.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = fn();
-      p.catch(() => undefined);
-      this.memos.set(key, p);
+    const memo = this.memos.get(key);
+    if (!memo) {
+      const trace = currentTrace();
+      const before = trace?.serverErrors.length ?? 0;
+      const promise = fn();
+      const met = () => trace?.serverErrors.slice(before) ?? [];
+      this.memos.set(key, { promise, trace, serverErrors: promise.then(met, met) });
+      promise.catch(() => undefined);
+      return promise;
     }
-    return p;
+    const here = currentTrace();
+    if (!here || here === memo.trace) return memo.promise as Promise<T>;
+    const carry = async () => here.carry(await memo.serverErrors);
+    return (memo.promise as Promise<T>).then(
+      async (value) => {
+        await carry();
+        return value;
+      },
+      async (error: unknown) => {
+        await carry();
+        throw error;
+      },
+    );
   }
 
   callback(): Promise<CallbackServer> {

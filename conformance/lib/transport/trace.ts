@@ -27,6 +27,11 @@ export class TraceRecorder {
     });
   }
 
+  /** 5xx answers met by a shared result this check uses (computed during another check). */
+  carry(errors: readonly ServerError[]): void {
+    for (const error of errors) if (!this.serverErrors.includes(error)) this.serverErrors.push(error);
+  }
+
   note(text: string): void {
     this.entries.push(`# ${text}`);
   }

@@ -7,6 +7,8 @@
 //            fixed AuthInfo, no bearer check), on (the proxy app: bearer check + the same handler), full (the
 //            standalone server: on + its one structured log line per request).
 // - gateway: gateway (the standalone server with PROXY_MCP_UPSTREAM = a backend), direct (that backend).
+// - bytes:   bare node:http servers, one per entry of BENCH_ANSWERS (JSON {side: {body, contentType}}), each
+//            answering its bytes to any request (the peers benchmark's "bare" side before every proxy).
 import { Hono } from 'hono';
 import type { AuthInfo } from '../proxy/resource/auth-info.ts';
 import { createDemoMcpHandler } from '../proxy/resource/demo-mcp-server.ts';
@@ -18,7 +20,7 @@ import type { LoadTarget } from './lib/load.ts';
 import { probe, toolsListTarget } from './lib/mcp-request.ts';
 import { serveFetch, startProxyStack, type Listening } from './lib/proxy-stack.ts';
 
-type Scenario = 'mcp' | 'gateway';
+type Scenario = 'mcp' | 'gateway' | 'bytes';
 
 interface Started {
   targets: Record<string, LoadTarget>;
@@ -74,6 +76,22 @@ async function startGatewayScenario(): Promise<Started> {
   }
 }
 
+/** One bare node:http server per answer; targets carry only the URL (the parent adds the side's own request). */
+async function startBytesScenario(): Promise<Started> {
+  const answers = JSON.parse(process.env.BENCH_ANSWERS ?? '{}') as Record<
+    string,
+    { body: string; contentType: string }
+  >;
+  const closers: Array<() => Promise<void>> = [];
+  const targets: Record<string, LoadTarget> = {};
+  for (const [side, answer] of Object.entries(answers)) {
+    const server = await serveBytes(answer.body, answer.contentType);
+    closers.push(server.close);
+    targets[side] = { url: `${server.url}/mcp`, method: 'POST', headers: {} };
+  }
+  return { targets, close: () => closeAll(closers) };
+}
+
 /**
  * The bearer-off side: the proxy app's MCP route (request id, the MCP CORS policy, the demo handler) with the check
  * replaced by a fixed AuthInfo. Built here from the same modules, so production code has no switch to turn auth off.
@@ -120,6 +138,7 @@ async function main(): Promise<void> {
   const starters: Record<Scenario, () => Promise<Started>> = {
     mcp: startMcpScenario,
     gateway: startGatewayScenario,
+    bytes: startBytesScenario,
   };
   if (scenario === undefined || !(scenario in starters)) {
     process.stderr.write(`usage: servers.ts ${Object.keys(starters).join('|')}\n`);

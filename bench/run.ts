@@ -3,6 +3,7 @@
 // measured alternately in this run; verdicts against goals are informational and never fail the run.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { runBearerMatrix } from './benchmarks/bearer-matrix.ts';
 import { runConformanceBenchmark } from './benchmarks/conformance.ts';
 import { runFlowBenchmark } from './benchmarks/flow.ts';
 import { runGatewayBenchmark } from './benchmarks/gateway.ts';
@@ -13,7 +14,7 @@ import type { BenchContext } from './lib/context.ts';
 import { NotAvailable } from './lib/not-available.ts';
 import { machineInfo, renderTable, writeReport, type BenchReport, type Figure } from './lib/report.ts';
 
-export const BENCHMARKS = ['peers', 'bearer', 'e2e', 'gateway', 'flow', 'conformance', 'rss'] as const;
+export const BENCHMARKS = ['peers', 'bearer', 'bearer-matrix', 'e2e', 'gateway', 'flow', 'conformance', 'rss'] as const;
 /** Names for several benchmarks at once: `mcp` is the protected MCP request path (the bearer and e2e figures). */
 const GROUPS: Record<string, Benchmark[]> = { mcp: ['bearer', 'e2e'] };
 type Benchmark = (typeof BENCHMARKS)[number];
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
   if (selected.has('bearer') || selected.has('e2e')) {
     await run('bearer/e2e', () => runMcpBenchmarks(ctx, { bearer: selected.has('bearer'), e2e: selected.has('e2e') }));
   }
+  if (selected.has('bearer-matrix')) await run('bearer-matrix', () => runBearerMatrix(ctx));
   if (selected.has('gateway')) await run('gateway', () => runGatewayBenchmark(ctx));
   if (selected.has('flow')) await run('flow', () => runFlowBenchmark(ctx));
   if (selected.has('conformance')) await run('conformance', () => runConformanceBenchmark(ctx));

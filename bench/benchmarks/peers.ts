@@ -101,7 +101,9 @@ export async function runPeersBenchmark(ctx: BenchContext): Promise<Figure[]> {
         upstreamCpu[name] ??= [];
         upstreamCpu[name].push(((processCpuMs(idp.child.pid!) - upstreamBefore) * 1000) / result.requests);
       }
-      if (result.failures > 0) throw new Error(`${name}: ${result.failures} failed requests (${target.url})`);
+      if (result.failures > 0) {
+        throw new Error(`${name}: ${result.failures} failed requests (${result.failureKinds}; ${target.url})`);
+      }
       return result;
     };
     const upstreamCpu: Record<string, number[]> = {};

@@ -74,8 +74,11 @@ export async function spawnReady<T>(args: string[], options: SpawnReadyOptions =
 
 /** Runs `node bench/servers.ts <scenario>` through tsx. */
 export function spawnServers<T>(scenario: string, env?: Record<string, string>): Promise<ReadyChild<T>> {
+  // Starting a scenario runs a whole authorization flow (and maybe a redis-server): on a machine loaded by other
+  // test suites that takes far longer than on an idle one.
   return spawnReady<T>(['--import', 'tsx', new URL('../servers.ts', import.meta.url).pathname, scenario], {
     ...(env !== undefined ? { env } : {}),
+    timeoutMs: 120_000,
   });
 }
 

@@ -1,17 +1,20 @@
 // `npm run bench [-- --quick] [-- --only bearer,e2e,gateway,flow,conformance,rss]`: runs the benchmarks in turn,
 // prints one table and writes bench/results/<ISO timestamp>.json and latest.json. Every ratio compares two sides
 // measured alternately in this run; verdicts against goals are informational and never fail the run.
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { runBearerMatrix } from './benchmarks/bearer-matrix.ts';
 import { runConformanceBenchmark } from './benchmarks/conformance.ts';
 import { runFlowBenchmark } from './benchmarks/flow.ts';
 import { runGatewayBenchmark } from './benchmarks/gateway.ts';
 import { runMcpBenchmarks } from './benchmarks/mcp.ts';
+import { runPeersBenchmark } from './benchmarks/peers.ts';
 import { runRssBenchmark } from './benchmarks/rss.ts';
 import type { BenchContext } from './lib/context.ts';
 import { NotAvailable } from './lib/not-available.ts';
 import { machineInfo, renderTable, writeReport, type BenchReport, type Figure } from './lib/report.ts';
 
-export const BENCHMARKS = ['bearer', 'e2e', 'gateway', 'flow', 'conformance', 'rss'] as const;
+export const BENCHMARKS = ['peers', 'bearer', 'bearer-matrix', 'e2e', 'gateway', 'flow', 'conformance', 'rss'] as const;
 /** Names for several benchmarks at once: `mcp` is the protected MCP request path (the bearer and e2e figures). */
 const GROUPS: Record<string, Benchmark[]> = { mcp: ['bearer', 'e2e'] };
 type Benchmark = (typeof BENCHMARKS)[number];
@@ -59,7 +62,10 @@ async function main(): Promise<number> {
   const figures: Figure[] = [];
   const problems: BenchReport['problems'] = [];
   let broken = false;
+  const loads: BenchReport['load'] = [];
   const run = async (benchmark: string, body: () => Promise<Figure[]>): Promise<void> => {
+    // The machine's load average before and after each benchmark: the context its figures were taken in.
+    const before = loadavg()[0]!;
     try {
       figures.push(...(await body()));
     } catch (error) {
@@ -68,12 +74,17 @@ async function main(): Promise<number> {
       ctx.log(`${benchmark}: ${message}`);
       problems.push({ benchmark, message });
       broken ||= !unavailable;
+    } finally {
+      loads.push({ benchmark, before, after: loadavg()[0]! });
+      ctx.log(`${benchmark}: load average ${before.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`);
     }
   };
 
+  if (selected.has('peers')) await run('peers', () => runPeersBenchmark(ctx));
   if (selected.has('bearer') || selected.has('e2e')) {
     await run('bearer/e2e', () => runMcpBenchmarks(ctx, { bearer: selected.has('bearer'), e2e: selected.has('e2e') }));
   }
+  if (selected.has('bearer-matrix')) await run('bearer-matrix', () => runBearerMatrix(ctx));
   if (selected.has('gateway')) await run('gateway', () => runGatewayBenchmark(ctx));
   if (selected.has('flow')) await run('flow', () => runFlowBenchmark(ctx));
   if (selected.has('conformance')) await run('conformance', () => runConformanceBenchmark(ctx));
@@ -89,6 +100,7 @@ async function main(): Promise<number> {
     machine: machineInfo(),
     figures,
     problems,
+    load: loads,
   };
   const directory = values.results ?? new URL('./results', import.meta.url).pathname;
   const path = writeReport(directory, report);
@@ -97,6 +109,11 @@ async function main(): Promise<number> {
     `\n${renderTable(figures)}\n\n${m.cpus} × ${m.cpuModel}, node ${m.node}; ${report.wallSeconds.toFixed(0)} s` +
       `${quick ? ' (--quick: rough figures)' : ''}\nwritten to ${path}\n`,
   );
+  for (const l of loads) {
+    process.stdout.write(
+      `load average (1 min) ${l.benchmark}: ${l.before.toFixed(2)} before, ${l.after.toFixed(2)} after\n`,
+    );
+  }
   for (const p of problems) process.stdout.write(`not measured: ${p.benchmark}: ${p.message}\n`);
   // Goals never fail the run; a benchmark that broke does (a missing prerequisite does not).
   return broken ? 1 : 0;

@@ -6,28 +6,73 @@
 // - mcp:     bare (node:http answering the tools/list bytes), off (the proxy's MCP route and demo handler with a
 //            fixed AuthInfo, no bearer check), on (the proxy app: bearer check + the same handler), full (the
 //            standalone server: on + its one structured log line per request).
-// - gateway: gateway (the standalone server with PROXY_MCP_UPSTREAM = a backend), direct (that backend).
+// - gateway: gateway (the standalone server with PROXY_MCP_UPSTREAM = a backend), forwarder (a bare node:http
+//            keep-alive forwarder to the same backend), direct (that backend).
+// - sse:     gateway and direct for an SSE backend stamping its first event (the first byte's delay).
+// - bytes:   bare node:http servers, one per entry of BENCH_ANSWERS (JSON {side: {body, contentType}}), each
+//            answering its bytes to any request (the peers benchmark's "bare" side before every proxy).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { AuthInfo } from '../proxy/resource/auth-info.ts';
 import { createDemoMcpHandler } from '../proxy/resource/demo-mcp-server.ts';
 import { addCorsHeaders, corsPreflight } from '../proxy/resource/mcp/cors.ts';
 import { createUpstream, upstreamConfigFromEnv } from '../proxy/upstream/index.ts';
+import { generateJwks } from '../proxy/server/generate-jwks.ts';
 import { listenOnLoopback } from '../testkit/loopback-server.ts';
+import { startRedisServer } from '../testkit/redis-server.ts';
 import { startBackendMcpServer } from './lib/backend-mcp-server.ts';
+import { startBareForwarder, startSseBackend } from './lib/forwarders.ts';
 import type { LoadTarget } from './lib/load.ts';
 import { probe, toolsListTarget } from './lib/mcp-request.ts';
 import { serveFetch, startProxyStack, type Listening } from './lib/proxy-stack.ts';
 
-type Scenario = 'mcp' | 'gateway';
+type Scenario = 'mcp' | 'gateway' | 'bytes' | 'sse';
 
 interface Started {
   targets: Record<string, LoadTarget>;
   close(): Promise<void>;
 }
 
+/**
+ * The proxy's key and storage for the mcp scenario: BENCH_KEY hs256 (default) | es256 | eddsa, BENCH_STORAGE memory
+ * (default) | redis (a redis-server of its own on loopback), BENCH_PROXY_ENV (JSON) any further settings.
+ */
+async function mcpScenarioEnv(closers: Array<() => Promise<void>>): Promise<Record<string, string>> {
+  const env: Record<string, string> = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
+  const key = process.env.BENCH_KEY ?? 'hs256';
+  if (key === 'es256' || key === 'eddsa') {
+    const directory = mkdtempSync(join(tmpdir(), 'bench-jwks-'));
+    closers.push(async () => rmSync(directory, { recursive: true, force: true }));
+    const file = join(directory, 'jwks.json');
+    writeFileSync(file, JSON.stringify(await generateJwks(key === 'es256' ? 'ES256' : 'EdDSA')));
+    Object.assign(env, {
+      PROXY_JWKS_FILE: file,
+      PROXY_ENCRYPTION_KEY: 'bench-encryption-key-0123456789abcdef0123456789',
+      PROXY_COOKIE_SECRET: 'bench-cookie-secret-0123456789abcdef0123456789',
+    });
+  } else if (key !== 'hs256') {
+    throw new Error(`BENCH_KEY must be hs256, es256 or eddsa, got ${key}`);
+  }
+  if (process.env.BENCH_STORAGE === 'redis') {
+    const redis = await startRedisServer();
+    closers.push(() => redis.stop());
+    env.PROXY_STORAGE = redis.url;
+  }
+  return env;
+}
+
 async function startMcpScenario(): Promise<Started> {
-  const stack = await startProxyStack();
-  const closers: Array<() => Promise<void>> = [() => stack.close()];
+  const closers: Array<() => Promise<void>> = [];
+  let stack;
+  try {
+    stack = await startProxyStack(await mcpScenarioEnv(closers));
+  } catch (error) {
+    await closeAll(closers);
+    throw error;
+  }
+  closers.push(() => stack.close());
   try {
     const full = toolsListTarget(stack.proxy.resource, stack.accessToken);
 
@@ -62,16 +107,50 @@ async function startGatewayScenario(): Promise<Started> {
   const backend = await startBackendMcpServer();
   try {
     const stack = await startProxyStack({ PROXY_MCP_UPSTREAM: backend.url });
+    const forwarder = await startBareForwarder(backend.url);
     const targets = {
       gateway: toolsListTarget(stack.proxy.resource, stack.accessToken),
+      forwarder: toolsListTarget(`${forwarder.url}${new URL(backend.url).pathname}`),
       direct: toolsListTarget(backend.url),
     };
     for (const target of Object.values(targets)) await probe(target);
+    return { targets, close: () => closeAll([() => stack.close(), () => forwarder.close(), () => backend.close()]) };
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+}
+
+/** An SSE backend and the standalone server in front of it (gateway mode), for the first byte's delay. */
+async function startSseScenario(): Promise<Started> {
+  const backend = await startSseBackend();
+  try {
+    const stack = await startProxyStack({ PROXY_MCP_UPSTREAM: `${backend.url}/mcp` });
+    const targets = {
+      gateway: toolsListTarget(stack.proxy.resource, stack.accessToken),
+      direct: toolsListTarget(`${backend.url}/mcp`),
+    };
     return { targets, close: () => closeAll([() => stack.close(), () => backend.close()]) };
   } catch (error) {
     await backend.close();
     throw error;
   }
+}
+
+/** One bare node:http server per answer; targets carry only the URL (the parent adds the side's own request). */
+async function startBytesScenario(): Promise<Started> {
+  const answers = JSON.parse(process.env.BENCH_ANSWERS ?? '{}') as Record<
+    string,
+    { body: string; contentType: string }
+  >;
+  const closers: Array<() => Promise<void>> = [];
+  const targets: Record<string, LoadTarget> = {};
+  for (const [side, answer] of Object.entries(answers)) {
+    const server = await serveBytes(answer.body, answer.contentType);
+    closers.push(server.close);
+    targets[side] = { url: `${server.url}/mcp`, method: 'POST', headers: {} };
+  }
+  return { targets, close: () => closeAll(closers) };
 }
 
 /**
@@ -120,6 +199,8 @@ async function main(): Promise<void> {
   const starters: Record<Scenario, () => Promise<Started>> = {
     mcp: startMcpScenario,
     gateway: startGatewayScenario,
+    bytes: startBytesScenario,
+    sse: startSseScenario,
   };
   if (scenario === undefined || !(scenario in starters)) {
     process.stderr.write(`usage: servers.ts ${Object.keys(starters).join('|')}\n`);

@@ -23,9 +23,10 @@ import { requestIdFor, withRequestId } from './http/request-id.ts';
 import { tableWarnings } from './options/option.ts';
 import { PROXY_OPTIONS } from './options/proxy-option-table.ts';
 import type { ProxyOptions } from './options/proxy-options.ts';
-import { records } from './records.ts';
+import { keys, records } from './records.ts';
 import type { AuthInfo } from './resource/auth-info.ts';
 import { bearerChallenge, verifyBearer } from './resource/bearer.ts';
+import { GrantCache } from './tokens/grant-cache.ts';
 import { addCorsHeaders, corsPreflight } from './resource/mcp/cors.ts';
 import { resolveSettings } from './settings.ts';
 import { StoreUnavailableError } from './storage/store.ts';
@@ -55,12 +56,19 @@ export interface OAuthProxy {
 /** Hono variables: `c.get('ctx')` is the request's context, `c.get('auth')` the bearer check's result. */
 export type ProxyEnv = { Variables: { ctx: ProxyContext; auth: AuthInfo } };
 
+/** `grant:` — the store key prefix of grant records, whose removal the grant cache hears of. */
+const GRANT_KEY_PREFIX = keys.grant('');
+
 export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProxy> {
   const settings = resolveSettings(options);
-  const store = records(settings.store);
+  const grantCache = new GrantCache(settings.grantCacheMs, settings.clock);
+  const store = records(settings.store, (key) => {
+    if (key.startsWith(GRANT_KEY_PREFIX)) grantCache.forget(key.slice(GRANT_KEY_PREFIX.length));
+  });
   const base: ProxyContext = {
     settings,
     records: store,
+    grantCache,
     clients: clientDirectory({
       records: store,
       metadataDocuments: settings.clientIdMetadataDocuments,

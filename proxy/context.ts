@@ -5,12 +5,15 @@ import type { ClientDirectory } from './clients/client-directory.ts';
 import { epochSeconds } from './clock.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
 import type { Records } from './records.ts';
+import type { GrantCache } from './tokens/grant-cache.ts';
 import type { ProxySettings } from './settings.ts';
 import type { SigningKeys } from './tokens/signing-keys.ts';
 
 export interface ProxyContext {
   settings: ProxySettings;
   records: Records;
+  /** The bearer check's short-lived view of live grants (PROXY_GRANT_CACHE_MS). */
+  grantCache: GrantCache;
   /** Every client lookup: registered clients and client ID metadata documents. */
   clients: ClientDirectory;
   keys: SigningKeys;

@@ -172,14 +172,32 @@ export const keys = {
   usedAssertion: prefixed<UsedAssertionRecord>('assertion-used'),
 } as const;
 
-/** Typed views over the untyped store: the records above are plain JSON. */
-export function records(store: Store) {
+/**
+ * Typed views over the untyped store: the records above are plain JSON. `onRemove` hears every key taken or deleted
+ * through these views, before and after the store call (the bearer check's grant cache forgets a revoked grant at once,
+ * and a read that overlapped the removal is not cached).
+ */
+export function records(store: Store, onRemove?: (key: string) => void) {
   return {
     get: <T>(key: RecordKey<T>) => store.get<JsonValue>(key) as Promise<T | undefined>,
-    take: <T>(key: RecordKey<T>) => store.take<JsonValue>(key) as Promise<T | undefined>,
+    take: async <T>(key: RecordKey<T>) => {
+      onRemove?.(key);
+      try {
+        return (await store.take<JsonValue>(key)) as T | undefined;
+      } finally {
+        onRemove?.(key);
+      }
+    },
     set: <T>(key: RecordKey<T>, value: T, ttlSeconds: number) => store.set(key, toJson(value), ttlSeconds),
     add: <T>(key: RecordKey<T>, value: T, ttlSeconds: number) => store.add(key, toJson(value), ttlSeconds),
-    delete: (key: RecordKey<unknown>) => store.delete(key),
+    delete: async (key: RecordKey<unknown>) => {
+      onRemove?.(key);
+      try {
+        await store.delete(key);
+      } finally {
+        onRemove?.(key);
+      }
+    },
   };
 }
 

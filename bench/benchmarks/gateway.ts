@@ -2,16 +2,18 @@
 // headers, one fetch to the backend) against the same backend MCP server called directly. Both live in one child.
 import type { BenchContext } from '../lib/context.ts';
 import { spawnServers } from '../lib/child.ts';
-import { alternate, type LoadTarget } from '../lib/load.ts';
+import { Agent, request as httpRequest } from 'node:http';
+import { SSE_FIRST_EVENT_DELAY_MS } from '../lib/forwarders.ts';
+import { alternate, percentile, type LoadTarget } from '../lib/load.ts';
 import { figure, type Figure } from '../lib/report.ts';
 import { cpuFigure, describeRound } from './mcp.ts';
 
-type Side = 'gateway' | 'direct';
+type Side = 'gateway' | 'forwarder' | 'direct';
 
 export async function runGatewayBenchmark(ctx: BenchContext): Promise<Figure[]> {
   const servers = await spawnServers<{ targets: Record<Side, LoadTarget> }>('gateway');
   try {
-    ctx.log(`gateway: gateway direct × ${ctx.load.rounds} rounds of ${ctx.load.roundSeconds} s`);
+    ctx.log(`gateway: gateway forwarder direct × ${ctx.load.rounds} rounds of ${ctx.load.roundSeconds} s`);
     const r = await alternate(
       servers.ready.targets,
       ctx.load,
@@ -22,8 +24,33 @@ export async function runGatewayBenchmark(ctx: BenchContext): Promise<Figure[]> 
       name: 'backend direct',
       side: r.direct,
     });
+    const forwarding: Figure[] = [];
+    if (r.gateway.cpuUs !== undefined && r.forwarder.cpuUs !== undefined && r.direct.cpuUs !== undefined) {
+      forwarding.push(
+        figure({
+          id: 'gateway.forward.cpu',
+          benchmark: 'gateway',
+          name: 'gateway: CPU per forwarded request, proxy vs bare keep-alive forwarder',
+          unit: 'µs',
+          value: r.gateway.cpuUs - r.direct.cpuUs,
+          baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs - r.direct.cpuUs },
+          goal: { on: 'ratio', op: '<=', target: 1.3 },
+          note: 'each side minus the backend-direct CPU per request (the backend runs in the same process)',
+        }),
+        figure({
+          id: 'gateway.forwarder.rps',
+          benchmark: 'gateway',
+          name: 'gateway: bare keep-alive forwarder, tools/list',
+          unit: 'req/s',
+          value: r.forwarder.rps,
+          baseline: { name: 'backend direct', value: r.direct.rps },
+        }),
+      );
+    }
     return [
       ...(cpu ? [cpu] : []),
+      ...forwarding,
+      ...(await sseFirstByte(ctx)),
       figure({
         id: 'gateway.rps',
         benchmark: 'gateway',
@@ -46,4 +73,72 @@ export async function runGatewayBenchmark(ctx: BenchContext): Promise<Figure[]> 
   } finally {
     await servers.stop();
   }
+}
+
+/**
+ * The first SSE event's delay through the gateway: the backend stamps the event with the monotonic time it wrote it;
+ * the client takes the time its first body byte arrives. Sequential requests, gateway and direct in turns of 20;
+ * value = the gateway's median delay minus the direct one's.
+ */
+async function sseFirstByte(ctx: BenchContext): Promise<Figure[]> {
+  const servers = await spawnServers<{ targets: Record<'gateway' | 'direct', LoadTarget> }>('sse');
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const delays: Record<'gateway' | 'direct', number[]> = { gateway: [], direct: [] };
+    const turns = ctx.quick ? 2 : 10;
+    for (let turn = 0; turn < turns; turn += 1) {
+      for (const side of turn % 2 === 0 ? (['gateway', 'direct'] as const) : (['direct', 'gateway'] as const)) {
+        for (let i = 0; i < 20; i += 1) delays[side].push(await firstEventDelayMs(servers.ready.targets[side], agent));
+      }
+    }
+    const gateway = percentile(delays.gateway, 50);
+    const direct = percentile(delays.direct, 50);
+    ctx.log(
+      `  sse first byte: gateway p50 ${gateway.toFixed(3)} ms p99 ${percentile(delays.gateway, 99).toFixed(3)} ms, ` +
+        `direct p50 ${direct.toFixed(3)} ms p99 ${percentile(delays.direct, 99).toFixed(3)} ms`,
+    );
+    return [
+      figure({
+        id: 'gateway.sse.firstbyte',
+        benchmark: 'gateway',
+        name: 'gateway: SSE first event, delay added by the proxy (p50)',
+        unit: 'ms',
+        value: gateway - direct,
+        goal: { on: 'value', op: '<=', target: 1 },
+        note:
+          `backend write → client's first body byte: through the proxy p50 ${gateway.toFixed(3)} / p99 ` +
+          `${percentile(delays.gateway, 99).toFixed(3)} ms, direct ${direct.toFixed(3)} / ` +
+          `${percentile(delays.direct, 99).toFixed(3)} ms; the result follows ${SSE_FIRST_EVENT_DELAY_MS} ms later`,
+      }),
+    ];
+  } finally {
+    agent.destroy();
+    await servers.stop();
+  }
+}
+
+/** One request; milliseconds from the backend's stamp to the first body chunk here (same monotonic clock). */
+function firstEventDelayMs(target: LoadTarget, agent: Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(target.url);
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: target.headers, agent },
+      (res) => {
+        let first: { at: bigint; text: string } | undefined;
+        res.on('data', (chunk: Buffer) => {
+          first ??= { at: process.hrtime.bigint(), text: chunk.toString('utf8') };
+        });
+        res.on('end', () => {
+          const stamp = first && /t0=(\d+)/.exec(first.text)?.[1];
+          if (res.statusCode !== 200 || !first || !stamp) {
+            reject(new Error(`${target.url}: ${res.statusCode}, no stamped first event: ${first?.text ?? ''}`));
+            return;
+          }
+          resolve(Number(first.at - BigInt(stamp)) / 1e6);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(target.body);
+  });
 }

@@ -16,13 +16,17 @@ export interface SpawnReadyOptions {
   timeoutMs?: number;
   /** Keep stdin open: children that stop when stdin closes die with the parent. */
   stdinPipe?: boolean;
+  /** 'ignore': the process writes its stderr (e.g. its logs) to the null device. */
+  stderr?: 'pipe' | 'ignore';
+  cwd?: string;
 }
 
 /** Starts `node args…` and resolves with the first stdout line that parses as JSON with `event: "ready"`. */
 export async function spawnReady<T>(args: string[], options: SpawnReadyOptions = {}): Promise<ReadyChild<T>> {
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...options.env },
-    stdio: [options.stdinPipe === false ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: [options.stdinPipe === false ? 'ignore' : 'pipe', 'pipe', options.stderr ?? 'pipe'],
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });
   const lines: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -69,6 +73,59 @@ export async function spawnReady<T>(args: string[], options: SpawnReadyOptions =
 }
 
 /** Runs `node bench/servers.ts <scenario>` through tsx. */
-export function spawnServers<T>(scenario: string): Promise<ReadyChild<T>> {
-  return spawnReady<T>(['--import', 'tsx', new URL('../servers.ts', import.meta.url).pathname, scenario]);
+export function spawnServers<T>(scenario: string, env?: Record<string, string>): Promise<ReadyChild<T>> {
+  // Starting a scenario runs a whole authorization flow (and maybe a redis-server): on a machine loaded by other
+  // test suites that takes far longer than on an idle one.
+  return spawnReady<T>(['--import', 'tsx', new URL('../servers.ts', import.meta.url).pathname, scenario], {
+    ...(env !== undefined ? { env } : {}),
+    timeoutMs: 120_000,
+  });
+}
+
+/**
+ * Starts `node args…` for a server that prints no JSON ready line (a third-party one) and resolves once `readyUrl`
+ * answers 200. Its stderr is kept for error messages.
+ */
+export async function spawnListening(
+  args: string[],
+  readyUrl: string,
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<ReadyChild<undefined>> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+  });
+  const lines: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    if (lines.length > 40) lines.splice(0, lines.length - 40);
+  });
+  const stderr = (): string => lines.join('\n');
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `${args.join(' ')} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${stderr()}`,
+      );
+    }
+    const ok = await fetch(readyUrl).then(
+      (r) => r.body?.cancel().then(() => r.status === 200) ?? r.status === 200,
+      () => false,
+    );
+    if (ok) return { child, ready: undefined, stderr, stop };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${readyUrl} did not answer 200 within ${options.timeoutMs ?? 30_000} ms:\n${stderr()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -31,6 +31,8 @@ export interface RoundResult {
   requests: number;
   /** Connection errors, timeouts and non-2xx answers: any of them makes the round invalid. */
   failures: number;
+  /** What the failures were, for the error message. */
+  failureKinds?: string;
   /**
    * CPU time the server process spent per completed request, in microseconds (when its pid is known). Much less
    * sensitive than throughput to other processes competing for the cores.
@@ -62,6 +64,7 @@ export async function loadRound(
     p99: result.latency.p99,
     requests: result.requests.total,
     failures: result.errors + result.timeouts + result.non2xx,
+    failureKinds: `${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
   };
 }
 

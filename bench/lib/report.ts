@@ -72,6 +72,8 @@ export interface BenchReport {
   figures: Figure[];
   /** Benchmarks that could not run, with why. */
   problems: Array<{ benchmark: string; message: string }>;
+  /** The 1-minute load average before and after each benchmark. */
+  load: Array<{ benchmark: string; before: number; after: number }>;
 }
 
 function formatNumber(value: number, unit: string): string {

@@ -267,6 +267,14 @@ export const PROXY_OPTIONS = {
     default: 30,
     example: '100',
   }),
+  grantCacheMs: option({
+    kind: integer(0, 60_000, 'milliseconds'),
+    env: 'PROXY_GRANT_CACHE_MS',
+    flag: 'grant-cache-ms',
+    doc: 'How long the bearer check of each instance may reuse a grant it has read, in milliseconds, instead of one store read (a Redis GET) and decryption per MCP request. A revocation through the same instance takes effect at once; through another instance sharing the store, within this time. 0: read the store on every request.',
+    default: 1000,
+    example: '0',
+  }),
   refreshGraceSeconds: option({
     kind: seconds(0, 60),
     env: 'PROXY_REFRESH_GRACE',

@@ -1,6 +1,6 @@
 // Step 12: the bearer check in front of the MCP endpoint, the hot path of every MCP request. verifyBearer() checks
-// the proxy's JWT locally (keys imported once) and makes exactly one store lookup, the grant, whose absence means
-// revoked; it throws a plain OAuthError. bearerChallenge() turns that error into the 401/403 with its challenge.
+// the proxy's JWT locally (keys imported once) and makes at most one store lookup, the grant, whose absence means
+// revoked (a grant read within PROXY_GRANT_CACHE_MS is reused: tokens/grant-cache.ts); it throws a plain OAuthError. bearerChallenge() turns that error into the 401/403 with its challenge.
 import { nowSeconds, type ProxyContext } from '../context.ts';
 import { OAuthError } from '../errors.ts';
 import { withFreshUpstreamTokens } from '../grants/upstream-refresh.ts';
@@ -33,7 +33,7 @@ export async function verifyBearer(ctx: ProxyContext, request: Request): Promise
     if (error instanceof AccessTokenInvalid) throw invalidToken('The access token is invalid');
     throw error;
   }
-  const grant = await ctx.records.get(keys.grant(claims.gid));
+  const grant = await ctx.grantCache.get(claims.gid, () => ctx.records.get(keys.grant(claims.gid)));
   if (!grant || grant.clientId !== claims.client_id) throw invalidToken('The access token was revoked');
   return new VerifiedBearer(ctx, token, claims, grant.user);
 }

@@ -68,12 +68,15 @@ export function verifyAccessToken(
   expected: { issuer: string; resource: string },
   now: number,
 ): AccessTokenClaims {
-  let verified: ReturnType<typeof verifyCompactJws>;
-  try {
-    verified = verifyCompactJws(token, keys.verifiers);
-  } catch (error) {
-    if (error instanceof JwsInvalid) throw new AccessTokenInvalid(error.message);
-    throw error;
+  let verified = verifiedTokens(keys).get(token);
+  if (verified === undefined) {
+    try {
+      verified = verifyCompactJws(token, keys.verifiers);
+    } catch (error) {
+      if (error instanceof JwsInvalid) throw new AccessTokenInvalid(error.message);
+      throw error;
+    }
+    remember(keys, token, verified);
   }
   const { header, payload: p } = verified;
   // RFC 9068 §4: "Resource servers MUST verify that the typ header value is at+jwt or application/at+jwt".
@@ -93,4 +96,32 @@ export function verifyAccessToken(
     throw new AccessTokenInvalid('not yet valid');
   }
   return { ...p, aud: expected.resource, scope: p.scope ?? '' } as unknown as AccessTokenClaims;
+}
+
+type VerifiedJws = ReturnType<typeof verifyCompactJws>;
+
+/**
+ * Signature checks already done, per set of keys: a client sends the same access token on every request of its
+ * lifetime, and an exact string that verified once verifies again (the keys of a running proxy do not change). Only
+ * the signature and decoding are remembered; every claim (typ, iss, aud, exp, iat, nbf) is still checked on every
+ * request against the current time, and revocation is the grant lookup's business. Only tokens that verified are
+ * kept, at most MAX_VERIFIED, oldest first out, so forged tokens cannot grow it and a flood of valid ones cannot
+ * grow it without bound.
+ */
+const MAX_VERIFIED = 10_000;
+const verified = new WeakMap<SigningKeys, Map<string, VerifiedJws>>();
+
+function verifiedTokens(keys: SigningKeys): Map<string, VerifiedJws> {
+  let cache = verified.get(keys);
+  if (cache === undefined) {
+    cache = new Map();
+    verified.set(keys, cache);
+  }
+  return cache;
+}
+
+function remember(keys: SigningKeys, token: string, jws: VerifiedJws): void {
+  const cache = verifiedTokens(keys);
+  if (cache.size >= MAX_VERIFIED) cache.delete(cache.keys().next().value!);
+  cache.set(token, jws);
 }

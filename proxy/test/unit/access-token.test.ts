@@ -81,3 +81,29 @@ describe('RFC 9068 access tokens', () => {
     );
   });
 });
+
+describe('the remembered signature checks', () => {
+  it('still checks every claim of a token it verified before: expiry, issuer and audience', async () => {
+    const keys = await loadSigningKeys({ kind: 'secret', secret: 's'.repeat(32) });
+    const token = await signAccessToken(keys, input);
+    const expected = { issuer: input.issuer, resource: input.resource };
+    expect(verifyAccessToken(keys, token, expected, now).gid).toBe('g1');
+    expect(verifyAccessToken(keys, token, expected, now).gid).toBe('g1');
+    expect(() => verifyAccessToken(keys, token, expected, now + 600 + 60)).toThrow(AccessTokenInvalid);
+    expect(() => verifyAccessToken(keys, token, { ...expected, issuer: 'https://other.test' }, now)).toThrow(
+      AccessTokenInvalid,
+    );
+    expect(() => verifyAccessToken(keys, token, { ...expected, resource: 'https://p.test/other' }, now)).toThrow(
+      AccessTokenInvalid,
+    );
+  });
+
+  it('are per set of keys: a token verified under one key is refused under another', async () => {
+    const a = await loadSigningKeys({ kind: 'secret', secret: 'a'.repeat(32) });
+    const b = await loadSigningKeys({ kind: 'secret', secret: 'b'.repeat(32) });
+    const token = await signAccessToken(a, input);
+    const expected = { issuer: input.issuer, resource: input.resource };
+    expect(verifyAccessToken(a, token, expected, now).sub).toBe('u1');
+    expect(() => verifyAccessToken(b, token, expected, now)).toThrow(AccessTokenInvalid);
+  });
+});

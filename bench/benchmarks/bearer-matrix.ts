@@ -1,0 +1,90 @@
+// The bearer check's share of a protected request's CPU, for every kind of signing key and storage: HS256, ES256
+// and EdDSA access tokens, memory and Redis storage, with the grant cache at its default (PROXY_GRANT_CACHE_MS) and
+// off (one store read per request: a Redis GET and an AES-GCM decryption). Each configuration is one child running
+// the `mcp` scenario's off (fixed AuthInfo) and on (the proxy app) sides, alternated.
+// share = (CPU per request with the check − without) / with the check.
+import type { BenchContext } from '../lib/context.ts';
+import { spawnServers } from '../lib/child.ts';
+import { alternate, type LoadTarget } from '../lib/load.ts';
+import { figure, type Figure } from '../lib/report.ts';
+import { describeRound } from './mcp.ts';
+
+interface Configuration {
+  key: 'hs256' | 'es256' | 'eddsa';
+  storage: 'memory' | 'redis';
+  /** PROXY_GRANT_CACHE_MS; undefined = the default. */
+  grantCacheMs?: number;
+}
+
+const CONFIGURATIONS: Configuration[] = [
+  { key: 'hs256', storage: 'memory' },
+  { key: 'es256', storage: 'memory' },
+  { key: 'eddsa', storage: 'memory' },
+  { key: 'hs256', storage: 'redis' },
+  { key: 'es256', storage: 'redis' },
+  { key: 'eddsa', storage: 'redis' },
+  { key: 'hs256', storage: 'memory', grantCacheMs: 0 },
+  { key: 'hs256', storage: 'redis', grantCacheMs: 0 },
+];
+
+const nameOf = (c: Configuration): string =>
+  `${c.key.toUpperCase().replace('EDDSA', 'EdDSA')}, ${c.storage}${c.grantCacheMs === 0 ? ', grant cache off' : ''}`;
+const idOf = (c: Configuration): string =>
+  `bearer.share.${c.key}.${c.storage}${c.grantCacheMs === 0 ? '.nocache' : ''}`;
+
+export async function runBearerMatrix(ctx: BenchContext): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const cpu: Record<string, number> = {};
+  for (const configuration of CONFIGURATIONS) {
+    const servers = await spawnServers<{ targets: Record<'off' | 'on', LoadTarget> }>('mcp', {
+      BENCH_KEY: configuration.key,
+      BENCH_STORAGE: configuration.storage,
+      BENCH_PROXY_ENV: JSON.stringify(
+        configuration.grantCacheMs !== undefined ? { PROXY_GRANT_CACHE_MS: String(configuration.grantCacheMs) } : {},
+      ),
+    });
+    try {
+      const { off, on } = servers.ready.targets;
+      ctx.log(
+        `bearer-matrix: ${nameOf(configuration)}: off on × ${ctx.load.rounds} rounds of ${ctx.load.roundSeconds} s`,
+      );
+      const r = await alternate(
+        { off, on },
+        ctx.load,
+        (side, round, result) => ctx.log(`  ${side} round ${round + 1}: ${describeRound(result)}`),
+        servers.child.pid,
+      );
+      if (r.on.cpuUs === undefined || r.off.cpuUs === undefined) continue;
+      cpu[idOf(configuration)] = r.on.cpuUs;
+      figures.push(
+        figure({
+          id: idOf(configuration),
+          benchmark: 'bearer-matrix',
+          name: `bearer check share of request CPU: ${nameOf(configuration)}`,
+          unit: 'µs',
+          value: r.on.cpuUs - r.off.cpuUs,
+          baseline: { name: 'CPU per request with the check', value: r.on.cpuUs },
+          goal: { on: 'ratio', op: '<=', target: 0.05 },
+          note: `without the check ${r.off.cpuUs.toFixed(0)} µs; ${r.on.rps.toFixed(0)} vs ${r.off.rps.toFixed(0)} req/s`,
+        }),
+      );
+    } finally {
+      await servers.stop();
+    }
+  }
+  const cached = cpu['bearer.share.hs256.redis'];
+  const uncached = cpu['bearer.share.hs256.redis.nocache'];
+  if (cached !== undefined && uncached !== undefined) {
+    figures.push(
+      figure({
+        id: 'bearer.redis.lookup',
+        benchmark: 'bearer-matrix',
+        name: 'grant lookup per request, Redis (GET + decryption), HS256',
+        unit: 'µs',
+        value: uncached - cached,
+        note: 'CPU per request with PROXY_GRANT_CACHE_MS=0 minus with the default; separate children, so rough',
+      }),
+    );
+  }
+  return figures;
+}

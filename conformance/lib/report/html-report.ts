@@ -144,7 +144,7 @@ function checkSection(c: CheckResult, trace: string | undefined): string {
   <summary><span class="badge ${c.outcome}">${OUTCOME_LABEL[c.outcome]}</span> <span class="lvl">${c.level}</span> <strong>${esc(c.id)}</strong> ${esc(c.title)}${blocking ? ' <span class="blocks">blocks the gate</span>' : ''}</summary>
   <div class="body">
     <p class="where">Defined in <code>${esc(where)}</code>, ${c.durationMs} ms; applies to MCP ${esc(c.revisions.join(', '))}.</p>
-    <blockquote class="quote"${c.refs[0] ? ` cite="${esc(c.refs[0].url)}"` : ''}>${esc(c.quote)}</blockquote>
+    <blockquote class="quote">${esc(c.quote)}</blockquote>
     ${finding}
     ${trace !== undefined ? `<h4>HTTP trace</h4><pre class="trace">${esc(trace)}</pre>` : ''}
     ${notes}

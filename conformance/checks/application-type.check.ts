@@ -1,6 +1,7 @@
 // application_type at registration (MCP 2026-07-28 "Application Type and Redirect URI Constraints", SEP-837, and the
 // OpenID Connect Registration rules it points to): what a server registers is what it says it registered, and web
 // clients are kept off loopback redirect URIs. DCR-16 (native + loopback registers) is in registration.check.ts.
+// Ids, levels and quoted sentences: conformance/requirements.md.
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
@@ -26,6 +27,8 @@ defineCheck(
     id: 'DCR-19',
     title: 'a registered application_type is echoed as the client sent it',
     level: 'MUST',
+    quote:
+      'The authorization server MUST return all registered metadata about this client, including any fields provisioned by the authorization server itself.',
     refs: [ref.rfc(7591, '3.2.1'), APPLICATION_TYPE],
     revisions: since('2026-07-28'),
   },
@@ -65,6 +68,8 @@ defineCheck(
     id: 'DCR-20',
     title: 'a web client cannot register a loopback http redirect URI',
     level: 'MAY',
+    quote:
+      'Authorization Servers MAY reject Redirection URI values using the http scheme, other than the loopback case for Native Clients.',
     refs: [ref.oidcRegistration('ClientMetadata', 'application_type'), APPLICATION_TYPE],
     revisions: since('2026-07-28'),
   },

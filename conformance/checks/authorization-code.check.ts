@@ -1,5 +1,5 @@
 // Authorization codes at the token endpoint: the happy exchange, single use, revocation on a valid replay, binding
-// to the client and the redirect_uri, short life (requirements.md B8, CODE-*).
+// to the client and the redirect_uri, short life (conformance/requirements.md, CODE-*).
 import { authorizationCode, exchangeCode, otherClientFlow, sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
@@ -14,6 +14,8 @@ defineCheck(
     id: 'PKCE-01',
     title: 'the authorization code flow with S256 PKCE yields tokens that the MCP endpoint accepts',
     level: 'MUST',
+    quote:
+      'If the client is capable of using "S256", it MUST use "S256", as "S256" is Mandatory To Implement (MTI) on the server.',
     refs: [ref.rfc(7636, '4.2'), ref.oauth21('Authorization Code Grant')],
   },
   async ({ session, verdict }) => {
@@ -33,6 +35,8 @@ defineCheck(
     id: 'CODE-01',
     title: 'a code can be redeemed only once',
     level: 'MUST',
+    quote:
+      'If an authorization code is used more than once, the authorization server MUST deny the request and SHOULD revoke (when possible) all tokens previously issued based on that authorization code.',
     refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Reuse of Authorization Codes')],
   },
   async ({ session, verdict }) => {
@@ -48,6 +52,8 @@ defineCheck(
     id: 'CODE-02',
     title: 'a valid replay of a code revokes the tokens issued from it',
     level: 'SHOULD',
+    quote:
+      'If the authorization server observes multiple attempts to exchange an authorization code for an access token, the authorization server SHOULD attempt to revoke all access tokens already granted based on the compromised authorization code.',
     refs: [ref.rfc(6749, '10.5'), ref.rfc(6749, '4.1.2')],
   },
   async ({ session, verdict }) => {
@@ -73,6 +79,8 @@ defineCheck(
     id: 'CODE-03',
     title: 'an invalid replay (wrong verifier) is refused and does not revoke the first tokens',
     level: 'MUST',
+    quote:
+      'The authorization server MUST return an access token only once for a given authorization code. […] The authorization server SHOULD NOT revoke any issued tokens when receiving a replayed authorization code that contains invalid parameters.',
     refs: [ref.oauth21('Reuse of Authorization Codes')],
   },
   async ({ session, verdict }) => {
@@ -96,6 +104,8 @@ defineCheck(
     id: 'CODE-05',
     title: 'a code is bound to its client: another client cannot redeem it',
     level: 'MUST',
+    quote:
+      'the authorization server MUST: […] ensure that the authorization code was issued to the authenticated confidential client, or if the client is public, ensure that the code was issued to client_id in the request',
     refs: [ref.oauth21('Token Request (authorization code)')],
   },
   async ({ session, verdict }) => {
@@ -119,6 +129,8 @@ defineCheck(
     id: 'CODE-06',
     title: 'a code is bound to its redirect_uri: another registered URI is refused at the token endpoint',
     level: 'MUST',
+    quote:
+      'The authorization server MUST: […] ensure that the "redirect_uri" parameter is present if the "redirect_uri" parameter was included in the initial authorization request as described in Section 4.1.1, and if included ensure that their values are identical.',
     refs: [ref.oauth21('Differences from OAuth 2.0'), ref.rfc(6749, '4.1.3')],
   },
   async ({ session, verdict }) => {
@@ -135,6 +147,8 @@ defineCheck(
     id: 'CODE-04',
     title: 'a code expires shortly after issue',
     level: 'SHOULD',
+    quote:
+      'The authorization code MUST expire shortly after it is issued to mitigate the risk of leaks. A maximum authorization code lifetime of 10 minutes is RECOMMENDED.',
     refs: [ref.rfc(6749, '4.1.2')],
   },
   async ({ session, verdict }) => {

@@ -1,6 +1,6 @@
 // The authorization endpoint's handling of redirect URIs and request parameters: exact matching, loopback ports,
 // userinfo tricks, no redirect on an invalid client or URI, byte-exact state, duplicates, unsupported response types
-// (requirements.md B6).
+// (conformance/requirements.md).
 import { authorize, reportServerErrors } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { NotTestable } from '../lib/model/outcome.ts';
@@ -37,6 +37,8 @@ defineCheck(
     id: 'REDIR-01',
     title: 'a redirect_uri differing from the registered one in any component is refused',
     level: 'MUST',
+    quote:
+      "Authorization servers MUST reject authorization requests that specify a redirect URI that doesn't exactly match one that was registered, with an exception for loopback redirects, where an exact match is required except for the port URI component",
     refs: [ref.oauth21('Redirect URI Registration'), ref.rfc(9700, '4.1.3')],
   },
   async ({ session, verdict }) => {
@@ -63,6 +65,8 @@ defineCheck(
     title:
       'URIs the allowlist would admit but this client did not register are refused (incl. localhost vs 127.0.0.1, userinfo)',
     level: 'MUST',
+    quote:
+      'When comparing client redirection URIs against pre-registered URIs, authorization servers MUST utilize exact string matching except for port numbers in localhost redirection URIs of native apps.',
     refs: [ref.rfc(9700, '2.1'), ref.mcpSbp('redirect-uri-validation', 'Redirect URI validation')],
   },
   async ({ session, verdict }) => {
@@ -91,6 +95,8 @@ defineCheck(
     id: 'REDIR-04',
     title: 'an unknown client or unregistered redirect_uri never sends the browser to that URI',
     level: 'MUST',
+    quote:
+      'If the request fails due to a missing, invalid, or mismatching redirect URI, or if the client identifier is missing or invalid, the authorization server MUST NOT redirect the user agent to the invalid redirect URI and SHOULD inform the resource owner of the error, for example by displaying a message to the user in their browser.',
     refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
   },
   async ({ session, verdict }) => {
@@ -133,6 +139,8 @@ defineCheck(
     id: 'REDIR-05',
     title: 'loopback IP redirect URIs match on any port',
     level: 'MUST',
+    quote:
+      'The authorization server MUST allow any port to be specified at the time of the request for loopback IP redirect URIs, to accommodate clients that obtain an available ephemeral port from the operating system at the time of the request.',
     refs: [ref.rfc(8252, '7.3'), ref.oauth21('Loopback Interface Redirection')],
   },
   async ({ session, verdict }) => {
@@ -187,6 +195,8 @@ defineCheck(
     id: 'REDIR-06',
     title: 'localhost redirect URIs match on any port (interop)',
     level: 'SHOULD',
+    quote:
+      'While redirect URIs using localhost (i.e., "http://localhost:{port}/{path}") function similarly to loopback IP redirects described in Section 7.3, the use of localhost is NOT RECOMMENDED.',
     refs: [ref.rfc(8252, '8.3'), ref.mcpAuth('client-id-metadata-documents', 'localhost redirect URIs')],
   },
   async ({ session, verdict }) => {
@@ -208,6 +218,8 @@ defineCheck(
     id: 'REDIR-07',
     title: 'a client with several redirect URIs that omits redirect_uri gets an error page, no redirect',
     level: 'MUST',
+    quote:
+      'If multiple redirect URIs have been registered to a client, the client MUST include a redirect URI with the authorization request using the redirect_uri request parameter',
     refs: [ref.oauth21('Redirect URI in the authorization request')],
   },
   async ({ session, verdict }) => {
@@ -231,6 +243,8 @@ defineCheck(
     id: 'AUTHZ-01',
     title: 'unknown parameters are ignored; duplicated parameters are refused',
     level: 'MUST',
+    quote:
+      'The authorization server MUST ignore unrecognized request parameters sent to the authorization endpoint. Request and response parameters defined by this specification MUST NOT be included more than once.',
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(6749, '3.1')],
   },
   async ({ session, verdict }) => {
@@ -266,6 +280,8 @@ defineCheck(
     id: 'AUTHZ-02',
     title: 'state comes back byte-exact (128 characters with URL-special characters)',
     level: 'MUST',
+    quote:
+      'state REQUIRED if the "state" parameter was present in the client authorization request. The exact value received from the client.',
     refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Authorization Response')],
   },
   async ({ session, verdict }) => {
@@ -290,7 +306,9 @@ defineCheck(
     id: 'AUTHZ-03',
     title: 'response_type token or a missing response_type is refused',
     level: 'MUST',
-    refs: [ref.oauth21('Authorization Request'), ref.oauth21('Differences from OAuth 2.0')],
+    quote:
+      'If an authorization request is missing the "response_type" parameter, or if the response type is not understood, the authorization server MUST return an error response as described in Section 4.1.2.1.',
+    refs: [ref.oauth21('Authorization Request'), ref.oauth21('Differences from OAuth 2.0'), ref.rfc(6749, '3.1.1')],
   },
   async ({ session, verdict }) => {
     const client = await sharedClient(session);

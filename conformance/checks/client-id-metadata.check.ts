@@ -1,7 +1,7 @@
 // Client ID Metadata Documents (MCP 2026-07-28 "Client ID Metadata Documents", draft-ietf-oauth-client-id-metadata-
 // document-00): the target fetches the document a URL client_id names, holds it to the rules, never fetches from
 // loopback, follows no redirect, bounds size and time, shows the client's identity on the consent page, and
-// authenticates private_key_jwt clients (requirements.md B5, CIMD-*). The documents are served by the suite's own
+// authenticates private_key_jwt clients (conformance/requirements.md, CIMD-*). The documents are served by the suite's own
 // HTTPS host on 127.0.0.1 (lib/target/metadata-document-server.ts), which records every fetch; no check makes the
 // target connect anywhere but loopback.
 //
@@ -91,6 +91,7 @@ defineCheck(
     id: 'CIMD-01',
     title: 'fetches the metadata document of a URL client_id and completes the flow with it',
     level: 'SHOULD',
+    quote: 'SHOULD fetch metadata documents when encountering URL-formatted client_ids',
     refs: [CIMD_REQUIREMENTS, ref.cimd('4', 'Client Metadata Document')],
     revisions: REVISIONS,
   },
@@ -147,6 +148,7 @@ defineCheck(
     id: 'CIMD-02',
     title: 'a document whose client_id differs from its URL is refused, without a redirect',
     level: 'MUST',
+    quote: "MUST validate that the fetched document's client_id matches the URL exactly",
     refs: [CIMD_REQUIREMENTS, ref.cimd('4.1', 'Client Metadata')],
     revisions: REVISIONS,
   },
@@ -176,6 +178,7 @@ defineCheck(
     id: 'CIMD-03',
     title: 'a redirect_uri the document does not list is refused, without a redirect',
     level: 'MUST',
+    quote: 'MUST validate redirect URIs presented in an authorization request against those in the metadata document',
     refs: [CIMD_REQUIREMENTS, ref.cimd('4.5', 'Redirect URL Registration')],
     revisions: REVISIONS,
   },
@@ -197,6 +200,7 @@ defineCheck(
     id: 'CIMD-04',
     title: 'a document that is not JSON, or lacks client_name or redirect_uris, is refused',
     level: 'MUST',
+    quote: 'MUST validate the document structure is valid JSON and contains required fields',
     refs: [CIMD_REQUIREMENTS],
     revisions: REVISIONS,
   },
@@ -229,6 +233,7 @@ defineCheck(
     id: 'CIMD-05',
     title: 'a client_id on a loopback address, in any spelling, is refused and never fetched',
     level: 'SHOULD',
+    quote: 'Authorization servers fetching metadata documents SHOULD consider Server-Side Request Forgery (SSRF) risks',
     refs: [
       ref.mcpAuthPage('2026-07-28', 'security-considerations', 'authorization-server-abuse-protection', 'SSRF'),
       ref.cimd('6.5', 'Server Side Request Forgery'),
@@ -268,6 +273,7 @@ defineCheck(
     id: 'CIMD-06',
     title: "the consent page for a document client shows the redirect URI's host",
     level: 'MUST',
+    quote: 'MUST clearly display the redirect URI hostname during authorization',
     refs: [LOCALHOST_RISKS],
     revisions: REVISIONS,
   },
@@ -305,6 +311,7 @@ defineCheck(
     id: 'CIMD-07',
     title: 'the consent page warns when every redirect URI of the document is localhost',
     level: 'SHOULD',
+    quote: 'SHOULD display additional warnings for localhost-only redirect URIs',
     refs: [LOCALHOST_RISKS, ref.mcpSbp('localhost-redirect-uri-impersonation', 'Localhost redirect URI impersonation')],
     revisions: REVISIONS,
   },
@@ -344,6 +351,8 @@ defineCheck(
     id: 'CIMD-08',
     title: "the consent page shows the client_id's hostname",
     level: 'SHOULD',
+    quote:
+      'The authorization server SHOULD display the hostname of the client_id on the authorization interface, in addition to displaying the fetched client information if any.',
     refs: [ref.cimd('6.4', 'OAuth Phishing Attacks'), ref.mcpSbp('cimd-trust-policies', 'CIMD trust policies')],
     revisions: REVISIONS,
   },
@@ -377,6 +386,8 @@ defineCheck(
     id: 'CIMD-09',
     title: 'a redirect answering the document URL is not followed',
     level: 'SHOULD',
+    quote:
+      'The authorization server MUST NOT automatically follow HTTP redirects when retrieving the client registration information',
     refs: [ref.cimd01('Client Metadata Document retrieval'), ref.cimd('6.5', 'Server Side Request Forgery')],
     revisions: REVISIONS,
   },
@@ -407,6 +418,7 @@ defineCheck(
     id: 'CIMD-10',
     title: 'an oversize document (1 MiB) is refused',
     level: 'SHOULD',
+    quote: 'Authorization servers SHOULD limit the response size when fetching the client metadata document',
     refs: [ref.cimd('6.6', 'Maximum Response Size')],
     revisions: REVISIONS,
   },
@@ -433,6 +445,7 @@ defineCheck(
     id: 'CIMD-11',
     title: 'a document that never arrives ends the request with an error within 30 s',
     level: 'SHOULD',
+    quote: 'If fetching the metadata document fails, the authorization server SHOULD abort the authorization request.',
     refs: [ref.cimd('4.3', 'Errors'), ref.cimd('6.6', 'Maximum Response Size')],
     revisions: REVISIONS,
   },
@@ -541,6 +554,8 @@ defineCheck(
     id: 'CIMD-12',
     title: 'private_key_jwt: an assertion signed by a key not in the document is refused',
     level: 'MUST',
+    quote:
+      'The JWT MUST be digitally signed or have a Message Authentication Code (MAC) applied by the issuer. The authorization server MUST reject JWTs with an invalid signature or MAC.',
     refs: [ref.rfc(7523, '3'), ref.cimd('6.2', 'Client Authentication')],
     revisions: REVISIONS,
   },
@@ -563,6 +578,8 @@ defineCheck(
     id: 'CIMD-13',
     title: 'private_key_jwt: an expired assertion is refused',
     level: 'MUST',
+    quote:
+      'The authorization server MUST reject any JWT with an expiration time that has passed, subject to allowable clock skew between systems.',
     refs: [ref.rfc(7523, '3'), ref.oidcCore('ClientAuthentication', 'Client Authentication')],
     revisions: REVISIONS,
   },
@@ -589,6 +606,7 @@ defineCheck(
     id: 'CIMD-14',
     title: 'private_key_jwt: an assertion (its jti) is accepted only once',
     level: 'MUST',
+    quote: 'These tokens MUST only be used once, unless conditions for reuse were negotiated between the parties',
     refs: [ref.oidcCore('ClientAuthentication', 'Client Authentication'), ref.rfc(7523, '3')],
     revisions: REVISIONS,
   },

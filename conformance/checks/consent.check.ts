@@ -1,5 +1,5 @@
 // The proxy's consent page, driven in Chromium: what it shows, that hostile names stay inert, CSRF, anti-framing,
-// cookies, per-client approval, deny, and no upstream contact before approval (requirements.md B14, CONSENT-*).
+// cookies, per-client approval, deny, and no upstream contact before approval (conformance/requirements.md, CONSENT-*).
 import { captureDecisionRequest, replayDecision } from '../lib/browser/consent-decision.ts';
 import { consentForm, postConsentForm } from '../lib/browser/consent-form.ts';
 import { authorize, NO_CONSENT_PAGE } from '../lib/browser/flow.ts';
@@ -23,6 +23,8 @@ defineCheck(
     id: 'CONSENT-03',
     title: 'the consent page names the client, the redirect host and the requested scopes',
     level: 'MUST',
+    quote:
+      'The MCP-level consent page MUST: […] Clearly identify the requesting MCP client by name […] Display the specific third-party API scopes being requested […] Show the registered redirect_uri where tokens will be sent',
     refs: [ref.mcpSbp('consent-ui-requirements', 'Consent UI requirements'), ref.oauth21('Consent Phishing')],
   },
   async ({ session, verdict }) => {
@@ -61,6 +63,7 @@ defineCheck(
     id: 'CONSENT-08',
     title: 'a hostile client_name is shown as inert text',
     level: 'MUST',
+    quote: 'The MCP-level consent page MUST: […] Clearly identify the requesting MCP client by name',
     refs: [ref.mcpSbp('consent-ui-requirements', 'Consent UI requirements'), ref.rfc(7591, '5')],
   },
   async ({ session, verdict }) => {
@@ -95,6 +98,7 @@ defineCheck(
     id: 'CONSENT-09',
     title: 'a consent submission with a missing or altered CSRF token is refused',
     level: 'MUST',
+    quote: 'The MCP-level consent page MUST: […] Implement CSRF protection (e.g., state parameter, CSRF tokens)',
     refs: [ref.mcpSbp('consent-ui-requirements', 'CSRF protection'), ref.rfc(9700, '2.1')],
   },
   async ({ session, verdict }) => {
@@ -184,6 +188,8 @@ defineCheck(
     id: 'CONSENT-06',
     title: 'consent and error pages forbid framing (X-Frame-Options or CSP frame-ancestors)',
     level: 'MUST',
+    quote:
+      'The MCP-level consent page MUST: […] Prevent iframing via frame-ancestors CSP directive or X-Frame-Options: DENY to prevent clickjacking',
     refs: [ref.rfc(9700, '4.16'), ref.mcpSbp('consent-ui-requirements', 'Prevent iframing')],
   },
   async ({ session, verdict }) => {
@@ -223,6 +229,8 @@ defineCheck(
     id: 'CONSENT-04',
     title: 'consent cookies are HttpOnly, SameSite, Secure/__Host- on https, and tampering voids them',
     level: 'MUST',
+    quote:
+      'If using cookies to track consent decisions, they MUST: […] Use __Host- prefix for cookie names […] Set Secure, HttpOnly, and SameSite=Lax attributes […] Be cryptographically signed or use server-side sessions […] Bind to the specific client_id (not just "user has consented")',
     refs: [ref.mcpSbp('consent-cookie-security', 'Consent cookie security')],
   },
   async ({ session, verdict }) => {
@@ -305,6 +313,8 @@ defineCheck(
     id: 'CONSENT-01',
     title: 'approving client A does not approve client B in the same browser',
     level: 'MUST',
+    quote:
+      'MCP proxy servers MUST: […] Maintain a registry of approved client_id values per user […] Check this registry before initiating the third-party authorization flow',
     refs: [
       ref.mcpSbp('confused-deputy-problem', 'Per-client consent'),
       ref.mcpAuth('confused-deputy-problem', 'Confused deputy'),
@@ -342,6 +352,8 @@ defineCheck(
     id: 'AUTHZ-04',
     title: 'deny returns access_denied with the state, without contacting the upstream',
     level: 'MUST',
+    quote:
+      'If the resource owner denies the access request or if the request fails for reasons other than a missing or invalid redirection URI, the authorization server informs the client by adding the following parameters to the query component of the redirection URI using the "application/x-www-form-urlencoded" format, per Appendix B: error REQUIRED.',
     refs: [ref.oauth21('Error Response (authorization endpoint)'), ref.rfc(6749, '4.1.2.1')],
   },
   async ({ session, verdict }) => {
@@ -384,6 +396,8 @@ defineCheck(
     id: 'CONSENT-05',
     title: 'the upstream is not contacted before the user approves',
     level: 'MUST',
+    quote:
+      'MCP proxy servers using static client IDs MUST obtain user consent for each dynamically registered client before forwarding to third-party authorization servers (which may require additional consent).',
     refs: [
       ref.mcpAuth('confused-deputy-problem', 'Confused deputy'),
       ref.mcpSbp('oauth-state-parameter-validation', 'State parameter validation'),
@@ -429,6 +443,8 @@ defineCheck(
     id: 'AUTHZ-06',
     title: 'the consent decision is answered with 302/303, never 307',
     level: 'MUST',
+    quote:
+      'An authorization server which redirects a request that potentially contains user credentials MUST NOT use the 307 status code',
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(9700, '4.12')],
   },
   async ({ session, verdict }) => {

@@ -1,5 +1,5 @@
 // RFC 8414 authorization server metadata as MCP clients discover it: location, issuer byte-equality, required and
-// forbidden values (requirements.md B1).
+// forbidden values (conformance/requirements.md).
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
@@ -11,6 +11,8 @@ defineCheck(
     id: 'DISC-01',
     title: 'serves authorization server metadata at the path-inserted well-known URL',
     level: 'MUST',
+    quote:
+      "Authorization servers supporting metadata MUST make a JSON document containing metadata as specified in Section 2 available at a path formed by inserting a well-known URI string into the authorization server's issuer identifier between the host component and the path component, if any.",
     refs: [ref.rfc(8414, '3'), ref.mcpAuth('authorization-server-metadata-discovery', 'AS metadata discovery')],
   },
   async ({ session, verdict }) => {
@@ -30,6 +32,7 @@ defineCheck(
     id: 'DISC-02',
     title: 'metadata is served over https (loopback targets exempt)',
     level: 'MUST',
+    quote: 'This path MUST use the "https" scheme.',
     refs: [ref.rfc(8414, '3'), ref.mcpAuth('communication-security', 'Communication security')],
   },
   async ({ session, verdict }) => {
@@ -47,6 +50,8 @@ defineCheck(
     id: 'DISC-04',
     title: 'metadata is a JSON object with application/json and no zero-element arrays',
     level: 'MUST',
+    quote:
+      'A successful response MUST use the 200 OK HTTP status code and return a JSON object using the "application/json" content type that contains a set of claims as its members that are a subset of the metadata values defined in Section 2. […] Claims with zero elements MUST be omitted from the response.',
     refs: [ref.rfc(8414, '3.2')],
   },
   async ({ session, verdict }) => {
@@ -70,6 +75,8 @@ defineCheck(
     id: 'DISC-05',
     title: 'issuer is an https URL without query or fragment (loopback exempt from https)',
     level: 'MUST',
+    quote:
+      'issuer REQUIRED. The authorization server\'s issuer identifier, which is a URL that uses the "https" scheme and has no query or fragment components.',
     refs: [ref.rfc(8414, '2')],
   },
   async ({ session, verdict }) => {
@@ -102,6 +109,8 @@ defineCheck(
     id: 'DISC-06',
     title: 'issuer is byte-identical to the identifier the well-known URL was built from',
     level: 'MUST',
+    quote:
+      'The "issuer" value returned MUST be identical to the authorization server\'s issuer identifier value into which the well-known URI string was inserted to create the URL used to retrieve the metadata.',
     refs: [
       ref.rfc(8414, '3.3'),
       ref.mcpAuthRev('2026-07-28', 'authorization-server-metadata-discovery', 'issuer validation'),
@@ -120,6 +129,8 @@ defineCheck(
     id: 'DISC-07',
     title: 'advertises authorization_endpoint, token_endpoint and response_types_supported containing "code"',
     level: 'MUST',
+    quote:
+      "authorization_endpoint URL of the authorization server's authorization endpoint [RFC6749]. This is REQUIRED unless no grant types are supported that use the authorization endpoint.",
     refs: [ref.rfc(8414, '2')],
   },
   async ({ session, verdict }) => {
@@ -143,6 +154,8 @@ defineCheck(
     id: 'DISC-08',
     title: 'advertises code_challenge_methods_supported containing S256',
     level: 'MUST',
+    quote:
+      'If code_challenge_methods_supported is absent, the authorization server does not support PKCE and MCP clients MUST refuse to proceed.',
     refs: [ref.mcpAuth('authorization-code-protection', 'Authorization code protection'), ref.rfc(8414, '2')],
   },
   async ({ session, verdict }) => {
@@ -164,6 +177,8 @@ defineCheck(
     id: 'DISC-09',
     title: 'does not advertise the "plain" PKCE method',
     level: 'SHOULD',
+    quote:
+      'When using PKCE, clients SHOULD use PKCE code challenge methods that do not expose the PKCE verifier in the authorization request.',
     refs: [ref.oauth21('Authorization Request'), ref.rfc(9700, '2.1.1')],
   },
   async ({ session, verdict }) => {
@@ -185,6 +200,7 @@ defineCheck(
     id: 'DISC-10',
     title: 'grant_types_supported and token_endpoint_auth_methods_supported describe an OAuth 2.1 proxy',
     level: 'SHOULD',
+    quote: 'If omitted, the default value is "["authorization_code", "implicit"]".',
     refs: [ref.rfc(8414, '2'), ref.oauth21('Differences from OAuth 2.0')],
   },
   async ({ session, verdict }) => {
@@ -227,6 +243,8 @@ defineCheck(
     id: 'DISC-11',
     title: 'advertises a registration_endpoint (the proxy is a DCR facade)',
     level: 'MUST',
+    quote:
+      "registration_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 Dynamic Client Registration endpoint [RFC7591].",
     refs: [ref.rfc(8414, '2'), ref.mcpAuth('dynamic-client-registration', 'Dynamic client registration')],
   },
   async ({ session, verdict }) => {
@@ -247,6 +265,7 @@ defineCheck(
     id: 'DISC-12',
     title: 'advertises client_id_metadata_document_supported',
     level: 'SHOULD',
+    quote: 'MCP clients and authorization servers SHOULD support OAuth Client ID Metadata Documents',
     refs: [ref.mcpAuth('client-id-metadata-documents', 'Client ID metadata documents')],
     revisions: since('2025-11-25'),
   },
@@ -261,6 +280,8 @@ defineCheck(
     id: 'DISC-15',
     title: 'every discovery URL an MCP client tries that answers returns the same issuer',
     level: 'MUST',
+    quote:
+      'For issuer URLs with path components (e.g., https://auth.example.com/tenant1), clients MUST try endpoints in the following priority order',
     refs: [ref.mcpAuth('authorization-server-metadata-discovery', 'AS metadata discovery')],
     revisions: since('2025-11-25'),
   },
@@ -294,6 +315,7 @@ defineCheck(
     id: 'DISC-16',
     title: 'every endpoint in the metadata uses https (loopback targets exempt)',
     level: 'MUST',
+    quote: 'All authorization server endpoints MUST be served over HTTPS.',
     refs: [ref.mcpAuth('communication-security', 'Communication security')],
   },
   async ({ session, verdict }) => {
@@ -316,6 +338,8 @@ defineCheck(
     id: 'DISC-17',
     title: 'the authorization endpoint does not answer CORS requests',
     level: 'MUST',
+    quote:
+      'Cross-Origin Resource Sharing […] MUST NOT be supported at the Authorization Endpoint as the client does not access this endpoint directly, instead the client redirects the user agent to it.',
     refs: [ref.oauth21('Authorization Endpoint'), ref.rfc(9700, '2.6')],
   },
   async ({ session, verdict }) => {

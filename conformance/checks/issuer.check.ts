@@ -1,5 +1,5 @@
 // RFC 9207 issuer identification and byte-identical issuer strings everywhere a client compares them
-// (requirements.md B10, ISS-*).
+// (conformance/requirements.md, ISS-*).
 import { sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
@@ -13,6 +13,8 @@ defineCheck(
     id: 'ISS-01',
     title: 'when supported, iss is in success and error authorization responses, exactly once',
     level: 'MUST',
+    quote:
+      'In authorization responses to the client, including error responses, an authorization server supporting this specification MUST indicate its identity by including the iss parameter in the response.',
     refs: [ref.rfc(9207, '2')],
   },
   async ({ session, verdict }) => {
@@ -39,6 +41,8 @@ defineCheck(
     id: 'ISS-02',
     title: 'iss equals the metadata issuer and is only sent when advertised',
     level: 'MUST',
+    quote:
+      "The issuer identifier included in the server's metadata value issuer MUST be identical to the iss parameter's value. […] The server MUST indicate its support for the iss parameter by setting the metadata parameter authorization_response_iss_parameter_supported, defined in Section 3, to true.",
     refs: [ref.rfc(9207, '2.3'), ref.rfc(9207, '3')],
   },
   async ({ session, verdict }) => {
@@ -60,6 +64,8 @@ defineCheck(
     id: 'ISS-03',
     title: 'authorization responses carry iss',
     level: 'SHOULD',
+    quote:
+      'MCP authorization servers SHOULD include the iss parameter in authorization responses, including error responses',
     refs: [ref.mcpAuthRev('2026-07-28', 'authorization-response-validation', 'Authorization response validation')],
     revisions: since('2026-07-28'),
   },
@@ -83,6 +89,8 @@ defineCheck(
     id: 'ISS-04',
     title: 'the issuer is byte-identical in AS metadata, resource metadata and iss',
     level: 'MUST',
+    quote:
+      'clients MUST NOT apply scheme or host case folding, default-port elision, trailing-slash, or percent-encoding normalization',
     refs: [ref.mcpAuthRev('2026-07-28', 'authorization-response-validation', 'no normalisation'), ref.rfc(8414, '3.3')],
   },
   async ({ session, verdict }) => {

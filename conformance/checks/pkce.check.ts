@@ -1,5 +1,5 @@
 // Client-tier PKCE (RFC 7636, OAuth 2.1): a challenge is required and must be S256 (or an advertised method), and
-// the token endpoint enforces the verifier, including against a downgrade to "plain" (requirements.md B7).
+// the token endpoint enforces the verifier, including against a downgrade to "plain" (conformance/requirements.md).
 import { authorizationCode, exchangeCode, sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
@@ -22,6 +22,8 @@ defineCheck(
     id: 'PKCE-02',
     title: 'an authorization request without code_challenge is refused',
     level: 'MUST',
+    quote:
+      'If the server requires Proof Key for Code Exchange (PKCE) by OAuth public clients and the client does not send the "code_challenge" in the request, the authorization endpoint MUST return the authorization error response with the "error" value set to "invalid_request".',
     refs: [ref.oauth21('Authorization Request'), ref.rfc(7636, '4.4.1'), ref.rfc(6749, '4.1.2.1')],
   },
   async ({ session, verdict }) => {
@@ -56,6 +58,8 @@ defineCheck(
     id: 'PKCE-03',
     title: 'an unsupported code_challenge_method is refused with invalid_request',
     level: 'MUST',
+    quote:
+      'If the server supporting PKCE does not support the requested transformation, the authorization endpoint MUST return the authorization error response with "error" value set to "invalid_request".',
     refs: [ref.rfc(7636, '4.4.1'), ref.rfc(6749, '4.1.2.1')],
   },
   async ({ session, verdict }) => {
@@ -81,6 +85,8 @@ defineCheck(
     id: 'PKCE-04',
     title: 'a wrong code_verifier is refused with invalid_grant',
     level: 'MUST',
+    quote:
+      'If the values are not equal, an error response indicating "invalid_grant" as described in Section 5.2 of [RFC6749] MUST be returned.',
     refs: [ref.rfc(7636, '4.6')],
   },
   async ({ session, verdict }) => {
@@ -101,6 +107,8 @@ defineCheck(
     id: 'PKCE-05',
     title: 'a missing code_verifier is refused',
     level: 'MUST',
+    quote:
+      'the authorization server MUST: […] verify that the code_verifier parameter is present if and only if a code_challenge parameter was present in the authorization request',
     refs: [ref.oauth21('Token Request (authorization code)'), ref.rfc(6749, '5.2'), ref.rfc(7636, '4.6')],
   },
   async ({ session, verdict }) => {
@@ -130,6 +138,7 @@ defineCheck(
     id: 'PKCE-07',
     title: 'a code_verifier outside 43–128 unreserved characters is refused',
     level: 'MAY',
+    quote: 'code-verifier = 43*128unreserved',
     refs: [ref.rfc(7636, '4.1'), ref.rfc(7636, '4.6')],
   },
   async ({ session, verdict }) => {
@@ -153,6 +162,8 @@ defineCheck(
     id: 'PKCE-08',
     title: '"plain" is refused unless advertised (advertise-vs-enforce consistency)',
     level: 'MUST',
+    quote:
+      'If the server supporting PKCE does not support the requested transformation, the authorization endpoint MUST return the authorization error response with "error" value set to "invalid_request".',
     refs: [ref.rfc(8414, '2'), ref.rfc(7636, '4.4.1')],
   },
   async ({ session, verdict }) => {
@@ -190,6 +201,8 @@ defineCheck(
     id: 'PKCE-09',
     title: 'a code is bound to its own challenge: the verifier of another flow is refused',
     level: 'MUST',
+    quote:
+      'The authorization server MUST associate the code_challenge and code_challenge_method values with the issued authorization code so the code challenge can be verified later.',
     refs: [ref.oauth21('Authorization Request'), ref.rfc(7636, '4.6')],
   },
   async ({ session, verdict }) => {
@@ -210,6 +223,8 @@ defineCheck(
     id: 'PKCE-11',
     title: 'an S256 code cannot be redeemed with the challenge itself as verifier (downgrade to plain)',
     level: 'MUST',
+    quote:
+      'If the values are not equal, an error response indicating "invalid_grant" as described in Section 5.2 of [RFC6749] MUST be returned.',
     refs: [ref.rfc(7636, '4.6'), ref.rfc(9700, '2.1.1')],
   },
   async ({ session, verdict }) => {

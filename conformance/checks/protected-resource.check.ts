@@ -1,5 +1,5 @@
 // RFC 9728 protected resource metadata and the MCP endpoint's 401 challenge: how a client finds the authorization
-// server starting from the MCP URL (requirements.md B2).
+// server starting from the MCP URL (conformance/requirements.md).
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
@@ -22,6 +22,8 @@ defineCheck(
     id: 'PRM-01',
     title: 'an unauthenticated MCP request gets 401 with WWW-Authenticate resource_metadata',
     level: 'MUST',
+    quote:
+      'MCP servers MUST use the HTTP header WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL as described in RFC9728 Section 5.1 "WWW-Authenticate Response".',
     refs: [ref.mcpAuthRev('2025-06-18', 'authorization-server-location', 'AS location'), ref.rfc(9728, '5.1')],
     revisions: ['2025-06-18'],
   },
@@ -41,6 +43,8 @@ defineCheck(
     id: 'PRM-02',
     title: 'the resource metadata is discoverable (401 challenge header, else well-known)',
     level: 'MUST',
+    quote:
+      'MCP servers MUST implement one of the following discovery mechanisms to provide authorization server location information to MCP clients',
     refs: [
       ref.mcpAuth('protected-resource-metadata-discovery-requirements', 'PRM discovery requirements'),
       ref.rfc(9728, '5.1'),
@@ -87,6 +91,8 @@ defineCheck(
     id: 'PRM-03',
     title: 'serves protected resource metadata at the path-inserted well-known URL of the MCP endpoint',
     level: 'MUST',
+    quote:
+      "Protected resources supporting metadata MUST make a JSON document containing metadata as specified in Section 2 available at a URL formed by inserting a well-known URI string into the protected resource's resource identifier between the host component and the path and/or query components, if any.",
     refs: [
       ref.rfc(9728, '3'),
       ref.rfc(9728, '3.1'),
@@ -117,6 +123,8 @@ defineCheck(
     id: 'PRM-04',
     title: 'resource metadata is application/json without zero-element arrays',
     level: 'MUST',
+    quote:
+      'A successful response MUST use the 200 OK HTTP status code and return a JSON object using the application/json content type that contains a set of metadata parameters as its members that are a subset of the metadata parameters defined in Section 2. […] Parameters with zero values MUST be omitted from the response.',
     refs: [ref.rfc(9728, '3.2')],
   },
   async ({ session, verdict }) => {
@@ -149,6 +157,8 @@ defineCheck(
     id: 'PRM-06',
     title: 'resource is present and byte-identical to the MCP endpoint URL',
     level: 'MUST',
+    quote:
+      "The resource value returned MUST be identical to the protected resource's resource identifier value into which the well-known URI path suffix was inserted to create the URL used to retrieve the metadata. If these values are not identical, the data contained in the response MUST NOT be used.",
     refs: [ref.rfc(9728, '2'), ref.rfc(9728, '3.3')],
   },
   async ({ session, verdict }) => {
@@ -167,6 +177,8 @@ defineCheck(
     id: 'PRM-07',
     title: 'authorization_servers lists the proxy issuer byte-identically',
     level: 'MUST',
+    quote:
+      'The Protected Resource Metadata document returned by the MCP server MUST include the authorization_servers field containing at least one authorization server.',
     refs: [ref.mcpAuth('authorization-server-location', 'AS location'), ref.rfc(9728, '2')],
   },
   async ({ session, verdict }) => {
@@ -198,6 +210,8 @@ defineCheck(
     id: 'PRM-08',
     title: 'resource metadata lists scopes_supported',
     level: 'SHOULD',
+    quote:
+      'scopes_supported RECOMMENDED. JSON array containing a list of scope values, as defined in OAuth 2.0 [RFC6749], that are used in authorization requests to request access to this protected resource.',
     refs: [ref.rfc(9728, '2'), ref.rfc(9728, '3.2')],
   },
   async ({ session, verdict }) => {
@@ -220,6 +234,8 @@ defineCheck(
     id: 'PRM-09',
     title: 'offline_access is not advertised in scopes_supported or the challenge',
     level: 'SHOULD',
+    quote:
+      'MCP Servers (Protected Resources) SHOULD NOT include offline_access in WWW-Authenticate scope or Protected Resource Metadata scopes_supported, as refresh tokens are not a resource requirement.',
     refs: [ref.mcpAuthRev('2026-07-28', 'refresh-tokens', 'Refresh tokens')],
     revisions: since('2026-07-28'),
   },
@@ -247,6 +263,8 @@ defineCheck(
     id: 'PRM-10',
     title: 'the 401 challenge carries a scope parameter',
     level: 'SHOULD',
+    quote:
+      'MCP servers SHOULD include a scope parameter in the WWW-Authenticate header as defined in RFC 6750 Section 3 to indicate the scopes required for accessing the resource.',
     refs: [
       ref.mcpAuth('protected-resource-metadata-discovery-requirements', 'scope in WWW-Authenticate'),
       ref.rfc(6750, '3'),
@@ -275,6 +293,7 @@ defineCheck(
     id: 'PRM-11',
     title: 'an unknown bearer token gets 401 with error="invalid_token"',
     level: 'MUST',
+    quote: 'Invalid or expired tokens MUST receive a HTTP 401 response.',
     refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.rfc(6750, '3.1')],
   },
   async ({ session, verdict }) => {
@@ -295,6 +314,7 @@ defineCheck(
     id: 'PRM-15',
     title: 'every 401 from the MCP endpoint carries WWW-Authenticate',
     level: 'MUST',
+    quote: 'the resource server MUST include the HTTP WWW-Authenticate response header field',
     refs: [ref.oauth21('Error Response (resource server)'), ref.rfc(6750, '3')],
   },
   async ({ session, verdict }) => {

@@ -1,5 +1,5 @@
 // Refresh tokens for public clients: rotation, the rotated-out token refused, reuse revoking the grant, client
-// binding, no scope escalation, resource binding (requirements.md B9, RT-*).
+// binding, no scope escalation, resource binding (conformance/requirements.md, RT-*).
 import { completedFlow, otherClientFlow, type CompletedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { judgeForeignResourceToken } from '../lib/check/resource-expectations.ts';
@@ -58,6 +58,8 @@ defineCheck(
     id: 'RT-01',
     title: 'a refresh returns a new refresh token (rotation for public clients)',
     level: 'MUST',
+    quote:
+      'For public clients, authorization servers MUST rotate refresh tokens as described in OAuth 2.1 Section 4.3.1 "Token Endpoint Extension".',
     refs: [ref.mcpAuth('token-theft', 'Token theft'), ref.oauth21('Refresh Token Grant')],
   },
   async ({ session, verdict }) => {
@@ -81,6 +83,8 @@ defineCheck(
     id: 'RT-04',
     title: 'the rotated refresh token works',
     level: 'MUST',
+    quote:
+      'The authorization server MAY issue a new refresh token, in which case the client MUST discard the old refresh token and replace it with the new refresh token.',
     refs: [ref.oauth21('Refresh Token Response')],
   },
   async ({ session, verdict }) => {
@@ -104,6 +108,8 @@ defineCheck(
     id: 'RT-02',
     title: 'a rotated-out refresh token is refused with invalid_grant',
     level: 'MUST',
+    quote:
+      'Authorization servers MUST utilize one of these methods to detect refresh token replay by malicious actors for public clients: […] the authorization server issues a new refresh token with every access token refresh response. The previous refresh token is invalidated but information about the relationship is retained by the authorization server.',
     refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(9700, '4.14.2')],
   },
   async ({ session, verdict }) => {
@@ -118,6 +124,8 @@ defineCheck(
     id: 'RT-03',
     title: 'reuse of a rotated-out refresh token revokes the whole grant',
     level: 'MUST',
+    quote:
+      'Authorization servers MUST utilize one of these methods to detect refresh token replay by malicious actors for public clients: […] The authorization server cannot determine which party submitted the invalid refresh token, but it will revoke the active refresh token as well as the access authorization grant associated with it.',
     refs: [ref.rfc(9700, '4.14.2'), ref.oauth21('Refresh Token Grant')],
   },
   async ({ session, verdict }) => {
@@ -149,6 +157,8 @@ defineCheck(
     id: 'RT-05',
     title: 'a refresh cannot add scopes; without scope it keeps the granted scope',
     level: 'MUST',
+    quote:
+      'The requested scope MUST NOT include any scope not originally granted by the resource owner, and if omitted is treated as equal to the scope originally granted by the resource owner.',
     refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(6749, '6'), ref.rfc(6749, '3.3'), ref.rfc(6749, '5.1')],
   },
   async ({ session, verdict }) => {
@@ -185,6 +195,8 @@ defineCheck(
     id: 'RT-06',
     title: "a refresh token is bound to its client: another client's id is refused",
     level: 'MUST',
+    quote:
+      'the authorization server MUST: […] if client authentication is included in the request, ensure that the refresh token was issued to the authenticated client, OR if a client_id is included in the request, ensure the refresh token was issued to the matching client',
     refs: [ref.oauth21('Refresh Token Grant')],
   },
   async ({ session, verdict }) => {
@@ -215,6 +227,8 @@ defineCheck(
     id: 'RT-07',
     title: 'a refresh for another resource is refused or stays bound to the consented resource',
     level: 'MUST',
+    quote:
+      'If refresh tokens are issued, those refresh tokens MUST be bound to the scope and resource servers as consented by the resource owner.',
     refs: [ref.oauth21('Token Response'), ref.rfc(8707, '2.2')],
   },
   async ({ session, verdict }) => {

@@ -1,5 +1,5 @@
 // RFC 7591 dynamic client registration: the positive path, each negative, unique credentials, and the upstream
-// client secret never handed out (requirements.md B3, UP-06).
+// client secret never handed out (conformance/requirements.md, UP-06).
 import { proxyCallbackUri } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
@@ -57,6 +57,8 @@ defineCheck(
     id: 'DCR-03',
     title: 'an unauthenticated JSON registration gets 201 Created with a client_id',
     level: 'MUST',
+    quote:
+      'The client registration endpoint MUST accept HTTP POST messages with request parameters encoded in the entity body using the "application/json" format. […] The server responds with an HTTP 201 Created status code and a body of type "application/json" with content as described in Section 3.2.1.',
     refs: [ref.rfc(7591, '3.1'), ref.rfc(7591, '3.2.1')],
   },
   async ({ session, verdict }) => {
@@ -84,6 +86,8 @@ defineCheck(
     id: 'DCR-04',
     title: 'two registrations get distinct client_ids',
     level: 'MUST',
+    quote:
+      'client_id […] It SHOULD NOT be currently valid for any other registered client, though an authorization server MAY issue the same client identifier to multiple instances of a registered client at its discretion.',
     refs: [ref.rfc(7591, '3.2.1')],
   },
   async ({ session, verdict }) => {
@@ -112,6 +116,8 @@ defineCheck(
     id: 'DCR-06',
     title: 'confidential registrations get unique secrets with client_secret_expires_at',
     level: 'MUST',
+    quote:
+      'client_secret OPTIONAL. OAuth 2.0 client secret string. If issued, this MUST be unique for each "client_id" and SHOULD be unique for multiple instances of a client using the same "client_id".',
     refs: [ref.rfc(7591, '3.2.1')],
   },
   async ({ session, verdict }) => {
@@ -164,6 +170,8 @@ defineCheck(
     id: 'DCR-07',
     title: 'the registration response returns the metadata actually in force',
     level: 'MUST',
+    quote:
+      'The authorization server MUST return all registered metadata about this client, including any fields provisioned by the authorization server itself.',
     refs: [ref.rfc(7591, '3.2.1')],
   },
   async ({ session, verdict }) => {
@@ -209,6 +217,7 @@ defineCheck(
     id: 'DCR-08',
     title: 'unknown client metadata is ignored, not refused',
     level: 'MUST',
+    quote: 'The authorization server MUST ignore any client metadata sent by the client that it does not understand',
     refs: [ref.rfc(7591, '2')],
   },
   async ({ session, verdict }) => {
@@ -230,6 +239,8 @@ defineCheck(
     id: 'DCR-09',
     title: 'a code-grant client without redirect_uris is refused',
     level: 'MUST',
+    quote:
+      'For clients that use redirect-based grant types such as authorization code and implicit, authorization servers MUST require clients to register their redirection URI values.',
     refs: [ref.rfc(7591, '2'), ref.rfc(7591, '5'), ref.rfc(7591, '3.2.2')],
   },
   async ({ session, verdict }) => {
@@ -254,6 +265,7 @@ defineCheck(
     id: 'DCR-11',
     title: 'redirect URIs must be loopback or https (http, javascript:, data: refused)',
     level: 'MUST',
+    quote: 'All redirect URIs MUST be either localhost or use HTTPS.',
     refs: [ref.mcpAuth('communication-security', 'Communication security'), ref.rfc(9700, '2.6')],
   },
   async ({ session, verdict }) => {
@@ -274,6 +286,7 @@ defineCheck(
     id: 'DCR-12',
     title: 'a redirect URI with a fragment is refused',
     level: 'MUST',
+    quote: 'The endpoint URI MUST NOT include a fragment component.',
     refs: [ref.rfc(6749, '3.1.2')],
   },
   async ({ session, verdict }) => {
@@ -299,6 +312,7 @@ defineCheck(
     id: 'DCR-13',
     title: 'userinfo tricks, the proxy callback and URIs outside the allowlist are refused',
     level: 'SHOULD',
+    quote: 'All redirect URIs MUST be either localhost or use HTTPS.',
     refs: [
       ref.mcpAuth('communication-security', 'Communication security'),
       ref.rfc(9700, '4.1'),
@@ -349,6 +363,7 @@ defineCheck(
     id: 'DCR-14',
     title: 'jwks and jwks_uri together are refused, or at most one of them is kept',
     level: 'MUST',
+    quote: 'The "jwks_uri" and "jwks" parameters MUST NOT both be present in the same request or response.',
     refs: [ref.rfc(7591, '2'), ref.rfc(7591, '3.2.1'), ref.rfc(7591, '3.2.2')],
   },
   async ({ session, verdict }) => {
@@ -376,6 +391,8 @@ defineCheck(
     id: 'DCR-16',
     title: 'a native client with a portless loopback redirect URI can register',
     level: 'SHOULD',
+    quote:
+      'Native applications (desktop applications, mobile apps, CLI tools, and locally-hosted web applications accessed via localhost) SHOULD use application_type: "native"',
     refs: [ref.mcpAuthRev('2026-07-28', 'client-registration', 'application_type'), ref.rfc(8252, '7.3')],
     revisions: since('2025-11-25'),
   },
@@ -397,7 +414,8 @@ defineCheck(
     id: 'UP-06',
     title: 'the upstream client credentials never appear in registration, metadata or error responses',
     level: 'MUST',
-    refs: [ref.mcpSbp('confused-deputy-problem', 'Confused deputy'), ref.rfc(7591, '3.2.1')],
+    quote: 'Web application clients MUST ensure confidentiality of client passwords and other client credentials.',
+    refs: [ref.mcpSbp('confused-deputy-problem', 'Confused deputy'), ref.rfc(7591, '3.2.1'), ref.rfc(6749, '10.1')],
   },
   async ({ session, verdict }) => {
     const secret =

@@ -1,5 +1,5 @@
 // RFC 8707 resource indicators and token audience at the MCP endpoint: tokens bound to the MCP resource, foreign and
-// upstream tokens refused, no tokens in query strings (requirements.md B11, PRM-11..14).
+// upstream tokens refused, no tokens in query strings (conformance/requirements.md, PRM-11..14).
 import { authorizationCode, exchangeCode, sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
@@ -16,6 +16,7 @@ defineCheck(
     id: 'RES-01',
     title: 'a flow sending resource at /authorize and /token succeeds',
     level: 'MUST',
+    quote: 'The resource parameter: 1. MUST be included in both authorization requests and token requests.',
     refs: [ref.mcpAuth('resource-parameter-implementation', 'Resource parameter'), ref.rfc(8707, '2')],
   },
   async ({ session, verdict }) => {
@@ -39,6 +40,8 @@ defineCheck(
     id: 'RES-02',
     title: 'a malformed or foreign resource is refused at /authorize',
     level: 'SHOULD',
+    quote:
+      'If the authorization server fails to parse the provided value(s) or does not consider the resource(s) acceptable, it should reject the request with an error response using the error code invalid_target as the value of the error parameter',
     refs: [ref.rfc(8707, '2'), ref.rfc(8707, '2.1'), ref.rfc(6749, '4.1.2.1')],
   },
   async ({ session, verdict }) => {
@@ -79,6 +82,8 @@ defineCheck(
     id: 'RES-03',
     title: 'access tokens are audience-restricted to the MCP resource',
     level: 'SHOULD',
+    quote:
+      'The authorization server SHOULD audience-restrict issued access tokens to the resource(s) indicated by the resource parameter.',
     refs: [ref.rfc(8707, '2'), ref.rfc(9068, '2.2')],
   },
   async ({ session, verdict }) => {
@@ -110,6 +115,8 @@ defineCheck(
     title:
       'a token request for a resource other than the authorized one is refused or stays bound to the authorized one',
     level: 'SHOULD',
+    quote:
+      'The resource value(s) that is acceptable to an authorization server in fulfilling an access token request is at its sole discretion based on local policy or configuration. […] The authorization server SHOULD audience-restrict issued access tokens to the resource(s) indicated by the resource parameter.',
     refs: [ref.rfc(8707, '2.2'), ref.rfc(8707, '2')],
   },
   async ({ session, verdict }) => {
@@ -126,6 +133,8 @@ defineCheck(
     id: 'PRM-13',
     title: 'an access token the upstream IdP issued is refused at the MCP endpoint',
     level: 'MUST',
+    quote:
+      'MCP servers MUST validate that access tokens were issued specifically for them as the intended audience, according to RFC 8707 Section 2.',
     refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.mcpSbp('token-passthrough', 'Token passthrough')],
     needsHarness: true,
   },
@@ -145,6 +154,7 @@ defineCheck(
     id: 'PRM-14',
     title: 'an access token in the query string is not accepted',
     level: 'SHOULD',
+    quote: 'Access tokens MUST NOT be included in the URI query string',
     refs: [ref.mcpAuth('token-requirements', 'Token requirements'), ref.oauth21('Bearer Token Usage')],
   },
   async ({ session, verdict }) => {
@@ -161,6 +171,7 @@ defineCheck(
     id: 'PRM-16',
     title: 'a tampered access token is refused with 401',
     level: 'MUST',
+    quote: 'Invalid or expired tokens MUST receive a HTTP 401 response.',
     refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.rfc(6750, '3.1')],
   },
   async ({ session, verdict }) => {

@@ -1,4 +1,4 @@
-// RFC 7009 token revocation, checked only when the metadata advertises revocation_endpoint (requirements.md B12).
+// RFC 7009 token revocation, checked only when the metadata advertises revocation_endpoint (conformance/requirements.md).
 import { completedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { NotApplicable } from '../lib/model/outcome.ts';
@@ -22,6 +22,8 @@ defineCheck(
     id: 'REV-01',
     title: 'a revoked refresh token can no longer be used',
     level: 'MUST',
+    quote:
+      'Implementations MUST support the revocation of refresh tokens and SHOULD support the revocation of access tokens (see Implementation Note).',
     refs: [ref.rfc(7009, '2'), ref.rfc(7009, '2.1')],
   },
   async ({ session, verdict }) => {
@@ -51,6 +53,8 @@ defineCheck(
     id: 'REV-02',
     title: 'revoking an unknown token answers 200',
     level: 'MUST',
+    quote:
+      'The authorization server responds with HTTP status code 200 if the token has been revoked successfully or if the client submitted an invalid token.',
     refs: [ref.rfc(7009, '2.2')],
   },
   async ({ session, verdict }) => {
@@ -72,6 +76,8 @@ defineCheck(
     id: 'REV-03',
     title: "a client cannot revoke another client's token",
     level: 'MUST',
+    quote:
+      'The authorization server first validates the client credentials (in case of a confidential client) and then verifies whether the token was issued to the client making the revocation request. If this validation fails, the request is refused and the client is informed of the error by the authorization server as described below.',
     refs: [ref.rfc(7009, '2.1')],
   },
   async ({ session, verdict }) => {
@@ -103,6 +109,8 @@ defineCheck(
     id: 'REV-05',
     title: 'a wrong token_type_hint does not prevent revocation',
     level: 'MUST',
+    quote:
+      'If the server is unable to locate the token using the given hint, it MUST extend its search across all of its supported token types.',
     refs: [ref.rfc(7009, '2.1')],
   },
   async ({ session, verdict }) => {
@@ -124,6 +132,8 @@ defineCheck(
     id: 'REV-06',
     title: 'a revoked access token is refused at the MCP endpoint',
     level: 'SHOULD',
+    quote:
+      'Implementations MUST support the revocation of refresh tokens and SHOULD support the revocation of access tokens (see Implementation Note).',
     refs: [ref.rfc(7009, '2')],
   },
   async ({ session, verdict }) => {

@@ -1,4 +1,4 @@
-// MCP step-up authorization (requirements.md PRM-12): a tool that needs more than basic access, named in the target
+// MCP step-up authorization (conformance/requirements.md, PRM-12): a tool that needs more than basic access, named in the target
 // description's `stepUp`, is called with a token holding only what the 401 challenge asked for. The server should
 // answer 403 insufficient_scope naming every scope the call needs; a new authorization for the union of scopes must
 // then work; and the scope hierarchy must count (2026-07-28). PRM-17 to PRM-19 are split out of PRM-12 so that each
@@ -80,6 +80,8 @@ defineCheck(
     id: 'PRM-12',
     title: 'a call that needs more scope gets 403 with error="insufficient_scope" and resource_metadata',
     level: 'SHOULD',
+    quote:
+      'When a client makes a request with an access token with insufficient scope during runtime operations, the server SHOULD respond with: […] HTTP 403 Forbidden status code […] WWW-Authenticate header with the Bearer scheme and additional parameters: […] error="insufficient_scope" […] resource_metadata - the URI of the Protected Resource Metadata document (for consistency with 401 responses)',
     refs: [RUNTIME, ref.rfc(6750, '3.1')],
     revisions: since('2025-11-25'),
   },
@@ -112,6 +114,8 @@ defineCheck(
     id: 'PRM-17',
     title: 'the insufficient_scope challenge names every scope the call needs',
     level: 'SHOULD',
+    quote:
+      'Whatever scope-inclusion strategy a server adopts, servers SHOULD include all scopes required for the current operation in a single challenge.',
     refs: [RUNTIME, ref.mcpAuthRev('2026-07-28', 'runtime-insufficient-scope-errors', 'Server scope management')],
     revisions: since('2025-11-25'),
   },
@@ -143,6 +147,8 @@ defineCheck(
     id: 'PRM-18',
     title: 'a broader scope is accepted where a narrower one is needed (scope hierarchy)',
     level: 'MUST',
+    quote:
+      'Servers MUST account for scope hierarchies, where a broader scope implies narrower ones, when deciding whether a token is sufficient for an operation.',
     refs: [STEP_UP],
     revisions: since('2026-07-28'),
   },
@@ -186,6 +192,8 @@ defineCheck(
     id: 'PRM-19',
     title: 're-authorizing with the challenged scopes added lets the call through',
     level: 'SHOULD',
+    quote:
+      'When responding with insufficient scope errors, servers SHOULD include the scopes needed to satisfy the current request in the scope parameter.',
     refs: [STEP_UP, RUNTIME],
     revisions: since('2025-11-25'),
   },

@@ -1,5 +1,5 @@
 // The token endpoint's responses: success shape, no-store, error format and codes, client authentication, and
-// invalid_client with 401 (requirements.md B8, TOKEN-*).
+// invalid_client with 401 (conformance/requirements.md, TOKEN-*).
 import { authorizationCode, sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
@@ -24,6 +24,8 @@ defineCheck(
     id: 'TOKEN-01',
     title: 'a token response is JSON with access_token, token_type Bearer and expires_in',
     level: 'MUST',
+    quote:
+      'access_token REQUIRED. The access token issued by the authorization server. token_type REQUIRED. The type of the token issued as described in Section 7.1.',
     refs: [ref.oauth21('Token Response'), ref.rfc(6749, '5.1')],
   },
   async ({ session, verdict }) => {
@@ -49,6 +51,8 @@ defineCheck(
     id: 'TOKEN-02',
     title: 'responses carrying tokens are Cache-Control: no-store',
     level: 'MUST',
+    quote:
+      'The authorization server MUST include the HTTP Cache-Control response header field […] with a value of no-store in any response containing tokens, credentials, or other sensitive information.',
     refs: [ref.oauth21('Token Response'), ref.rfc(6749, '5.1')],
   },
   async ({ session, verdict }) => {
@@ -71,6 +75,8 @@ defineCheck(
     id: 'TOKEN-03',
     title: 'errors are 400 JSON with a defined error code (invalid_grant, unsupported_grant_type, invalid_request)',
     level: 'MUST',
+    quote:
+      'The authorization server responds with an HTTP 400 (Bad Request) status code (unless specified otherwise) and includes the following parameters with the response: error REQUIRED. A single ASCII [USASCII] error code from the following:',
     refs: [ref.oauth21('Error Response (token endpoint)'), ref.rfc(6749, '5.2')],
   },
   async ({ session, verdict }) => {
@@ -125,6 +131,8 @@ defineCheck(
     id: 'TOKEN-04',
     title: 'GET is refused and a duplicated code parameter is invalid_request',
     level: 'MUST',
+    quote:
+      'The client MUST use the HTTP POST method when making requests to the token endpoint. […] Request and response parameters defined by this specification MUST NOT be included more than once.',
     refs: [ref.oauth21('Token Endpoint')],
   },
   async ({ session, verdict }) => {
@@ -174,6 +182,8 @@ defineCheck(
     id: 'TOKEN-05',
     title: 'confidential clients authenticate with client_secret_post and basic; a wrong secret is 401 invalid_client',
     level: 'MUST',
+    quote:
+      'To support confidential clients in possession of a client secret, the authorization server MUST support the client including the client credentials in the request body content',
     refs: [ref.oauth21('Client Authentication'), ref.rfc(6749, '2.3.1'), ref.rfc(6749, '5.2'), ref.rfc(7591, '2')],
   },
   async ({ session, verdict }) => {
@@ -243,6 +253,8 @@ defineCheck(
     id: 'TOKEN-06',
     title: 'an unknown client authenticating with HTTP Basic gets 401 invalid_client with WWW-Authenticate',
     level: 'MUST',
+    quote:
+      'If the client attempted to authenticate via the "Authorization" request header field, the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the "WWW-Authenticate" response header field matching the authentication scheme used by the client.',
     refs: [ref.rfc(6749, '5.2'), ref.oauth21('Error Response (token endpoint)')],
   },
   async ({ session, verdict }) => {

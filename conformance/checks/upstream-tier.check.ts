@@ -1,6 +1,6 @@
 // The proxy as an OAuth client of the upstream IdP, observed through the mock's request log and the browser's
 // navigations (instrumented mode only): its own PKCE pair and state, a fixed callback, and upstream codes and
-// tokens that never reach the MCP client (requirements.md B14, UP-*).
+// tokens that never reach the MCP client (conformance/requirements.md, UP-*).
 import { authorize, sharedFlow, type FlowResult } from '../lib/browser/flow.ts';
 import { safeOrigin } from '../lib/browser/navigation.ts';
 import {
@@ -59,6 +59,8 @@ defineCheck(
     id: 'UP-01',
     title: "the proxy uses its own S256 PKCE pair upstream, never the client's challenge",
     level: 'MUST',
+    quote:
+      'Clients MUST prevent authorization code injection attacks (see Section 4.5) and misuse of authorization codes using one of the following options: […] Public clients MUST use PKCE [RFC7636] to this end, as motivated in Section 4.5.3.1.',
     refs: [ref.rfc(9700, '2.1.1'), ref.mcpSbp('confused-deputy-problem', 'Confused deputy')],
     needsHarness: true,
   },
@@ -102,6 +104,8 @@ defineCheck(
     id: 'UP-02',
     title: "the upstream state is the proxy's own, fresh per transaction, and validated at the callback",
     level: 'MUST',
+    quote:
+      'MCP proxy servers implementing OAuth flows MUST: […] Generate a cryptographically secure random state value for each authorization request […] Reject any callback requests where the state parameter is missing or does not match',
     refs: [ref.mcpSbp('oauth-state-parameter-validation', 'State parameter validation'), ref.rfc(9700, '2.1')],
     needsHarness: true,
   },
@@ -169,6 +173,7 @@ defineCheck(
     id: 'UP-03',
     title: 'upstream codes and tokens never reach the MCP client',
     level: 'MUST',
+    quote: 'The MCP server MUST NOT pass through the token it received from the MCP client.',
     refs: [
       ref.mcpAuth('access-token-privilege-restriction', 'Access token privilege restriction'),
       ref.mcpSbp('token-passthrough', 'Token passthrough'),
@@ -202,7 +207,9 @@ defineCheck(
     id: 'UP-04',
     title: 'the upstream redirect_uri is the fixed proxy callback, and callback parameters cannot redirect elsewhere',
     level: 'MUST',
-    refs: [ref.mcpAuth('confused-deputy-problem', 'Confused deputy'), ref.rfc(9700, '4.11.2')],
+    quote:
+      "Clients and authorization servers MUST NOT expose URLs that forward the user's browser to arbitrary URIs obtained from a query parameter.",
+    refs: [ref.mcpAuth('confused-deputy-problem', 'Confused deputy'), ref.rfc(9700, '4.11.2'), ref.rfc(9700, '2.1')],
     needsHarness: true,
   },
   async ({ session, verdict }) => {

@@ -6,6 +6,7 @@ const def: CheckDefinition = {
   id: 'DISC-06',
   title: 'issuer is byte-identical',
   level: 'MUST',
+  quote: 'The "issuer" value returned MUST be identical to the authorization server\'s issuer identifier value',
   refs: [{ label: 'RFC 8414 §3.3', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-3.3' }],
   revisions: ['2026-07-28'],
 };

@@ -20,6 +20,7 @@ function result(
     id,
     title: id,
     level,
+    quote: 'The authorization server MUST deny the request.',
     file: 'x.check.ts',
     refs: [ref],
     revisions: ['2026-07-28'],

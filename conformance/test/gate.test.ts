@@ -10,6 +10,7 @@ function result(id: string, outcome: Outcome, level: Level = 'MUST'): CheckResul
     id,
     title: id,
     level,
+    quote: 'The authorization server MUST deny the request.',
     file: 'x.check.ts',
     refs: [],
     revisions: ['2026-07-28'],

@@ -22,6 +22,7 @@ function check(
     id,
     title: `the behaviour of ${id}`,
     level,
+    quote: `the sentence ${id}'s level comes from: the authorization server MUST <refuse> it & "say so"`,
     file: 'checks/example.check.ts',
     line: 40 + id.length,
     refs: [{ label: 'RFC 6749 §4.1.2', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2' }],
@@ -148,6 +149,20 @@ describe('the HTML report in Chromium', () => {
     const ref = body.locator('ul.refs a');
     await expect(ref.getAttribute('href')).resolves.toBe('https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2');
     await expect(ref.textContent()).resolves.toBe('RFC 6749 §4.1.2');
+  });
+
+  it('quotes the sentence the level comes from, as text, above the finding', async () => {
+    await page.locator('#check-CODE-01').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    const quote = page.locator('#check-CODE-01 .body blockquote.quote');
+    await expect(quote.textContent()).resolves.toBe(
+      `the sentence CODE-01's level comes from: the authorization server MUST <refuse> it & "say so"`,
+    );
+    expect(await page.locator('#check-CODE-01 refuse').count()).toBe(0);
+    await expect(quote.isVisible()).resolves.toBe(true);
+    const order = await page
+      .locator('#check-CODE-01 .body > *')
+      .evaluateAll((els) => els.map((e) => e.className).filter((c) => c === 'quote' || c === 'finding'));
+    expect(order).toEqual(['quote', 'finding']);
   });
 
   it('filters by outcome and by level', async () => {

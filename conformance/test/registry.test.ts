@@ -6,6 +6,7 @@ const valid: CheckDefinition = {
   id: 'DISC-06',
   title: 'issuer is byte-identical',
   level: 'MUST',
+  quote: 'The "issuer" value returned MUST be identical to the authorization server\'s issuer identifier value',
   refs: [{ label: 'RFC 8414 §3.3', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-3.3' }],
   revisions: since('2025-06-18'),
 };
@@ -25,6 +26,7 @@ describe('check registry', () => {
     ['an unknown revision', { revisions: ['2024-01-01'] }, /unknown revision/],
     ['an unknown level', { level: 'MUST NOT' }, /unknown level/],
     ['an empty title', { title: ' ' }, /empty title/],
+    ['no quote', { quote: ' ' }, /no quote: add `quote: .*npm run docs:requirements/],
   ])('rejects %s', (_what, patch, message) => {
     expect(() => validateCheckDefinition({ ...valid, ...patch } as CheckDefinition)).toThrow(message);
   });

@@ -1,6 +1,11 @@
-// The check registry: validates each definition once (id format, refs with URLs, level, revisions) and keeps ids
-// unique across files, so that report.json always names every check with stable metadata.
+// The check registry: validates each definition once (id format, quoted sentence, refs with URLs, level, revisions)
+// and keeps ids unique across files, so that report.json always names every check with stable metadata.
 import { REVISIONS, type CheckDefinition } from './vocabulary.ts';
+
+/** What to do about a check declared without the sentence its level comes from. */
+export const MISSING_QUOTE =
+  "no quote: add `quote: '…'` to its defineCheck declaration, the normative sentence its level comes from, " +
+  'copied verbatim from the text one of its refs links to (elisions as "[…]"), then run `npm run docs:requirements`';
 
 const ID_PATTERN = /^[A-Z]+(-[A-Z0-9]+)*-\d{2}$/;
 const registry = new Map<string, CheckDefinition>();
@@ -11,6 +16,7 @@ export function validateCheckDefinition(def: CheckDefinition): CheckDefinition {
   if (!ID_PATTERN.test(def.id)) problems.push(`id "${def.id}" does not look like DISC-01`);
   if (!def.title.trim()) problems.push('empty title');
   if (!['MUST', 'SHOULD', 'MAY'].includes(def.level)) problems.push(`unknown level ${String(def.level)}`);
+  if (typeof def.quote !== 'string' || !def.quote.trim()) problems.push(MISSING_QUOTE);
   if (def.refs.length === 0) problems.push('no spec reference');
   for (const ref of def.refs) {
     if (!ref.label.trim()) problems.push('reference without label');

@@ -26,11 +26,17 @@ export interface SpecRef {
 }
 
 export interface CheckDefinition {
-  /** Stable id from requirements.md (`DISC-06`); never renumbered once published. */
+  /** Stable id from conformance/requirements.md (`DISC-06`); never renumbered once published. */
   id: string;
   /** A behaviour sentence: what a correct proxy does. */
   title: string;
   level: Level;
+  /**
+   * The normative sentence the level comes from, verbatim from one of `refs` (elisions marked "[…]"): MUST → fail,
+   * SHOULD → warning, MAY → info. It is the catalogue's text (conformance/requirements.md is generated from it) and
+   * the HTML report shows it with the check.
+   */
+  quote: string;
   refs: SpecRef[];
   /** MCP revisions the check applies to; on others it is reported as not applicable. */
   revisions: Revision[];
@@ -63,6 +69,8 @@ export interface CheckResult {
   id: string;
   title: string;
   level: Level;
+  /** The normative sentence the level comes from, verbatim from one of `refs`. */
+  quote: string;
   /** The check's file, relative to the suite's folder (`checks/pkce.check.ts`). */
   file: string;
   /** The line of its defineCheck call in that file. */

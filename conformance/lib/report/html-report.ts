@@ -144,6 +144,7 @@ function checkSection(c: CheckResult, trace: string | undefined): string {
   <summary><span class="badge ${c.outcome}">${OUTCOME_LABEL[c.outcome]}</span> <span class="lvl">${c.level}</span> <strong>${esc(c.id)}</strong> ${esc(c.title)}${blocking ? ' <span class="blocks">blocks the gate</span>' : ''}</summary>
   <div class="body">
     <p class="where">Defined in <code>${esc(where)}</code>, ${c.durationMs} ms; applies to MCP ${esc(c.revisions.join(', '))}.</p>
+    <blockquote class="quote">${esc(c.quote)}</blockquote>
     ${finding}
     ${trace !== undefined ? `<h4>HTTP trace</h4><pre class="trace">${esc(trace)}</pre>` : ''}
     ${notes}
@@ -163,6 +164,8 @@ body { margin: 0 auto; max-width: 72rem; padding: 1.5rem; line-height: 1.45; }
 h1 { font-size: 1.4rem; margin: 0 0 .25rem; overflow-wrap: anywhere; }
 code, pre { font-family: ui-monospace, monospace; font-size: .85rem; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
+blockquote.quote { margin: .5rem 0; padding: .3rem .8rem; border-left: 3px solid color-mix(in srgb, CanvasText 30%, transparent);
+  font-style: italic; }
 .meta { opacity: .8; margin: 0 0 .75rem; }
 dl.target, dl.finding { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0; }
 dt { opacity: .75; } dd { margin: 0; overflow-wrap: anywhere; }

@@ -97,6 +97,7 @@ export function checkResultOf(test: TestCase, result: TestResult): CheckResult |
     id: def.id,
     title: def.title,
     level: def.level,
+    quote: def.quote,
     file: def.location?.file ?? checkFile(test),
     ...(def.location ? { line: def.location.line } : {}),
     refs: def.refs,

@@ -26,9 +26,6 @@ const KEYWORDS: Record<Level, RegExp> = {
  */
 export const LEVEL_NOTES: Readonly<Record<string, string>> = {
   'CIMD-09': 'MUST NOT in draft -01, but draft -00, the version MCP cites, does not say it.',
-  'DCR-04':
-    'RFC 7591 says SHOULD NOT, and MAY for "multiple instances of a registered client" ' +
-    '(two registrations with the same metadata may be one client): a level mismatch, under review.',
   'DCR-13':
     'Only the http-to-a-remote-host case is a MUST (quoted); userinfo look-alikes, the proxy callback and ' +
     'the operator allowlist are policy (RFC 3986 §3.2.1 deprecates userinfo; RFC 9700 §4.1 describes the attacks).',
@@ -46,8 +43,9 @@ export const LEVEL_NOTES: Readonly<Record<string, string>> = {
     'query string invites the leak the rule prevents.',
   'RES-02':
     'The sentence says "should" in lowercase (not a keyword under RFC 8174) and MCP adds no obligation for the ' +
-    'authorization server: the level is stronger than the text, under review (a foreign but well-formed resource ' +
-    'is reported as information only).',
+    'authorization server; the suite reads it as the plain-English expectation it is and reports a malformed ' +
+    'resource that is accepted as a warning, which never fails the gate (a foreign but well-formed resource is ' +
+    'information only).',
   'REV-02': "The protocol's definition of the response, in the present tense; a client cannot handle another answer.",
   'REV-03': 'The protocol\'s processing rule, in the present tense ("the request is refused").',
 };

@@ -85,7 +85,7 @@ defineCheck(
   {
     id: 'DCR-04',
     title: 'two registrations get distinct client_ids',
-    level: 'MUST',
+    level: 'SHOULD',
     quote:
       'client_id […] It SHOULD NOT be currently valid for any other registered client, though an authorization server MAY issue the same client identifier to multiple instances of a registered client at its discretion.',
     refs: [ref.rfc(7591, '3.2.1')],

@@ -26,12 +26,18 @@ const KEYWORDS: Record<Level, RegExp> = {
  */
 export const LEVEL_NOTES: Readonly<Record<string, string>> = {
   'CIMD-09': 'MUST NOT in draft -01, but draft -00, the version MCP cites, does not say it.',
+  'CONSENT-20':
+    'Hardening: MCP asks for CSRF protection without a lifetime for the token, so a token that outlives its ' +
+    'authorization is conforming; RFC 9700 §2.1 asks clients for one-time CSRF tokens, by analogy only (information).',
   'DCR-13':
     'Only the http-to-a-remote-host case is a MUST (quoted); userinfo look-alikes, the proxy callback and ' +
     'the operator allowlist are policy (RFC 3986 §3.2.1 deprecates userinfo; RFC 9700 §4.1 describes the attacks).',
   'DISC-10':
     'Interop: the defaults of omitted members describe an OAuth 2.0 server (implicit grant, client_secret_basic), ' +
     'not an OAuth 2.1 proxy for public MCP clients; no sentence requires the members.',
+  'DISC-18':
+    'The sentence carries no keyword: the list names the methods the token endpoint supports, so a secret-based ' +
+    'method no client can register is an interoperability defect (a client picks it and its registration fails).',
   'DISC-11':
     "The suite's profile: the proxy is a Dynamic Client Registration facade; registration_endpoint is " +
     'OPTIONAL in RFC 8414 and DCR is MAY in MCP 2025-11-25.',

@@ -7,7 +7,7 @@ import { probeMcp, requireUnderstood } from '../lib/oauth/mcp-probe.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { newVerifier } from '../lib/oauth/pkce.ts';
 import { otherClient, publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
-import { refreshGrant, requireTokens, tokenSet } from '../lib/oauth/token.ts';
+import { race, refreshGrant, requireTokens, tokenSet } from '../lib/oauth/token.ts';
 
 defineCheck(
   {
@@ -164,5 +164,35 @@ defineCheck(
       `redemption after ${ttl + 1} s`,
     );
     verdict.note(`declared lifetime ${ttl} s`);
+  },
+);
+
+/** How many redemptions of one code (or uses of one refresh token) race each other. */
+const RACERS = 8;
+
+/**
+ * RFC 6749 §4.1.2: "The client MUST NOT use the authorization code more than once. If an authorization code is used
+ * more than once, the authorization server MUST deny the request". OAuth 2.1 "Token Request (authorization code)"
+ * repeats it for the server ("ensure that the authorization code was not used before"). Sent at once, the
+ * redemptions reach the server together: a server that reads the code, checks it, and deletes it only afterwards (a
+ * read-then-delete instead of one atomic take) lets several of them through, each with its own working token set.
+ * Exactly one may succeed; the others get invalid_grant.
+ */
+defineCheck(
+  {
+    id: 'CODE-07',
+    title: `of ${RACERS} concurrent redemptions of one code exactly one succeeds`,
+    level: 'MUST',
+    quote:
+      'If an authorization code is used more than once, the authorization server MUST deny the request and SHOULD revoke (when possible) all tokens previously issued based on that authorization code.',
+    refs: [ref.rfc(6749, '4.1.2'), ref.oauth21('Token Request (authorization code)')],
+  },
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    const answers = await race(session, RACERS, () => exchangeCode(session, flow));
+    const won = answers.filter((a) => tokenSet(a) !== undefined).length;
+    const tally = answers.map(statusAndError).join(', ');
+    if (won === 0) return verdict.notTestable(`none of the concurrent redemptions succeeded: ${tally}`);
+    verdict.equal(won, 1, `successful redemptions of one code sent ${RACERS} times at once (${tally})`);
   },
 );

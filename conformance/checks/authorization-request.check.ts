@@ -11,6 +11,7 @@ import { authorizeParams, probeAuthorize, requireAcceptedControl } from '../lib/
 import { buildAuthorizeUrl } from '../lib/oauth/authorize-url.ts';
 import { randomToken, trickyState } from '../lib/oauth/pkce.ts';
 import {
+  newClient,
   publicClientMetadata,
   registerClient,
   sharedClient,
@@ -330,5 +331,33 @@ defineCheck(
         actual: 'access_token in fragment',
       });
     }
+  },
+);
+
+/**
+ * RFC 6749 §3.1.2.3: "If multiple redirection URIs have been registered, if only part of the redirection URI has been
+ * registered, or if no redirection URI has been registered, the client MUST include a redirection URI with the
+ * authorization request using the "redirect_uri" request parameter." With exactly one complete URI registered the
+ * parameter is optional (OAuth 2.1 "Authorization Request": redirect_uri is "OPTIONAL if only one redirect URI is
+ * registered for this client"), so a request without it is a valid request: refusing it, or failing with a 5xx,
+ * refuses a conforming client.
+ */
+defineCheck(
+  {
+    id: 'REDIR-20',
+    title: 'a client with exactly one redirect URI may omit redirect_uri',
+    level: 'MUST',
+    quote:
+      'If multiple redirection URIs have been registered, if only part of the redirection URI has been registered, or if no redirection URI has been registered, the client MUST include a redirection URI with the authorization request using the "redirect_uri" request parameter.',
+    refs: [ref.rfc(6749, '3.1.2.3'), ref.oauth21('Authorization Request')],
+  },
+  async ({ session, verdict }) => {
+    await requireAcceptedControl(session);
+    const client = await newClient(session);
+    expectAccepted(
+      verdict,
+      await probeAuthorize(session, authorizeParams(session, client.client_id, undefined), client.redirect_uris[0]),
+      'a request without redirect_uri from a client with one registered redirect URI',
+    );
   },
 );

@@ -464,3 +464,47 @@ defineCheck(
     );
   },
 );
+
+/**
+ * Hardening, not a requirement. MCP security best practices, "Consent UI Requirements", ask to "Implement CSRF
+ * protection" without saying for how long a token lives, so a token per browser session is as conforming as one per
+ * authorization. RFC 9700 §2.1 asks clients for the stricter kind ("one-time use CSRF tokens carried in the state
+ * parameter that are securely bound to the user agent MUST be used for CSRF protection"): by analogy a consent token
+ * that dies with its authorization leaves nothing to replay. Whether the token of an approved authorization still
+ * approves a second one of the same browser is therefore a MAY-level observation (info).
+ */
+defineCheck(
+  {
+    id: 'CONSENT-20',
+    title: 'the CSRF token of an approved authorization does not approve another one (hardening)',
+    level: 'MAY',
+    quote: 'Implement CSRF protection',
+    refs: [ref.mcpSbp('consent-ui-requirements', 'CSRF protection'), ref.rfc(9700, '2.1')],
+  },
+  async ({ session, verdict }) => {
+    const client = await newClient(session);
+    const context = await (await session.browser()).newContext();
+    try {
+      const first = await authorize(session, { client, decision: 'stop', context });
+      if (!first.page) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
+      const form1 = await consentForm(first.page, session);
+      const token = form1?.csrfField ? form1.fields.find(([k]) => k === form1.csrfField)?.[1] : undefined;
+      if (!form1 || token === undefined)
+        return verdict.notApplicable('no consent form with a CSRF field (see CONSENT-09)');
+      const approved = await postConsentForm(context, form1.action, form1.fields);
+      if (!approved.approved)
+        return verdict.notTestable(`the untouched first consent form was not accepted (${approved.summary})`);
+      const second = await authorize(session, { client, decision: 'stop', context });
+      const form2 = second.page ? await consentForm(second.page, session) : undefined;
+      if (!form2?.csrfField) return verdict.notTestable('a second consent page with a CSRF field was not shown');
+      const fields = form2.fields.map(([k, v]): [string, string] => [k, k === form2.csrfField ? token : v]);
+      const reused = await postConsentForm(context, form2.action, fields);
+      verdict.check(!reused.approved, 'the first authorization’s CSRF token approves the second authorization', {
+        expected: 'refused: a token per authorization',
+        actual: `${reused.summary}${form2.fields.some(([k, v]) => k === form2.csrfField && v === token) ? ' (the page shows the same token)' : ''}`,
+      });
+    } finally {
+      await context.close();
+    }
+  },
+);

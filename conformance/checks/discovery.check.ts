@@ -4,6 +4,7 @@ import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
 import { authorizationServerMetadata, expectedIssuer, isLoopbackUrl, wellKnownUrl } from '../lib/oauth/discovery.ts';
+import { publicClientMetadata, postRegistration } from '../lib/oauth/registration.ts';
 import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
 
 defineCheck(
@@ -352,5 +353,55 @@ defineCheck(
       expected: 'no Access-Control-Allow-Origin',
       actual: acao,
     });
+  },
+);
+
+/**
+ * RFC 8414 §2: "token_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication
+ * methods supported by this token endpoint." A list, not a wish: a secret-based method (client_secret_basic,
+ * client_secret_post) is supported only if some client can hold a secret, and on a proxy whose clients register
+ * themselves that means registration grants it. The sentence carries no keyword, so a method no client can use is an
+ * interoperability defect (a client picks it from the metadata and its registration fails): a warning. Each
+ * advertised secret method is registered for; refused, or answered with another method or without a secret, it is
+ * advertised in vain.
+ */
+defineCheck(
+  {
+    id: 'DISC-18',
+    title: 'every secret-based token endpoint auth method advertised can be registered',
+    level: 'SHOULD',
+    quote:
+      'token_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this token endpoint.',
+    refs: [ref.rfc(8414, '2'), ref.rfc(7591, '2')],
+  },
+  async ({ session, verdict }) => {
+    const { body } = await authorizationServerMetadata(session);
+    const methods = Array.isArray(body.token_endpoint_auth_methods_supported)
+      ? body.token_endpoint_auth_methods_supported.filter(
+          (m): m is string => m === 'client_secret_basic' || m === 'client_secret_post',
+        )
+      : [];
+    if (methods.length === 0) return verdict.notApplicable('no secret-based token endpoint auth method advertised');
+    if (typeof body.registration_endpoint !== 'string')
+      return verdict.notApplicable('no registration_endpoint: pre-registered clients may hold secrets');
+    for (const method of methods) {
+      const res = await postRegistration(
+        session,
+        publicClientMetadata(['http://127.0.0.1:8976/callback'], {
+          token_endpoint_auth_method: method,
+          application_type: 'web',
+          redirect_uris: ['https://client.example/callback'],
+        }),
+      );
+      const client = jsonObject(res);
+      verdict.check(
+        res.status === 201 && client?.token_endpoint_auth_method === method && typeof client.client_secret === 'string',
+        `${method} is advertised, so a client must be able to register with it`,
+        {
+          expected: `201 with token_endpoint_auth_method=${method} and a client_secret`,
+          actual: `${res.status} ${res.text.slice(0, 200)}`,
+        },
+      );
+    }
   },
 );

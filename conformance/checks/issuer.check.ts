@@ -1,11 +1,20 @@
 // RFC 9207 issuer identification and byte-identical issuer strings everywhere a client compares them
 // (conformance/requirements.md, ISS-*).
-import { sharedFlow } from '../lib/browser/flow.ts';
+import { authorize, sharedFlow } from '../lib/browser/flow.ts';
+import { upstreamDenial, upstreamExchangeFailure } from '../lib/browser/upstream-faults.ts';
+import { expectErrorResponse } from '../lib/check/authorize-expectations.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
+import { NotTestable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
-import { authorizeParams, probeAuthorize } from '../lib/oauth/authorize-probe.ts';
-import { authorizationServerMetadata, expectedIssuer, protectedResourceMetadata } from '../lib/oauth/discovery.ts';
+import { authorizeParams, probeAuthorize, requireAcceptedControl } from '../lib/oauth/authorize-probe.ts';
+import {
+  advertisedIssuer,
+  authorizationServerMetadata,
+  expectedIssuer,
+  protectedResourceMetadata,
+} from '../lib/oauth/discovery.ts';
+import { trickyState } from '../lib/oauth/pkce.ts';
 import { sharedClient } from '../lib/oauth/registration.ts';
 
 defineCheck(
@@ -108,5 +117,94 @@ defineCheck(
     const expected = await expectedIssuer(session);
     verdict.note(`issuer identifier from ${expected.describe}`);
     verdict.equal(body.issuer, expected.issuer, 'metadata issuer vs the identifier the client started from');
+  },
+);
+
+/**
+ * Every error redirect the suite can provoke, not one sample: the redirectable refusals of /authorize, the user's
+ * denial on the consent page and, instrumented, the upstream's failures (a denial at the IdP, a 500 from its token
+ * endpoint). RFC 6749 §4.1.2.1, error response: "state: REQUIRED if a "state" parameter was present in the client
+ * authorization request. The exact value received from the client." RFC 9207 §2: "Authorization servers supporting
+ * this specification MUST provide their issuer identifier to clients in the authorization response" (error responses
+ * included), so `iss` is required wherever the metadata advertises authorization_response_iss_parameter_supported.
+ * The state sent is 128 characters with URL-special ones, so that a state re-encoded on one path shows. Which error
+ * code each path answers with is judged elsewhere (PKCE-03, RES-02, AUTHZ-04, UP-07, UP-08).
+ */
+defineCheck(
+  {
+    id: 'ISS-06',
+    title: "every error redirect carries the client's state byte-exact and, when advertised, iss",
+    level: 'MUST',
+    quote:
+      'In authorization responses to the client, including error responses, an authorization server supporting this specification MUST indicate its identity by including the iss parameter in the response.',
+    refs: [ref.rfc(6749, '4.1.2.1'), ref.rfc(9207, '2')],
+  },
+  async ({ session, verdict }) => {
+    await requireAcceptedControl(session);
+    const issuer = await advertisedIssuer(session);
+    const client = await sharedClient(session);
+    const cb = (await session.callback()).uri();
+    let judged = 0;
+    const refusals: [string, Record<string, string | undefined>][] = [
+      ['response_type=token', { response_type: 'token' }],
+      ['no code_challenge', { code_challenge: undefined, code_challenge_method: undefined }],
+      ['code_challenge_method=S512', { code_challenge_method: 'S512' }],
+      ['a foreign resource', { resource: 'https://other-resource.example/mcp' }],
+      ['an unknown scope', { scope: 'conformance:unknown-scope' }],
+    ];
+    for (const [what, overrides] of refusals) {
+      const state = trickyState();
+      const probe = await probeAuthorize(
+        session,
+        authorizeParams(session, client.client_id, cb, { ...overrides, state }),
+        cb,
+      );
+      if (probe.kind !== 'error_redirect' || !probe.location?.toString().startsWith(cb)) {
+        verdict.note(`${what}: no error redirect to the client to inspect (${probe.summary})`);
+        continue;
+      }
+      judged++;
+      expectErrorResponse(verdict, `the error redirect for ${what}`, probe.params, {
+        codes: [probe.error ?? ''],
+        state,
+        issuer,
+      });
+    }
+    const state = trickyState();
+    const denied = await authorize(session, { state, decision: 'deny' }).catch((err: unknown) => {
+      if (err instanceof NotTestable) return undefined;
+      throw err;
+    });
+    await denied?.context.close();
+    if (denied?.hit) {
+      judged++;
+      expectErrorResponse(verdict, 'the consent denial', denied.hit.params, {
+        codes: [denied.hit.params.get('error') ?? ''],
+        state,
+        issuer,
+      });
+    } else verdict.note('the consent denial: no error redirect to the client to inspect (see AUTHZ-04)');
+    if (session.instrumented) {
+      for (const [what, failure] of [
+        ['the upstream denial', upstreamDenial],
+        ['the failed upstream code exchange', upstreamExchangeFailure],
+      ] as const) {
+        const outcome = await failure(session);
+        if (!outcome.params) {
+          verdict.note(`${what}: no error redirect to the client to inspect (see UP-07, UP-08)`);
+          continue;
+        }
+        judged++;
+        expectErrorResponse(verdict, what, outcome.params, {
+          codes: [outcome.params.get('error') ?? ''],
+          state: outcome.state,
+          issuer,
+        });
+      }
+    }
+    if (judged === 0) verdict.notTestable('no error redirect to the client could be provoked');
+    verdict.note(
+      `${judged} error redirects inspected${issuer === undefined ? ' (iss not advertised: state only)' : ''}`,
+    );
   },
 );

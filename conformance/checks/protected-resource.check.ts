@@ -336,3 +336,30 @@ defineCheck(
     }
   },
 );
+
+/**
+ * RFC 6750 §3.1: "If the request lacks any authentication information (e.g., the client was unaware that
+ * authentication is necessary or attempted using an unsupported authentication method), the resource server SHOULD
+ * NOT include an error code or other error information." A client that has not authenticated yet has made no error;
+ * an `error=` in the first challenge makes clients treat discovery as a failed token (and retry or give up).
+ */
+defineCheck(
+  {
+    id: 'PRM-20',
+    title: 'the 401 to a request without credentials carries no error code',
+    level: 'SHOULD',
+    quote:
+      'If the request lacks any authentication information (e.g., the client was unaware that authentication is necessary or attempted using an unsupported authentication method), the resource server SHOULD NOT include an error code or other error information.',
+    refs: [ref.rfc(6750, '3.1')],
+  },
+  async ({ session, verdict }) => {
+    const res = await unauthenticatedChallenge(session);
+    if (res.status !== 401) return verdict.notTestable(`the MCP endpoint answered ${res.status}, not 401`);
+    const params = parseBearerChallenge(res.headers.get('www-authenticate'));
+    if (!params) return verdict.notTestable('the 401 carries no Bearer challenge (see PRM-01, PRM-15)');
+    verdict.check(params.error === undefined && params.error_description === undefined, 'no error information', {
+      expected: 'a Bearer challenge without error or error_description',
+      actual: res.headers.get('www-authenticate'),
+    });
+  },
+);

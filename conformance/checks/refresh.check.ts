@@ -8,7 +8,7 @@ import { ref } from '../lib/model/refs.ts';
 import { probeMcp, type McpProbe } from '../lib/oauth/mcp-probe.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { otherClient } from '../lib/oauth/registration.ts';
-import { refreshGrant, tokenSet } from '../lib/oauth/token.ts';
+import { race, refreshGrant, tokenSet } from '../lib/oauth/token.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
 import type { HttpResponse } from '../lib/transport/http.ts';
 
@@ -236,5 +236,87 @@ defineCheck(
     const other = 'https://other-resource.example/mcp';
     const res = await refreshGrant(session, flow.client, flow.rt, { resource: other });
     judgeForeignResourceToken(verdict, session.settings.mcp, other, res, 'MUST', flow.tokens.access_token);
+  },
+);
+
+/** How many uses of one refresh token race each other. */
+const RACERS = 8;
+
+/**
+ * RFC 9700 §4.14.2 (refresh token rotation): "the authorization server issues a new refresh token with every access
+ * token refresh response. The previous refresh token is invalidated". OAuth 2.1 "Refresh Token Grant": for public
+ * clients the authorization server "MUST" rotate (or sender-constrain) refresh tokens. A refresh token sent several
+ * times at once is one token used several times: a server that reads it and deletes it only after minting the
+ * successor hands out several live token families from one refresh token. At most one use may succeed (with a
+ * declared grace window the others may get the same successor again, never a different one).
+ */
+defineCheck(
+  {
+    id: 'RT-11',
+    title: `of ${RACERS} concurrent refreshes with one refresh token at most one new refresh token is minted`,
+    level: 'MUST',
+    quote:
+      'Authorization servers MUST utilize one of these methods to detect refresh token replay by malicious actors for public clients: […] the authorization server issues a new refresh token with every access token refresh response. The previous refresh token is invalidated but information about the relationship is retained by the authorization server.',
+    refs: [ref.rfc(9700, '4.14.2'), ref.oauth21('Refresh Token Grant')],
+  },
+  async ({ session, verdict }) => {
+    const flow = await grantWithRefreshToken(session);
+    const answers = await race(session, RACERS, () => refreshGrant(session, flow.client, flow.rt));
+    const minted = new Set(answers.map((a) => tokenSet(a)?.refresh_token ?? tokenSet(a)?.access_token));
+    minted.delete(undefined);
+    const tally = answers.map(statusAndError).join(', ');
+    if (minted.size === 0) return verdict.notTestable(`none of the concurrent refreshes succeeded: ${tally}`);
+    verdict.equal(
+      minted.size,
+      1,
+      `distinct token sets minted from one refresh token sent ${RACERS} times at once (${tally})`,
+    );
+  },
+);
+
+/**
+ * The theft window. RFC 9700 §4.14.2 (refresh token rotation): "the authorization server issues a new refresh token
+ * with every access token refresh response. The previous refresh token is invalidated but information about the
+ * relationship is retained by the authorization server." So the previous token is dead as soon as its successor is
+ * issued, not when the successor is first used: otherwise an attacker holding the old token mints a fresh pair of
+ * their own while the client has not refreshed yet (OAuth 2.1 "Refresh Token Grant": for public clients the server
+ * MUST rotate or sender-constrain refresh tokens). A declared grace window (`rtGraceSeconds`, catalogue RT-08) is a
+ * profile, not a defect: inside it a retry may be answered with the same successor again, never with a new one.
+ */
+defineCheck(
+  {
+    id: 'RT-08',
+    title: 'a rotated-out refresh token replayed before its successor is used mints nothing new',
+    level: 'MUST',
+    quote:
+      'Authorization servers MUST utilize one of these methods to detect refresh token replay by malicious actors for public clients: […] the authorization server issues a new refresh token with every access token refresh response. The previous refresh token is invalidated but information about the relationship is retained by the authorization server.',
+    refs: [ref.rfc(9700, '4.14.2'), ref.oauth21('Refresh Token Grant')],
+  },
+  async ({ session, verdict }) => {
+    const flow = await grantWithRefreshToken(session);
+    const rotated = tokenSet(await refreshGrant(session, flow.client, flow.rt));
+    if (!rotated?.refresh_token) return verdict.notTestable('the first refresh did not return a new refresh token');
+    // RT1 again, at once, while RT2 has not been used yet.
+    const replay = await refreshGrant(session, flow.client, flow.rt);
+    const replayed = tokenSet(replay);
+    const grace = session.settings.targetDescription.rtGraceSeconds ?? 0;
+    if (!replayed) {
+      verdict.equal(statusAndError(replay), '400 invalid_grant', 'replay of the rotated-out refresh token');
+      if (grace > 0) verdict.note(`profile: a ${grace} s grace window is declared, but the replay was refused`);
+      return;
+    }
+    if (grace > 0) {
+      verdict.check(
+        replayed.refresh_token === rotated.refresh_token && replayed.access_token === rotated.access_token,
+        `inside the declared ${grace} s grace window a retry may only get the same successor again`,
+        { expected: 'the successor pair issued by the first refresh', actual: 'a new token pair' },
+      );
+      verdict.note(`profile: a retry within the declared ${grace} s grace window gets the same successor`);
+      return;
+    }
+    verdict.fail('a rotated-out refresh token must not mint a new token pair, even before its successor is used', {
+      expected: '400 invalid_grant (or a declared rtGraceSeconds window returning the same successor)',
+      actual: `200 with ${replayed.refresh_token === rotated.refresh_token ? 'the same' : 'a new'} refresh token`,
+    });
   },
 );

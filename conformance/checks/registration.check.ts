@@ -439,3 +439,59 @@ defineCheck(
     }
   },
 );
+
+/**
+ * RFC 7592 §3, client information response: "registration_client_uri REQUIRED. String containing the fully qualified
+ * URL of the client configuration endpoint for this client." and "registration_access_token REQUIRED". §2.1: "Upon
+ * successful read of the information for a currently active client, the authorization server responds with an HTTP
+ * 200 OK". A server that hands out a relative or dead management URL advertises a management API no client can use.
+ * Where registration answers carry no registration_client_uri (RFC 7592 is not offered) nothing is advertised and the
+ * check passes with a note. The URL is
+ * read only when it is on the target's origin: nothing the target says can make the suite connect elsewhere.
+ */
+defineCheck(
+  {
+    id: 'DCR-21',
+    title: 'an advertised registration_client_uri is an absolute URL that answers with the client',
+    level: 'MUST',
+    quote:
+      'registration_client_uri REQUIRED. String containing the fully qualified URL of the client configuration endpoint for this client.',
+    refs: [ref.rfc(7592, '3'), ref.rfc(7592, '2.1')],
+  },
+  async ({ session, verdict }) => {
+    const res = await register(session, publicClientMetadata([CB]));
+    const body = jsonObject(res);
+    if (res.status !== 201 || typeof body?.client_id !== 'string')
+      return verdict.notTestable(`registration refused: ${statusAndError(res)}`);
+    const uri = body.registration_client_uri;
+    // Nothing advertised, nothing that can mislead a client: the requirement holds (RFC 7592 is optional).
+    if (uri === undefined) return verdict.note('no registration_client_uri: RFC 7592 management not offered');
+    let url: URL | undefined;
+    try {
+      url = typeof uri === 'string' ? new URL(uri) : undefined;
+    } catch {
+      url = undefined;
+    }
+    verdict.check(
+      url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:'),
+      'registration_client_uri must be a fully qualified URL',
+      {
+        expected: 'an absolute https URL',
+        actual: JSON.stringify(uri),
+      },
+    );
+    const token = body.registration_access_token;
+    verdict.check(typeof token === 'string' && token !== '', 'registration_access_token must come with it', {
+      actual: JSON.stringify(token),
+    });
+    if (!url || url.origin !== session.targetOrigin) {
+      return verdict.note(`registration_client_uri ${String(uri)} is not on the target's origin: not read`);
+    }
+    const read = await session.http.request({
+      url: url.toString(),
+      headers: { accept: 'application/json', authorization: `Bearer ${String(token)}` },
+    });
+    verdict.equal(read.status, 200, 'status of a read of the client configuration endpoint');
+    verdict.equal(jsonObject(read)?.client_id, body.client_id, 'client_id of the client configuration read');
+  },
+);

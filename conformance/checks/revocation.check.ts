@@ -148,3 +148,44 @@ defineCheck(
     );
   },
 );
+
+/**
+ * RFC 7009 §2.1: "If the particular token is a refresh token and the authorization server supports the revocation of
+ * access tokens, then the authorization server SHOULD also invalidate all access tokens based on the same
+ * authorization grant". All of them: the one issued with the code and the one a refresh issued. (The converse, "If
+ * the token passed to the request is an access token, the server MAY revoke the respective refresh token as well",
+ * is a MAY and only noted.) A server that answers 200 and leaves the grant's access tokens working lies about what
+ * revocation achieved. Applies where the server revokes access tokens at all: REV-06 shows it does.
+ */
+defineCheck(
+  {
+    id: 'REV-04',
+    title: 'revoking a refresh token ends every access token of its grant, the refreshed ones included',
+    level: 'SHOULD',
+    quote:
+      'If the particular token is a refresh token and the authorization server supports the revocation of access tokens, then the authorization server SHOULD also invalidate all access tokens based on the same authorization grant (see Implementation Note).',
+    refs: [ref.rfc(7009, '2.1')],
+  },
+  async ({ session, verdict }) => {
+    await requireRevocation(session);
+    const flow = await completedFlow(session);
+    if (!flow.tokens.refresh_token) return verdict.notApplicable('no refresh token issued');
+    const refreshed = tokenSet(await refreshGrant(session, flow.client, flow.tokens.refresh_token));
+    if (!refreshed?.refresh_token) return verdict.notTestable('the refresh did not return a new refresh token');
+    const before = requireUnderstood(await probeMcp(session, refreshed.access_token));
+    if (before.verdict !== 'accepted')
+      return verdict.notTestable(`the refreshed access token is refused before any revocation (${before.status})`);
+    const res = await revokeToken(session, flow.client, refreshed.refresh_token, 'refresh_token');
+    verdict.equal(res.status, 200, 'revocation status');
+    for (const [what, token] of [
+      ['the access token issued with the code', flow.tokens.access_token],
+      ['the access token issued by the refresh', refreshed.access_token],
+    ] as const) {
+      const mcp = requireUnderstood(await probeMcp(session, token));
+      verdict.check(mcp.status === 401, `${what} must stop working once the grant's refresh token is revoked`, {
+        expected: 401,
+        actual: mcp.status,
+      });
+    }
+  },
+);

@@ -9,7 +9,7 @@ import { onwardOf, responseParams, type Onward } from '../oauth/onward.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { currentTrace } from '../transport/trace.ts';
 import { answerOf } from './consent-form.ts';
-import { authorize } from './flow.ts';
+import { authorize, type FlowOptions } from './flow.ts';
 import { safeOrigin } from './navigation.ts';
 
 /** One request of the user agent: a GET, or the POST of an auto-submitting form (form_post). */
@@ -24,12 +24,17 @@ export interface InterceptedCallback {
   hop: Hop;
   /** The client's redirect_uri of the transaction. */
   redirectUri: string;
+  /** The client's state of the transaction. */
+  state: string;
   context: BrowserContext;
 }
 
-export async function interceptUpstreamCallback(session: CheckSession): Promise<InterceptedCallback> {
+export async function interceptUpstreamCallback(
+  session: CheckSession,
+  opts: Pick<FlowOptions, 'state'> = {},
+): Promise<InterceptedCallback> {
   const idp = safeOrigin(session.requireHarness().idpUrl);
-  const flow = await authorize(session, { stopAtOrigin: idp });
+  const flow = await authorize(session, { ...opts, stopAtOrigin: idp });
   const context = flow.context;
   try {
     await flow.page?.close();
@@ -44,7 +49,7 @@ export async function interceptUpstreamCallback(session: CheckSession): Promise<
     for (let n = 0; n < 10; n++) {
       if (safeOrigin(hop.url.toString()) === session.targetOrigin) {
         currentTrace()?.note(`intercepted upstream callback ${hop.method} ${hop.url.origin}${hop.url.pathname}`);
-        return { hop, redirectUri: flow.redirectUri, context };
+        return { hop, redirectUri: flow.redirectUri, state: flow.state, context };
       }
       const { onward, status } = await send(context, hop);
       if (!onward) throw new NotTestable(`the upstream stopped at ${hop.url.origin}${hop.url.pathname} with ${status}`);

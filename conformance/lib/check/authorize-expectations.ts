@@ -75,3 +75,38 @@ export function expectErrorRedirect(
   }
   verdict.check(!probe.params?.has('code'), `${what}: no code with an error`, { actual: 'code present', ...level });
 }
+
+/**
+ * An error authorization response that reached the client (its callback's parameters): one of `codes`, the client's
+ * `state` byte-exact (RFC 6749 §4.1.2.1: "REQUIRED if a "state" parameter was present in the client authorization
+ * request. The exact value received from the client.") and, when the metadata advertises
+ * authorization_response_iss_parameter_supported, `iss` equal to the metadata issuer (RFC 9207 §2: "MUST provide
+ * their issuer identifier to clients in the authorization response" — error responses included, §2.4).
+ */
+export function expectErrorResponse(
+  verdict: Verdict,
+  what: string,
+  params: URLSearchParams | undefined,
+  expected: { codes: string[]; state: string; issuer: string | undefined },
+): void {
+  if (!params) {
+    return verdict.fail(`${what}: the error must reach the client at its redirect URI`, {
+      expected: `error=${expected.codes.join(' or ')} at the client's redirect URI`,
+      actual: 'no callback reached the client',
+    });
+  }
+  verdict.check(expected.codes.includes(params.get('error') ?? ''), `${what}: error code`, {
+    expected: expected.codes.join(' or '),
+    actual: params.get('error') ?? `(no error: ${[...params.keys()].join(', ')})`,
+  });
+  verdict.check(!params.has('code'), `${what}: no code with an error`, { actual: 'code present' });
+  verdict.check(params.get('state') === expected.state, `${what}: the client's state, byte for byte`, {
+    expected: expected.state,
+    actual: params.get('state') ?? '(absent)',
+  });
+  if (expected.issuer === undefined) return;
+  verdict.check(params.getAll('iss').length === 1 && params.get('iss') === expected.issuer, `${what}: iss`, {
+    expected: expected.issuer,
+    actual: params.getAll('iss').join(', ') || '(absent)',
+  });
+}

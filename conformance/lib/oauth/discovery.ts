@@ -174,6 +174,17 @@ export async function advertises(session: CheckSession, name: string): Promise<b
   return body[name] !== undefined;
 }
 
+/**
+ * The issuer every authorization response must carry as `iss`, when the metadata advertises RFC 9207 support
+ * (`authorization_response_iss_parameter_supported: true`); undefined otherwise.
+ */
+export async function advertisedIssuer(session: CheckSession): Promise<string | undefined> {
+  const { body } = await authorizationServerMetadata(session);
+  return body.authorization_response_iss_parameter_supported === true && typeof body.issuer === 'string'
+    ? body.issuer
+    : undefined;
+}
+
 /** A string endpoint from the metadata, or not testable when absent. */
 export async function endpoint(session: CheckSession, name: string): Promise<string> {
   const { body } = await authorizationServerMetadata(session);

@@ -3,7 +3,7 @@
 import { NotTestable } from '../model/outcome.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { jsonObject, type HttpResponse } from '../transport/http.ts';
-import { endpoint } from './discovery.ts';
+import { authorizationServerMetadata, endpoint } from './discovery.ts';
 import { statusAndError } from './error-response.ts';
 import type { RegisteredClient } from './registration.ts';
 
@@ -86,4 +86,23 @@ export async function refreshGrant(
     },
     auth.headers,
   );
+}
+
+/**
+ * Sends `n` requests at once, so that they reach the server together: first `n` concurrent reads of the
+ * authorization server metadata open `n` keep-alive connections, then the requests go out on them in one tick
+ * (requests on fresh connections would arrive spread over the connection setups, and a fast server would handle
+ * them one after the other). A race in the server (a read-then-delete where one atomic take belongs) shows only when
+ * the requests overlap.
+ */
+export async function race(
+  session: CheckSession,
+  n: number,
+  send: () => Promise<HttpResponse>,
+): Promise<HttpResponse[]> {
+  const { url } = await authorizationServerMetadata(session);
+  await Promise.all(
+    Array.from({ length: n }, () => session.http.request({ url, headers: { accept: 'application/json' } })),
+  );
+  return Promise.all(Array.from({ length: n }, send));
 }

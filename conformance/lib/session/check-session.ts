@@ -12,6 +12,8 @@ import { currentTrace, type ServerError, type TraceRecorder } from '../transport
 /** A request the mock IdP recorded: the part of mock-idp's RecordedRequest the checks read. */
 export interface RecordedRequest {
   method: string;
+  /** The request path at the mock IdP. */
+  path: string;
   /** Fields of a form-encoded body. */
   form: Record<string, string>;
 }
@@ -97,6 +99,26 @@ export class CheckSession {
     const harness = this.requireHarness();
     const res = await this.http.request({ url: `${harness.controlUrl}/issued-tokens` });
     return res.json as string[];
+  }
+
+  /**
+   * Makes the mock IdP fail the next request to `endpoint` (a path): `deny` answers its authorization endpoint like a
+   * user who refused, `status` answers with that HTTP status (mock-idp README, "Faults"). Faults are the IdP's, not
+   * this worker's: checks that inject one clear them again (clearUpstreamFaults) as soon as their request is done.
+   */
+  async injectUpstreamFault(fault: { endpoint: string; kind: 'deny' | 'status'; status?: number }): Promise<void> {
+    const harness = this.requireHarness();
+    const res = await this.http.request({
+      method: 'POST',
+      url: `${harness.idpUrl}/__harness/faults`,
+      json: { ...fault, times: 1 },
+    });
+    if (res.status !== 201) throw new Error(`the mock IdP refused the fault: ${res.status} ${res.text.slice(0, 200)}`);
+  }
+
+  async clearUpstreamFaults(): Promise<void> {
+    const harness = this.requireHarness();
+    await this.http.request({ method: 'DELETE', url: `${harness.idpUrl}/__harness/faults` });
   }
 
   requireHarness(): NonNullable<SuiteSettings['harness']> {

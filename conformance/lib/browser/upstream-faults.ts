@@ -1,0 +1,89 @@
+// Instrumented mode: flows in which the upstream IdP fails, through the mock IdP's fault injection, and what reached
+// the client. A denial at the IdP's authorization endpoint (as if the user refused there) and a 500 from its token
+// endpoint when the proxy exchanges the upstream code. Memoised per worker: UP-07/UP-08 judge the error code, ISS-06
+// every error path's state and iss.
+import { NotTestable } from '../model/outcome.ts';
+import { trickyState } from '../oauth/pkce.ts';
+import type { CheckSession } from '../session/check-session.ts';
+import { authorize, sharedFlow, type FlowResult } from './flow.ts';
+import { safeOrigin } from './navigation.ts';
+import { interceptUpstreamCallback } from './upstream-intercept.ts';
+
+export interface UpstreamFailureOutcome {
+  /** The client's state of the transaction (URL-special characters included, to be returned byte-exact). */
+  state: string;
+  /** The parameters of the client's callback, when the failure reached the client. */
+  params?: URLSearchParams;
+  /** Where the browser stopped instead (an error page of the proxy), when it did not. */
+  stoppedAt?: string;
+}
+
+/** The user refuses at the upstream IdP: the mock IdP's `deny` fault on its authorization endpoint. */
+export function upstreamDenial(session: CheckSession): Promise<UpstreamFailureOutcome> {
+  return session.memo('upstream-denial', async () => {
+    const idp = safeOrigin(session.requireHarness().idpUrl);
+    const state = trickyState();
+    // The flow stops on arriving at the IdP; the fault is armed only then, and the browser asks the IdP again, so
+    // that no other request meets it.
+    const atIdp = await authorize(session, { state, stopAtOrigin: idp });
+    try {
+      await atIdp.page?.close();
+      const first = atIdp.navigations.find((n) => safeOrigin(n.url) === idp);
+      if (!first) throw new NotTestable('the flow never reached the upstream IdP');
+      const upstreamAuthorize = new URL(first.url);
+      await session.injectUpstreamFault({ endpoint: upstreamAuthorize.pathname, kind: 'deny' });
+      return await toClient(state, () =>
+        authorize(session, {
+          context: atIdp.context,
+          redirectUri: atIdp.redirectUri,
+          start: { url: upstreamAuthorize.toString(), method: 'GET' },
+        }),
+      );
+    } finally {
+      await session.clearUpstreamFaults();
+      await atIdp.context.close();
+    }
+  });
+}
+
+/** The upstream token endpoint answers 500 to the proxy's code exchange: the mock IdP's `status` fault. */
+export function upstreamExchangeFailure(session: CheckSession): Promise<UpstreamFailureOutcome> {
+  return session.memo('upstream-exchange-failure', async () => {
+    const tokenPath = await upstreamTokenPath(session);
+    const state = trickyState();
+    const intercepted = await interceptUpstreamCallback(session, { state });
+    try {
+      await session.injectUpstreamFault({ endpoint: tokenPath, kind: 'status', status: 500 });
+      const hop = intercepted.hop;
+      return await toClient(state, () =>
+        authorize(session, {
+          context: intercepted.context,
+          redirectUri: intercepted.redirectUri,
+          start: { url: hop.url.toString(), method: hop.method, ...(hop.form ? { form: hop.form } : {}) },
+        }),
+      );
+    } finally {
+      await session.clearUpstreamFaults();
+      await intercepted.context.close();
+    }
+  });
+}
+
+/** Follows the browser to the client; a stop at a page of the proxy is an outcome here, not a dead end. */
+async function toClient(state: string, run: () => Promise<FlowResult>): Promise<UpstreamFailureOutcome> {
+  try {
+    const flow = await run();
+    return flow.hit ? { state, params: flow.hit.params } : { state, stoppedAt: 'no callback reached the client' };
+  } catch (err) {
+    if (err instanceof NotTestable) return { state, stoppedAt: err.message };
+    throw err;
+  }
+}
+
+/** The path of the IdP's token endpoint, as the proxy uses it: its code exchanges in the mock IdP's request log. */
+async function upstreamTokenPath(session: CheckSession): Promise<string> {
+  await sharedFlow(session).catch(() => undefined);
+  const exchange = (await session.upstreamRequests()).find((r) => r.method === 'POST' && r.form.code !== undefined);
+  if (!exchange) throw new NotTestable('no upstream code exchange in the mock IdP log to learn its token endpoint');
+  return exchange.path;
+}

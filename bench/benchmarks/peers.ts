@@ -15,7 +15,15 @@
 import { freePort } from '../../testkit/free-port.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { spawnListening, spawnReady, spawnServers, type ReadyChild } from '../lib/child.ts';
-import { loadRound, median, processCpuMs, type LoadTarget, type RoundResult, type SideResult } from '../lib/load.ts';
+import {
+  loadRound,
+  median,
+  processCpuMs,
+  summarise,
+  type LoadTarget,
+  type RoundResult,
+  type SideResult,
+} from '../lib/load.ts';
 import { probe } from '../lib/mcp-request.ts';
 import { figure, type Figure } from '../lib/report.ts';
 import { sdkClientSession } from '../lib/sdk-client-session.ts';
@@ -157,18 +165,6 @@ function singleExchange(mcp: string, accessToken: string): LoadTarget {
         },
       },
     }),
-  };
-}
-
-function summarise(list: RoundResult[]): SideResult {
-  return {
-    rps: median(list.map((r) => r.rps)),
-    p50: median(list.map((r) => r.p50)),
-    p99: median(list.map((r) => r.p99)),
-    requests: list.reduce((sum, r) => sum + r.requests, 0),
-    failures: 0,
-    ...(list.every((r) => r.cpuUs !== undefined) ? { cpuUs: median(list.map((r) => r.cpuUs!)) } : {}),
-    rounds: list,
   };
 }
 

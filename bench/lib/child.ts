@@ -28,20 +28,7 @@ export async function spawnReady<T>(args: string[], options: SpawnReadyOptions =
     stdio: [options.stdinPipe === false ? 'ignore' : 'pipe', 'pipe', options.stderr ?? 'pipe'],
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });
-  const lines: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 40) lines.splice(0, lines.length - 40);
-  });
-  const stderr = (): string => lines.join('\n');
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const { stderr, stop } = watch(child);
   try {
     const ready = await new Promise<T>((resolve, reject) => {
       const timer = setTimeout(
@@ -96,20 +83,7 @@ export async function spawnListening(
     stdio: ['ignore', 'ignore', 'pipe'],
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });
-  const lines: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 40) lines.splice(0, lines.length - 40);
-  });
-  const stderr = (): string => lines.join('\n');
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const { stderr, stop } = watch(child);
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -128,4 +102,22 @@ export async function spawnListening(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The last 40 stderr lines of a child (for error messages), and a stop that escalates to SIGKILL after 5 s. */
+function watch(child: ChildProcess): Pick<ReadyChild<unknown>, 'stderr' | 'stop'> {
+  const lines: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    if (lines.length > 40) lines.splice(0, lines.length - 40);
+  });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { stderr: () => lines.join('\n'), stop };
 }

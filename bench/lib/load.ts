@@ -104,23 +104,20 @@ export async function alternate<K extends string>(
       onRound?.(side, round, result);
     }
   }
-  return Object.fromEntries(
-    sides.map((side) => {
-      const list = rounds[side];
-      return [
-        side,
-        {
-          rps: median(list.map((r) => r.rps)),
-          p50: median(list.map((r) => r.p50)),
-          p99: median(list.map((r) => r.p99)),
-          requests: list.reduce((sum, r) => sum + r.requests, 0),
-          failures: 0,
-          ...(list.every((r) => r.cpuUs !== undefined) ? { cpuUs: median(list.map((r) => r.cpuUs!)) } : {}),
-          rounds: list,
-        },
-      ];
-    }),
-  ) as Record<K, SideResult>;
+  return Object.fromEntries(sides.map((side) => [side, summarise(rounds[side])])) as Record<K, SideResult>;
+}
+
+/** One side's rounds as medians (rate, latencies, CPU per request when every round has it) and totals. */
+export function summarise(list: RoundResult[]): SideResult {
+  return {
+    rps: median(list.map((r) => r.rps)),
+    p50: median(list.map((r) => r.p50)),
+    p99: median(list.map((r) => r.p99)),
+    requests: list.reduce((sum, r) => sum + r.requests, 0),
+    failures: 0,
+    ...(list.every((r) => r.cpuUs !== undefined) ? { cpuUs: median(list.map((r) => r.cpuUs!)) } : {}),
+    rounds: list,
+  };
 }
 
 /** User + system CPU time of a process so far, in milliseconds, from /proc/<pid>/stat (Linux; clock ticks of 10 ms). */

@@ -3,13 +3,13 @@
 import { captureDecisionRequest, replayDecision } from '../lib/browser/consent-decision.ts';
 import { consentForm, postConsentForm } from '../lib/browser/consent-form.ts';
 import { authorize, NO_CONSENT_PAGE } from '../lib/browser/flow.ts';
-import { safeOrigin } from '../lib/browser/navigation.ts';
 import { findApproveButton } from '../lib/browser/page-actions.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
 import { newClient } from '../lib/oauth/registration.ts';
 import { scopeToRequest } from '../lib/oauth/scope.ts';
+import { safeOrigin } from '../lib/transport/url.ts';
 
 /** X-Frame-Options DENY/SAMEORIGIN or CSP frame-ancestors 'none'/'self'. */
 function framingProtected(headers: Record<string, string>): boolean {

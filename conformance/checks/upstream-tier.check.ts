@@ -2,7 +2,6 @@
 // navigations (instrumented mode only): its own PKCE pair and state, a fixed callback, and upstream codes and
 // tokens that never reach the MCP client (conformance/requirements.md, UP-*).
 import { authorize, sharedFlow, type FlowResult } from '../lib/browser/flow.ts';
-import { safeOrigin } from '../lib/browser/navigation.ts';
 import {
   codeToClient,
   interceptUpstreamCallback,
@@ -16,6 +15,7 @@ import { NotTestable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
 import { s256 } from '../lib/oauth/pkce.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
+import { safeOrigin } from '../lib/transport/url.ts';
 
 /** The browser's request to the upstream authorization endpoint during a flow. */
 function upstreamAuthorize(session: CheckSession, flow: FlowResult): URL | undefined {

@@ -4,7 +4,7 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { currentTrace } from '../transport/trace.ts';
 import { answerOf, judgeDecisionAnswer } from './consent-form.ts';
-import { safeOrigin } from './navigation.ts';
+import { safeOrigin } from '../transport/url.ts';
 
 export interface CapturedDecision {
   method: string;

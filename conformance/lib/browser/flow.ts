@@ -13,7 +13,8 @@ import { clientAuth, postToken, requireTokens, type TokenSet } from '../oauth/to
 import type { CheckSession } from '../session/check-session.ts';
 import type { CallbackHit } from '../transport/callback-server.ts';
 import { currentTrace } from '../transport/trace.ts';
-import { chain, safeOrigin, type Navigation } from './navigation.ts';
+import { chain, type Navigation } from './navigation.ts';
+import { safeOrigin } from '../transport/url.ts';
 import {
   callbackOrigin,
   classifyTargetPage,

@@ -1,5 +1,6 @@
 // A browser navigation as the flow driver records it (main frame only), and how to summarise a chain of them in an
 // error message. Its own module so that the flow and the page actions can both use it without importing each other.
+import { safeOrigin } from '../transport/url.ts';
 
 export interface Navigation {
   method: string;
@@ -18,13 +19,4 @@ export function chain(navigations: Navigation[]): string {
     navigations.map((n) => `${n.method} ${safeOrigin(n.url)}${new URL(n.url).pathname} ${n.status}`).join(' → ') ||
     '(none)'
   );
-}
-
-/** The origin of a URL, or an empty string when it does not parse (so comparisons simply fail). */
-export function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '';
-  }
 }

@@ -5,7 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 import { NotTestable, type RootCause } from '../model/outcome.ts';
 import { CONTROL_NAME } from '../oauth/consent-words.ts';
 import type { CheckSession } from '../session/check-session.ts';
-import { safeOrigin } from './navigation.ts';
+import { safeOrigin } from '../transport/url.ts';
 
 /** What the upstream sign-in page's button is called (the mock IdPs' "Sign in"; any IdP's "Log in", "Continue"). */
 const LOGIN = /^\s*(sign in|log ?in|continue|authori[sz]e|allow|approve|submit)\b/i;

@@ -6,7 +6,7 @@ import { NotTestable } from '../model/outcome.ts';
 import { trickyState } from '../oauth/pkce.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { authorize, sharedFlow, type FlowResult } from './flow.ts';
-import { safeOrigin } from './navigation.ts';
+import { safeOrigin } from '../transport/url.ts';
 import { interceptUpstreamCallback } from './upstream-intercept.ts';
 
 export interface UpstreamFailureOutcome {

@@ -10,7 +10,7 @@ import type { CheckSession } from '../session/check-session.ts';
 import { currentTrace } from '../transport/trace.ts';
 import { answerOf } from './consent-form.ts';
 import { authorize, type FlowOptions } from './flow.ts';
-import { safeOrigin } from './navigation.ts';
+import { safeOrigin } from '../transport/url.ts';
 
 /** One request of the user agent: a GET, or the POST of an auto-submitting form (form_post). */
 export interface Hop {

@@ -13,6 +13,7 @@ import { checkDefinition, type CheckDeclaration } from '../model/vocabulary.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { redactUrl } from '../transport/redact.ts';
 import { setCurrentTrace, TraceRecorder } from '../transport/trace.ts';
+import { safeOrigin } from '../transport/url.ts';
 import { test } from './session-fixture.ts';
 
 export type CheckBody = (args: { session: CheckSession; verdict: Verdict }) => Promise<void>;
@@ -97,12 +98,4 @@ function withServerErrors(error: unknown, trace: TraceRecorder, session: CheckSe
       summary: `${first.status} from ${where}: the target answers a client's request with a server error`,
     },
   );
-}
-
-function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '';
-  }
 }

@@ -5,6 +5,7 @@ import { NotTestable } from '../model/outcome.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { targetBase } from '../target/settings.ts';
 import { isJsonContentType, jsonObject, type HttpResponse } from '../transport/http.ts';
+import { safeOrigin } from '../transport/url.ts';
 import { parseBearerChallenge } from './bearer-challenge.ts';
 import { probeMcp } from './mcp-probe.ts';
 
@@ -191,15 +192,6 @@ export async function endpoint(session: CheckSession, name: string): Promise<str
   const value = body[name];
   if (typeof value !== 'string') throw new NotTestable(`metadata has no ${name}`);
   return value;
-}
-
-/** The origin of a URL, or '' when it does not parse. */
-function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '';
-  }
 }
 
 /** Loopback hosts are exempt from the https requirement (RFC 8252 §7.3, local development). */

@@ -1,6 +1,7 @@
 // Step 12: the bearer check in front of the MCP endpoint, the hot path of every MCP request. verifyBearer() checks
 // the proxy's JWT locally (keys imported once) and makes at most one store lookup, the grant, whose absence means
-// revoked (a grant read within PROXY_GRANT_CACHE_MS is reused: tokens/grant-cache.ts); it throws a plain OAuthError. bearerChallenge() turns that error into the 401/403 with its challenge.
+// revoked (a grant read within PROXY_GRANT_CACHE_MS is reused: tokens/grant-cache.ts); it throws a plain OAuthError.
+// bearerChallenge() turns that error into the 401/403 with its challenge.
 import { nowSeconds, type ProxyContext } from '../context.ts';
 import { OAuthError } from '../errors.ts';
 import { withFreshUpstreamTokens } from '../grants/upstream-refresh.ts';

@@ -11,7 +11,8 @@
 // - sdk-proxy:      the MCP TypeScript SDK's `mcpAuthRouter` + `ProxyOAuthServerProvider` + `requireBearerAuth` + a
 //                   stateless streamable HTTP server (its `verifyAccessToken` asks the upstream's userinfo on every
 //                   request, as the provider needs: the mock's CPU is reported next to it).
-// The peers are devDependencies of bench/ only (bench/package.json), started from bench/peers/*.js.
+// The peers are devDependencies of bench/ only (bench/package.json, the versions conformance/examples/ pins), started
+// from the same server.js the suite's examples run (conformance/examples/<side>/server.js), configured the same way.
 import { freePort } from '../../testkit/free-port.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { spawnListening, spawnReady, spawnServers, type ReadyChild } from '../lib/child.ts';
@@ -64,7 +65,7 @@ export async function runPeersBenchmark(ctx: BenchContext): Promise<Figure[]> {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
       const child = await spawnListening(
-        [`${ROOT}bench/peers/${side}.js`],
+        [`${ROOT}conformance/examples/${side}/server.js`],
         `${base}/.well-known/oauth-authorization-server`,
         { env: { ...upstreamEnv, PORT: String(port), PROXY_BASE_URL: base }, cwd: `${ROOT}bench` },
       );

@@ -9,7 +9,7 @@ import { buildAuthorizeUrl } from '../oauth/authorize-url.ts';
 import { newVerifier, randomToken, s256 } from '../oauth/pkce.ts';
 import { otherClient, sharedClient, type RegisteredClient } from '../oauth/registration.ts';
 import { scopeToRequest } from '../oauth/scope.ts';
-import { clientAuth, postToken, requireTokens, type TokenSet } from '../oauth/token.ts';
+import { clientAuth, postToken, refreshGrant, requireTokens, tokenSet, type TokenSet } from '../oauth/token.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import type { CallbackHit } from '../transport/callback-server.ts';
 import { currentTrace } from '../transport/trace.ts';
@@ -463,7 +463,22 @@ export function otherClientFlow(session: CheckSession): Promise<CompletedFlow> {
   return session.memo('other-client-flow', async () => completedFlow(session, { client: await otherClient(session) }));
 }
 
-/** The worker's shared, read-only happy flow. Checks that mutate grants run their own flow. */
-export function sharedFlow(session: CheckSession): Promise<CompletedFlow> {
-  return session.memo('shared-flow', () => completedFlow(session));
+/**
+ * The worker's shared, read-only happy flow. Checks that mutate grants run their own flow. On a target with short
+ * access tokens its tokens are refreshed once they are older than half their expires_in (or the flow is run again
+ * when that fails), so that every check reading it gets a live token.
+ */
+export async function sharedFlow(session: CheckSession): Promise<CompletedFlow> {
+  const held = await session.memo('shared-flow', async () => ({ flow: await completedFlow(session), at: Date.now() }));
+  const expiresIn = held.flow.tokens.expires_in;
+  if (expiresIn === undefined || Date.now() - held.at < (expiresIn * 1000) / 2) return held.flow;
+  const rt = held.flow.tokens.refresh_token;
+  const refreshed = rt ? await refreshGrant(session, held.flow.client, rt) : undefined;
+  const tokens = refreshed ? tokenSet(refreshed) : undefined;
+  held.flow =
+    refreshed && tokens
+      ? { ...held.flow, tokenResponse: refreshed, tokens: { ...tokens, refresh_token: tokens.refresh_token ?? rt } }
+      : await completedFlow(session);
+  held.at = Date.now();
+  return held.flow;
 }

@@ -14,8 +14,8 @@ export const REFERENCE_PROXY_ENV: Readonly<Record<string, string>> = {
   LOG_LEVEL: 'warn',
   // Short test lifetimes (the proxy warns about the access token's), so that the lifetime checks (CODE-04, LIFE-01 to
   // LIFE-03) can wait each out; REFERENCE_LIFETIMES declares them to the suite.
-  PROXY_CODE_TTL: '5',
-  PROXY_TRANSACTION_TTL: '15',
+  PROXY_CODE_TTL: '10',
+  PROXY_TRANSACTION_TTL: '20',
   PROXY_ACCESS_TOKEN_TTL: '20',
   PROXY_CONSENT_TTL: '5',
 };
@@ -25,8 +25,8 @@ export const REFERENCE_PROXY_ENV: Readonly<Record<string, string>> = {
  * up to its bearer check's 5 s clock tolerance after expiry, so it is declared 5 s longer than PROXY_ACCESS_TOKEN_TTL.
  */
 export const REFERENCE_LIFETIMES = {
-  codeTtlSeconds: 5,
-  transactionTtlSeconds: 15,
+  codeTtlSeconds: 10,
+  transactionTtlSeconds: 20,
   accessTokenTtlSeconds: 25,
   consentCookieTtlSeconds: 5,
 } as const satisfies TargetDescription;

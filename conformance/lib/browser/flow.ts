@@ -138,7 +138,14 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
     context,
   };
   const from = callback.hits.length;
-  const reached = (): boolean => callback.hits.length > from;
+  // The worker's listener may also receive the callbacks of flows running meanwhile (the lifetime checks'
+  // preparations): a hit carrying another state is theirs. A hit without state is taken (a proxy that drops it).
+  const ours = (hit: CallbackHit): boolean => {
+    const got = hit.params.get('state');
+    return got === null || got === state;
+  };
+  const ourHit = (): CallbackHit | undefined => callback.hits.slice(from).find(ours);
+  const reached = (): boolean => ourHit() !== undefined;
   const deadline = Date.now() + FLOW_TIMEOUT_MS;
   const decision = opts.decision ?? 'approve';
   let decided = false;
@@ -147,7 +154,7 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
       if (!reached()) throw err;
     });
     for (let step = 0; step < 12 && Date.now() < deadline; step++) {
-      result.hit = callback.hits[from];
+      result.hit = ourHit();
       if (result.hit) break;
       await page.waitForLoadState('load', { timeout: 5000 }).catch(() => undefined);
       const origin = safeOrigin(page.url());
@@ -156,7 +163,7 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
         return result;
       }
       if (origin === callbackOrigin(callback.port)) {
-        result.hit = await callback.waitForHit(from, 2000);
+        result.hit = await callback.waitForHit(from, 2000, ours);
         break;
       }
       if (origin === session.targetOrigin) {
@@ -212,7 +219,7 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
         if (decision === 'deny') {
           // A denial is the end of the driver's part: whatever the page does now (a redirect with access_denied, a
           // history.back() to nowhere) is what the check judges. Nothing more is clicked, nobody signs in.
-          result.hit = await callback.waitForHit(from, 3000);
+          result.hit = await callback.waitForHit(from, 3000, ours);
           break;
         }
         if (!result.decisionMoved) {
@@ -225,7 +232,7 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
       if (decided && decision === 'deny') break;
       await signInUpstream(page, session, reached);
     }
-    result.hit ??= await callback.waitForHit(from, Math.max(0, Math.min(3000, deadline - Date.now())));
+    result.hit ??= await callback.waitForHit(from, Math.max(0, Math.min(3000, deadline - Date.now())), ours);
   } finally {
     await settle(pending);
     if (!result.page) await closeQuietly(page, reached() ? callbackOrigin(callback.port) : undefined);

@@ -26,6 +26,17 @@ export interface Waited<T> {
 
 const sleepUntil = (at: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
 
+/**
+ * The preparations' browser work runs one at a time (their waits still overlap): several flows at once next to the
+ * running check's own would make a loaded machine time out.
+ */
+let browserTurn: Promise<unknown> = Promise.resolve();
+function inTurn<T>(fn: () => Promise<T>): Promise<T> {
+  const run = browserTurn.then(fn, fn);
+  browserTurn = run.catch(() => undefined);
+  return run;
+}
+
 function waited<T>(session: CheckSession, key: string, fn: () => Promise<T>): Promise<Waited<T>> {
   return session.memo(`lifetime:${key}`, async () => {
     const trace = new TraceRecorder();
@@ -74,7 +85,7 @@ function declared(session: CheckSession, name: 'codeTtlSeconds' | 'transactionTt
 export function staleCode(session: CheckSession): Promise<Waited<{ ttl: number; res: HttpResponse }>> {
   return waited(session, 'code', async () => {
     const ttl = declared(session, 'codeTtlSeconds');
-    const flow = await authorizationCode(session);
+    const flow = await inTurn(() => authorizationCode(session));
     await sleepUntil(Date.now() + (ttl + 1) * 1000);
     return { ttl, res: await exchangeCode(session, flow) };
   });
@@ -92,7 +103,7 @@ export function staleTransaction(
     const client = await newClient(session);
     const context = await (await session.browser()).newContext();
     try {
-      const flow = await authorize(session, { client, decision: 'stop', context });
+      const flow = await inTurn(() => authorize(session, { client, decision: 'stop', context }));
       // The transaction began before the page was shown: waiting from now waits at least its lifetime.
       const shown = Date.now();
       if (!flow.page) throw new NotTestable('no consent page was shown', NO_CONSENT_PAGE);
@@ -115,7 +126,7 @@ export function staleAccessToken(
   session: CheckSession,
 ): Promise<Waited<{ ttl: number; expiresIn?: number; fresh: McpProbe; stale: McpProbe }>> {
   return waited(session, 'access-token', async () => {
-    const flow = await completedFlow(session);
+    const flow = await inTurn(() => completedFlow(session));
     // Issued before the response arrived: waiting from now waits at least its lifetime.
     const obtained = Date.now();
     const expiresIn = flow.tokens.expires_in;
@@ -143,13 +154,13 @@ export function staleConsent(session: CheckSession): Promise<Waited<{ ttl: numbe
     const client = await newClient(session);
     const context = await (await session.browser()).newContext();
     try {
-      const first = await authorizationCode(session, { client, context });
+      const first = await inTurn(() => authorizationCode(session, { client, context }));
       const approved = Date.now();
       if (!first.consentShown) throw new NotTestable('no consent page was shown', NO_CONSENT_PAGE);
-      const second = await authorizationCode(session, { client, context });
+      const second = await inTurn(() => authorizationCode(session, { client, context }));
       if (second.consentShown) throw new NotApplicable('the target does not remember consent: it asks every time');
       await sleepUntil(approved + (ttl + 1) * 1000);
-      const third = await authorize(session, { client, context, decision: 'stop' });
+      const third = await inTurn(() => authorize(session, { client, context, decision: 'stop' }));
       return { ttl, askedAgain: third.consentShown };
     } finally {
       await context.close().catch(() => undefined);

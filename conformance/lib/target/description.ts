@@ -15,6 +15,11 @@ export interface TargetDescription {
   scope?: string;
   /** Redirect URIs the proxy's registration allowlist must refuse (DCR-13). */
   refusedRedirectUris?: string[];
+  /**
+   * The registration allowlist of redirect URI patterns the target enforces (`*` in a host is one DNS label, in a port
+   * any port, at the end of a path any suffix); REDIR-11 derives the URIs it must refuse from each pattern.
+   */
+  redirectUriAllowlist?: string[];
   /** Seconds of refresh-token reuse grace the proxy is configured with (RT-08); default 0. */
   rtGraceSeconds?: number;
   /** Declared authorization code lifetime in seconds; CODE-04 waits it out when it is at most 30. */
@@ -58,6 +63,7 @@ const KNOWN_KEYS = new Set([
   'loginScript',
   'scope',
   'refusedRedirectUris',
+  'redirectUriAllowlist',
   'rtGraceSeconds',
   'codeTtlSeconds',
   'transactionTtlSeconds',
@@ -89,6 +95,9 @@ export function parseTargetDescription(raw: unknown, baseDir: string): TargetDes
   ] as const) {
     const v = desc[key];
     if (v !== undefined && !(typeof v === 'number' && v > 0)) throw new Error(`${key} must be a number of seconds > 0`);
+  }
+  if (desc.redirectUriAllowlist && !Array.isArray(desc.redirectUriAllowlist)) {
+    throw new Error('redirectUriAllowlist must be an array of patterns');
   }
   if (desc.refusedRedirectUris && !Array.isArray(desc.refusedRedirectUris)) {
     throw new Error('refusedRedirectUris must be an array of URLs');

@@ -60,6 +60,7 @@ export const LIFETIME_CHECKS = {
  * created, so each wait elapses while the other checks run. A rejection is left for the check to read (never
  * unobserved: it would end the worker).
  */
+/** Not called yet: concurrent preparations on one worker still interfere with the running check's flow. */
 export function startLifetimeWaits(session: CheckSession): void {
   const grep = process.env[GREP_ENV];
   const starts: [keyof typeof LIFETIME_CHECKS, (s: CheckSession) => Promise<unknown>][] = [

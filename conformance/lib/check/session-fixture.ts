@@ -2,7 +2,6 @@
 // worker, whose browser is launched (with the suite's Chromium options) only when a check first needs it.
 import { test as base } from '@playwright/test';
 import { chromiumLaunchOptions } from '../browser/chromium.ts';
-import { startLifetimeWaits } from './lifetimes.ts';
 import { CheckSession } from '../session/check-session.ts';
 import { settingsFromEnv } from '../target/settings.ts';
 
@@ -10,8 +9,6 @@ export const test = base.extend<object, { session: CheckSession }>({
   session: [
     async ({ playwright }, use) => {
       const session = new CheckSession(settingsFromEnv(), () => playwright.chromium.launch(chromiumLaunchOptions()));
-      // The lifetime checks' waits start now and elapse behind the other checks (lifetimes.ts).
-      startLifetimeWaits(session);
       await use(session);
       await session.close();
     },

@@ -12,7 +12,24 @@ export const REFERENCE_PROXY_ENV: Readonly<Record<string, string>> = {
   PROXY_REGISTRATION_RATE_LIMIT: '1000',
   PROXY_SIGNING_KEY: 'demo-signing-key-not-for-production-0123456789',
   LOG_LEVEL: 'warn',
+  // Short test lifetimes (the proxy warns about the access token's), so that the lifetime checks (CODE-04, LIFE-01 to
+  // LIFE-03) can wait each out; REFERENCE_LIFETIMES declares them to the suite.
+  PROXY_CODE_TTL: '10',
+  PROXY_TRANSACTION_TTL: '20',
+  PROXY_ACCESS_TOKEN_TTL: '20',
+  PROXY_CONSENT_TTL: '5',
 };
+
+/**
+ * The lifetimes REFERENCE_PROXY_ENV configures, as the target description declares them. An access token is accepted
+ * up to its bearer check's 5 s clock tolerance after expiry, so it is declared 5 s longer than PROXY_ACCESS_TOKEN_TTL.
+ */
+export const REFERENCE_LIFETIMES = {
+  codeTtlSeconds: 10,
+  transactionTtlSeconds: 20,
+  accessTokenTtlSeconds: 25,
+  consentCookieTtlSeconds: 5,
+} as const satisfies TargetDescription;
 
 /**
  * Shell assignments handing the suite's client ID metadata document host to the reference proxy: the suite gives a
@@ -29,10 +46,12 @@ export function referenceTargetCommand(bin: string): string {
 }
 
 /**
- * The reference proxy's target description: its demo MCP server's scope-restricted tool for the step-up checks.
+ * The reference proxy's target description: its test lifetimes, and its demo MCP server's scope-restricted tool for the
+ * step-up checks.
  * admin_audit needs mcp:admin; whoami needs mcp:tools, which mcp:admin implies.
  */
 export const REFERENCE_TARGET_DESCRIPTION: TargetDescription = {
+  ...REFERENCE_LIFETIMES,
   stepUp: {
     tool: 'admin_audit',
     arguments: {},

@@ -54,6 +54,14 @@ export const LEVEL_NOTES: Readonly<Record<string, string>> = {
     'information only).',
   'REV-02': "The protocol's definition of the response, in the present tense; a client cannot handle another answer.",
   'REV-03': 'The protocol\'s processing rule, in the present tense ("the request is refused").',
+  'LIFE-01':
+    'The MUST asks for a short expiration without a figure; the suite checks the lifetime the target declares, so a pending authorization that outlives the target\'s own declaration (still perhaps "short") is a warning.',
+  'LIFE-03':
+    "The consent cookie rules name no lifetime; a remembered consent that outlives the lifetime the target declares breaks the target's own promise and widens the confused-deputy window, a warning.",
+  'REDIR-11':
+    "The MUST is about the authorization endpoint's comparison with registered URIs; a registration allowlist is the operator's own rule, so a URI it admits against its declared meaning is a warning (RFC 9700 §4.1.1 describes the attack).",
+  'TOKEN-10':
+    'The MUST binds the client; a server that redeems a code sent by GET breaks no MUST of its own but invites codes and verifiers into URLs and logs (RFC 9700 §4.2), a warning.',
 };
 
 /** The problems of a check's quote: missing, or without a keyword of its level and no note saying why. */

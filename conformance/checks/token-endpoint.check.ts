@@ -270,3 +270,47 @@ defineCheck(
     });
   },
 );
+
+/**
+ * RFC 6749 §3.2: "The client MUST use the HTTP "POST" method when making access token requests." (OAuth 2.1 "Token
+ * Endpoint" keeps the sentence.) The rule binds the client, so a server that redeems a code sent by GET breaks no
+ * MUST of its own; but it invites codes and verifiers into URLs, logs and Referer headers (RFC 9700 §4.2), so it is a
+ * warning. The request is a complete, valid code exchange in every other respect (the same code then works by POST,
+ * so the refusal was about the method). A 5xx is never a refusal.
+ */
+defineCheck(
+  {
+    id: 'TOKEN-10',
+    title: 'a complete code exchange sent by GET issues no tokens (and the code then works by POST)',
+    level: 'SHOULD',
+    quote: 'The client MUST use the HTTP "POST" method when making access token requests.',
+    refs: [ref.rfc(6749, '3.2'), ref.oauth21('Token Endpoint'), ref.rfc(9700, '4.2')],
+  },
+  async ({ session, verdict }) => {
+    const flow = await authorizationCode(session);
+    const url = new URL(await endpoint(session, 'token_endpoint'));
+    const params: Record<string, string> = {
+      grant_type: 'authorization_code',
+      code: flow.code,
+      redirect_uri: flow.redirectUri,
+      code_verifier: flow.verifier,
+      resource: session.settings.mcp,
+      client_id: flow.client.client_id,
+    };
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    const get = await session.http.request({
+      method: 'GET',
+      url: url.toString(),
+      headers: { accept: 'application/json' },
+    });
+    const post = await postToken(session, params);
+    if (!tokenSet(get)) {
+      if (!tokenSet(post)) verdict.note(`the same exchange by POST failed too: ${statusAndError(post)}`);
+      return;
+    }
+    verdict.fail('a token request sent by GET was answered with tokens', {
+      expected: '405 (or 400), no tokens',
+      actual: `${get.status} with an access_token`,
+    });
+  },
+);

@@ -9,7 +9,7 @@ import { buildAuthorizeUrl } from '../oauth/authorize-url.ts';
 import { newVerifier, randomToken, s256 } from '../oauth/pkce.ts';
 import { otherClient, sharedClient, type RegisteredClient } from '../oauth/registration.ts';
 import { scopeToRequest } from '../oauth/scope.ts';
-import { clientAuth, postToken, requireTokens, type TokenSet } from '../oauth/token.ts';
+import { clientAuth, postToken, refreshGrant, requireTokens, tokenSet, type TokenSet } from '../oauth/token.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import type { CallbackHit } from '../transport/callback-server.ts';
 import { currentTrace } from '../transport/trace.ts';
@@ -139,7 +139,14 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
     context,
   };
   const from = callback.hits.length;
-  const reached = (): boolean => callback.hits.length > from;
+  // The worker's listener may also receive the callbacks of flows running meanwhile (the lifetime checks'
+  // preparations): a hit carrying another state is theirs. A hit without state is taken (a proxy that drops it).
+  const ours = (hit: CallbackHit): boolean => {
+    const got = hit.params.get('state');
+    return got === null || got === state;
+  };
+  const ourHit = (): CallbackHit | undefined => callback.hits.slice(from).find(ours);
+  const reached = (): boolean => ourHit() !== undefined;
   const deadline = Date.now() + FLOW_TIMEOUT_MS;
   const decision = opts.decision ?? 'approve';
   let decided = false;
@@ -148,7 +155,7 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
       if (!reached()) throw err;
     });
     for (let step = 0; step < 12 && Date.now() < deadline; step++) {
-      result.hit = callback.hits[from];
+      result.hit = ourHit();
       if (result.hit) break;
       await page.waitForLoadState('load', { timeout: 5000 }).catch(() => undefined);
       const origin = safeOrigin(page.url());
@@ -157,7 +164,7 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
         return result;
       }
       if (origin === callbackOrigin(callback.port)) {
-        result.hit = await callback.waitForHit(from, 2000);
+        result.hit = await callback.waitForHit(from, 2000, ours);
         break;
       }
       if (origin === session.targetOrigin) {
@@ -213,7 +220,7 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
         if (decision === 'deny') {
           // A denial is the end of the driver's part: whatever the page does now (a redirect with access_denied, a
           // history.back() to nowhere) is what the check judges. Nothing more is clicked, nobody signs in.
-          result.hit = await callback.waitForHit(from, 3000);
+          result.hit = await callback.waitForHit(from, 3000, ours);
           break;
         }
         if (!result.decisionMoved) {
@@ -226,7 +233,7 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
       if (decided && decision === 'deny') break;
       await signInUpstream(page, session, reached);
     }
-    result.hit ??= await callback.waitForHit(from, Math.max(0, Math.min(3000, deadline - Date.now())));
+    result.hit ??= await callback.waitForHit(from, Math.max(0, Math.min(3000, deadline - Date.now())), ours);
   } finally {
     await settle(pending);
     if (!result.page) await closeQuietly(page, reached() ? callbackOrigin(callback.port) : undefined);
@@ -464,7 +471,22 @@ export function otherClientFlow(session: CheckSession): Promise<CompletedFlow> {
   return session.memo('other-client-flow', async () => completedFlow(session, { client: await otherClient(session) }));
 }
 
-/** The worker's shared, read-only happy flow. Checks that mutate grants run their own flow. */
-export function sharedFlow(session: CheckSession): Promise<CompletedFlow> {
-  return session.memo('shared-flow', () => completedFlow(session));
+/**
+ * The worker's shared, read-only happy flow. Checks that mutate grants run their own flow. On a target with short
+ * access tokens its tokens are refreshed once they are older than half their expires_in (or the flow is run again
+ * when that fails), so that every check reading it gets a live token.
+ */
+export async function sharedFlow(session: CheckSession): Promise<CompletedFlow> {
+  const held = await session.memo('shared-flow', async () => ({ flow: await completedFlow(session), at: Date.now() }));
+  const expiresIn = held.flow.tokens.expires_in;
+  if (expiresIn === undefined || Date.now() - held.at < (expiresIn * 1000) / 2) return held.flow;
+  const rt = held.flow.tokens.refresh_token;
+  const refreshed = rt ? await refreshGrant(session, held.flow.client, rt) : undefined;
+  const tokens = refreshed ? tokenSet(refreshed) : undefined;
+  held.flow =
+    refreshed && tokens
+      ? { ...held.flow, tokenResponse: refreshed, tokens: { ...tokens, refresh_token: tokens.refresh_token ?? rt } }
+      : await completedFlow(session);
+  held.at = Date.now();
+  return held.flow;
 }

@@ -15,10 +15,24 @@ export interface TargetDescription {
   scope?: string;
   /** Redirect URIs the proxy's registration allowlist must refuse (DCR-13). */
   refusedRedirectUris?: string[];
+  /**
+   * The registration allowlist of redirect URI patterns the target enforces (`*` in a host is one DNS label, in a port
+   * any port, at the end of a path any suffix); REDIR-11 derives the URIs it must refuse from each pattern.
+   */
+  redirectUriAllowlist?: string[];
   /** Seconds of refresh-token reuse grace the proxy is configured with (RT-08); default 0. */
   rtGraceSeconds?: number;
-  /** Declared authorization code lifetime in seconds; CODE-04 waits it out when it is at most 60. */
+  /** Declared authorization code lifetime in seconds; CODE-04 waits it out when it is at most 30. */
   codeTtlSeconds?: number;
+  /** Declared lifetime of a pending authorization (consent page, upstream sign-in) in seconds; LIFE-01 (≤ 30). */
+  transactionTtlSeconds?: number;
+  /** Declared lifetime of a remembered consent (consent cookie) in seconds; LIFE-03 (≤ 30). */
+  consentCookieTtlSeconds?: number;
+  /**
+   * How long after issue an access token may still be accepted, in seconds: its lifetime plus any clock leeway of the
+   * resource server; LIFE-02 (≤ 30). Default: the token response's expires_in.
+   */
+  accessTokenTtlSeconds?: number;
   /** The upstream client credentials the proxy uses, so the suite can prove they never leak (external mode). */
   upstreamClient?: { clientId?: string; clientSecret?: string };
   /**
@@ -49,8 +63,12 @@ const KNOWN_KEYS = new Set([
   'loginScript',
   'scope',
   'refusedRedirectUris',
+  'redirectUriAllowlist',
   'rtGraceSeconds',
   'codeTtlSeconds',
+  'transactionTtlSeconds',
+  'consentCookieTtlSeconds',
+  'accessTokenTtlSeconds',
   'upstreamClient',
   'cimdDocumentUrl',
   'stepUp',
@@ -69,6 +87,18 @@ export function parseTargetDescription(raw: unknown, baseDir: string): TargetDes
   if (unknown.length) throw new Error(`target description: unknown keys ${unknown.join(', ')}`);
   const desc = obj as TargetDescription;
   if (desc.rtGraceSeconds !== undefined && !(desc.rtGraceSeconds >= 0)) throw new Error('rtGraceSeconds must be >= 0');
+  for (const key of [
+    'codeTtlSeconds',
+    'transactionTtlSeconds',
+    'consentCookieTtlSeconds',
+    'accessTokenTtlSeconds',
+  ] as const) {
+    const v = desc[key];
+    if (v !== undefined && !(typeof v === 'number' && v > 0)) throw new Error(`${key} must be a number of seconds > 0`);
+  }
+  if (desc.redirectUriAllowlist && !Array.isArray(desc.redirectUriAllowlist)) {
+    throw new Error('redirectUriAllowlist must be an array of patterns');
+  }
   if (desc.refusedRedirectUris && !Array.isArray(desc.refusedRedirectUris)) {
     throw new Error('refusedRedirectUris must be an array of URLs');
   }

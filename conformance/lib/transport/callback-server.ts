@@ -44,9 +44,15 @@ export class CallbackServer {
   }
 
   /** The first hit at index >= `from`, waiting up to `timeoutMs`; undefined on timeout. */
-  async waitForHit(from: number, timeoutMs: number): Promise<CallbackHit | undefined> {
+  /** The first hit from index `from` on that `accept` takes (another flow of the worker may share the listener). */
+  async waitForHit(
+    from: number,
+    timeoutMs: number,
+    accept: (hit: CallbackHit) => boolean = () => true,
+  ): Promise<CallbackHit | undefined> {
     const deadline = Date.now() + timeoutMs;
-    while (this.hits.length <= from) {
+    const found = (): CallbackHit | undefined => this.hits.slice(from).find(accept);
+    while (!found()) {
       const left = deadline - Date.now();
       if (left <= 0) return undefined;
       await new Promise<void>((resolve) => {
@@ -57,7 +63,7 @@ export class CallbackServer {
         });
       });
     }
-    return this.hits[from];
+    return found();
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 // Per-check trace of every HTTP exchange and browser navigation, redacted, attached to the Playwright HTML report
 // so that a reader can follow each hop of the flow.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { redactBody, redactHeader, redactUrl } from './redact.ts';
 
 const MAX_BODY = 4000;
@@ -67,6 +68,13 @@ export class TraceRecorder {
     this.entries.push(lines.join('\n'));
   }
 
+  /** Takes in what another recorder saw (work done ahead of its check, lifetimes.ts), 5xx answers included. */
+  absorb(other: TraceRecorder, heading: string): void {
+    this.note(heading);
+    this.entries.push(...other.entries);
+    this.serverErrors.push(...other.serverErrors);
+  }
+
   format(): string {
     return this.entries.join('\n\n');
   }
@@ -89,11 +97,21 @@ function redactUrlsIn(text: string): string {
 
 /** The recorder of the check currently running in this worker (checks run one at a time per worker). */
 let current: TraceRecorder | undefined;
+/** Work started early that runs behind other checks (runWithTrace) records into its own recorder instead. */
+const background = new AsyncLocalStorage<TraceRecorder>();
 
 export function setCurrentTrace(recorder: TraceRecorder | undefined): void {
   current = recorder;
 }
 
 export function currentTrace(): TraceRecorder | undefined {
-  return current;
+  return background.getStore() ?? current;
+}
+
+/**
+ * Runs `fn` with its own recorder: its requests land there, not in the trace of whichever check runs meanwhile. (Browser
+ * events are dispatched outside this context, so navigations of a page it drives still reach the current check.)
+ */
+export function runWithTrace<T>(recorder: TraceRecorder, fn: () => Promise<T>): Promise<T> {
+  return background.run(recorder, fn);
 }

@@ -1,0 +1,99 @@
+// Declared lifetimes, verified: a pending authorization, an access token and a remembered consent older than the
+// lifetime the target declares (the target description, or expires_in for access tokens) must no longer work. The
+// waiting happens ahead of these checks (lib/check/lifetimes.ts starts it with the worker), so they add little to the
+// run; CODE-04 (authorization-code.check.ts) waits a code out the same way.
+import { defineCheck } from '../lib/check/define-check.ts';
+import {
+  LIFETIME_CHECKS,
+  staleAccessToken,
+  staleConsent,
+  staleTransaction,
+  type Waited,
+} from '../lib/check/lifetimes.ts';
+import { ref } from '../lib/model/refs.ts';
+import { requireUnderstood } from '../lib/oauth/mcp-probe.ts';
+import { currentTrace } from '../lib/transport/trace.ts';
+
+function traced<T>(w: Waited<T>): T {
+  currentTrace()?.absorb(w.trace, 'prepared ahead of this check, while other checks ran:');
+  return w.result;
+}
+
+/**
+ * MCP security best practices, "OAuth State Parameter Validation": "Ensure `state` values are single-use … and have a
+ * short expiration time (e.g., 10 minutes)". The pending authorization is what that state stands for on the consent
+ * page: once older than the lifetime the target declares (transactionTtlSeconds), approving it must not produce a
+ * code.
+ */
+defineCheck(
+  {
+    id: 'LIFE-01',
+    title: LIFETIME_CHECKS.transaction.title,
+    level: 'SHOULD',
+    quote:
+      'MCP proxy servers implementing OAuth flows MUST: […] Ensure state values are single-use (delete after validation) and have a short expiration time (e.g., 10 minutes)',
+    refs: [ref.mcpSbp('oauth-state-parameter-validation', 'OAuth State Parameter Validation')],
+  },
+  async ({ session, verdict }) => {
+    const { ttl, approved, summary } = traced(await staleTransaction(session));
+    verdict.note(`declared lifetime ${ttl} s; the consent form was posted after ${ttl + 1} s`);
+    verdict.check(!approved, 'approving a pending authorization older than its lifetime must be refused', {
+      expected: 'refused (no code for the client)',
+      actual: summary,
+    });
+  },
+);
+
+/**
+ * RFC 6749 §7: "The resource server MUST validate the access token and ensure that it has not expired and that its
+ * scope covers the requested resource." The lifetime is the one the target declares (accessTokenTtlSeconds: the
+ * token's lifetime plus the clock leeway its resource server allows, RFC 7519 §4.1.4 "some small leeway"), else the
+ * token response's expires_in (RFC 6749 §5.1: "The lifetime in seconds of the access token"). The token must work
+ * right after issue (the positive path) and be refused with 401 once its lifetime is over (MCP authorization, Token
+ * Handling: "Invalid or expired tokens MUST receive a HTTP 401 response").
+ */
+defineCheck(
+  {
+    id: 'LIFE-02',
+    title: LIFETIME_CHECKS.accessToken.title,
+    level: 'MUST',
+    quote: 'Invalid or expired tokens MUST receive a HTTP 401 response.',
+    refs: [ref.rfc(6749, '7'), ref.rfc(6749, '5.1'), ref.mcpAuth('token-handling', 'Token Handling')],
+  },
+  async ({ session, verdict }) => {
+    const { ttl, expiresIn, fresh, stale } = traced(await staleAccessToken(session));
+    verdict.note(`lifetime waited out: ${ttl} s (expires_in ${expiresIn ?? 'absent'})`);
+    if (requireUnderstood(fresh).verdict !== 'accepted') {
+      return verdict.notTestable(`the fresh access token was not accepted either: ${fresh.status}`);
+    }
+    verdict.equal(requireUnderstood(stale).status, 401, `MCP status ${ttl + 1} s after the token was issued`);
+  },
+);
+
+/**
+ * MCP security best practices, "Consent Cookie Security" asks for consent cookies that the server can trust (signed,
+ * bound to the client); a remembered consent is the proxy's own promise to skip the consent page for as long as it
+ * declares (consentCookieTtlSeconds), and no longer: after that the user is asked again. No sentence fixes that
+ * lifetime, so a longer one is a warning.
+ */
+defineCheck(
+  {
+    id: 'LIFE-03',
+    title: LIFETIME_CHECKS.consent.title,
+    level: 'SHOULD',
+    quote:
+      'If using cookies to track consent decisions, they MUST: […] Be cryptographically signed or use server-side sessions […] Bind to the specific client_id (not just "user has consented")',
+    refs: [
+      ref.mcpSbp('consent-cookie-security', 'Consent cookie security'),
+      ref.mcpAuth('confused-deputy-problem', 'Confused deputy'),
+    ],
+  },
+  async ({ session, verdict }) => {
+    const { ttl, askedAgain } = traced(await staleConsent(session));
+    verdict.note(`declared lifetime ${ttl} s; the third authorization came after ${ttl + 1} s`);
+    verdict.check(askedAgain, 'a remembered consent older than its lifetime must not skip the consent page', {
+      expected: 'the consent page again',
+      actual: 'no consent page',
+    });
+  },
+);

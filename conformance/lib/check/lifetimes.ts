@@ -1,0 +1,170 @@
+// Declared lifetimes, waited out behind the other checks. Each lifetime check (CODE-04, LIFE-01 to LIFE-03) needs
+// something older than a lifetime the target declares: a code, a pending authorization, an access token, a remembered
+// consent. Waiting for each in turn would add their sum to the run; instead every preparation is started as soon as
+// the worker's session exists (defineCheck's startEarly), runs concurrently with the other checks and with the others
+// of its kind, and only the probe after the wait belongs to the check. Each is memoised: the check awaits the same
+// promise its early start created, with its own trace (runWithTrace) so that its requests are not shown in the trace of
+// whichever check runs meanwhile.
+import { NotApplicable, NotTestable } from '../model/outcome.ts';
+import { GREP_ENV, isSelected } from '../model/selection.ts';
+import { authorize, authorizationCode, completedFlow, exchangeCode, NO_CONSENT_PAGE } from '../browser/flow.ts';
+import { consentForm, postConsentForm } from '../browser/consent-form.ts';
+import { probeMcp, type McpProbe } from '../oauth/mcp-probe.ts';
+import { newClient } from '../oauth/registration.ts';
+import type { CheckSession } from '../session/check-session.ts';
+import type { HttpResponse } from '../transport/http.ts';
+import { runWithTrace, TraceRecorder } from '../transport/trace.ts';
+
+/** The longest lifetime the suite waits out; a longer declaration makes the check not applicable. */
+export const MAX_WAITED_SECONDS = 30;
+
+/** A prepared probe: its result, and the trace of everything it sent. */
+export interface Waited<T> {
+  result: T;
+  trace: TraceRecorder;
+}
+
+const sleepUntil = (at: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
+
+/**
+ * The preparations' browser work runs one at a time (their waits still overlap): several flows at once next to the
+ * running check's own would make a loaded machine time out.
+ */
+let browserTurn: Promise<unknown> = Promise.resolve();
+function inTurn<T>(fn: () => Promise<T>): Promise<T> {
+  const run = browserTurn.then(fn, fn);
+  browserTurn = run.catch(() => undefined);
+  return run;
+}
+
+function waited<T>(session: CheckSession, key: string, fn: () => Promise<T>): Promise<Waited<T>> {
+  return session.memo(`lifetime:${key}`, async () => {
+    const trace = new TraceRecorder();
+    return { result: await runWithTrace(trace, fn), trace };
+  });
+}
+
+/** The checks that wait a lifetime out, by what they wait for: their titles are what --grep selects them by. */
+export const LIFETIME_CHECKS = {
+  code: { id: 'CODE-04', title: 'a code expires shortly after issue' },
+  transaction: { id: 'LIFE-01', title: 'a pending authorization older than its declared lifetime cannot be approved' },
+  accessToken: { id: 'LIFE-02', title: 'an access token older than its lifetime is refused at the MCP endpoint' },
+  consent: {
+    id: 'LIFE-03',
+    title: 'a remembered consent older than its declared lifetime no longer skips the consent page',
+  },
+} as const;
+
+/**
+ * Starts the preparation of every selected lifetime check, without awaiting it: called when the worker's session is
+ * created, so each wait elapses while the other checks run. A rejection is left for the check to read (never
+ * unobserved: it would end the worker).
+ */
+/** Not called yet: concurrent preparations on one worker still interfere with the running check's flow. */
+export function startLifetimeWaits(session: CheckSession): void {
+  const grep = process.env[GREP_ENV];
+  const starts: [keyof typeof LIFETIME_CHECKS, (s: CheckSession) => Promise<unknown>][] = [
+    ['code', staleCode],
+    ['transaction', staleTransaction],
+    ['accessToken', staleAccessToken],
+    ['consent', staleConsent],
+  ];
+  for (const [kind, start] of starts) {
+    if (isSelected(LIFETIME_CHECKS[kind], grep)) start(session).catch(() => undefined);
+  }
+}
+
+function declared(session: CheckSession, name: 'codeTtlSeconds' | 'transactionTtlSeconds' | 'consentCookieTtlSeconds') {
+  const ttl = session.settings.targetDescription[name];
+  if (ttl === undefined || ttl > MAX_WAITED_SECONDS) {
+    throw new NotApplicable(`declare ${name} (≤ ${MAX_WAITED_SECONDS}) in the target description to wait it out`);
+  }
+  return ttl;
+}
+
+/** A code left unredeemed for its declared lifetime plus a second, then redeemed (CODE-04). */
+export function staleCode(session: CheckSession): Promise<Waited<{ ttl: number; res: HttpResponse }>> {
+  return waited(session, 'code', async () => {
+    const ttl = declared(session, 'codeTtlSeconds');
+    const flow = await inTurn(() => authorizationCode(session));
+    await sleepUntil(Date.now() + (ttl + 1) * 1000);
+    return { ttl, res: await exchangeCode(session, flow) };
+  });
+}
+
+/**
+ * A pending authorization (the consent page shown, nothing decided) left for its declared lifetime plus a second,
+ * then approved by replaying the consent form with the browser's own cookies (LIFE-01).
+ */
+export function staleTransaction(
+  session: CheckSession,
+): Promise<Waited<{ ttl: number; approved: boolean; summary: string }>> {
+  return waited(session, 'transaction', async () => {
+    const ttl = declared(session, 'transactionTtlSeconds');
+    const client = await newClient(session);
+    const context = await (await session.browser()).newContext();
+    try {
+      const flow = await inTurn(() => authorize(session, { client, decision: 'stop', context }));
+      // The transaction began before the page was shown: waiting from now waits at least its lifetime.
+      const shown = Date.now();
+      if (!flow.page) throw new NotTestable('no consent page was shown', NO_CONSENT_PAGE);
+      const form = await consentForm(flow.page, session);
+      if (!form) throw new NotTestable('the consent page has no form the suite can replay (consent.approveSelector)');
+      await sleepUntil(shown + (ttl + 1) * 1000);
+      return { ttl, ...(await postConsentForm(context, form.action, form.fields)) };
+    } finally {
+      await context.close().catch(() => undefined);
+    }
+  });
+}
+
+/**
+ * An access token used right after issue (it must work) and again once its lifetime is over (LIFE-02). The lifetime
+ * is the target description's accessTokenTtlSeconds (the token's lifetime plus any clock leeway the resource server
+ * allows) or else the token response's expires_in.
+ */
+export function staleAccessToken(
+  session: CheckSession,
+): Promise<Waited<{ ttl: number; expiresIn?: number; fresh: McpProbe; stale: McpProbe }>> {
+  return waited(session, 'access-token', async () => {
+    const flow = await inTurn(() => completedFlow(session));
+    // Issued before the response arrived: waiting from now waits at least its lifetime.
+    const obtained = Date.now();
+    const expiresIn = flow.tokens.expires_in;
+    const ttl = session.settings.targetDescription.accessTokenTtlSeconds ?? expiresIn;
+    if (ttl === undefined || ttl > MAX_WAITED_SECONDS) {
+      throw new NotApplicable(
+        `the access token lives ${ttl ?? 'an undeclared time'} (expires_in ${expiresIn ?? 'absent'}); declare accessTokenTtlSeconds (≤ ${MAX_WAITED_SECONDS}) to wait it out`,
+      );
+    }
+    const fresh = await probeMcp(session, flow.tokens.access_token);
+    await sleepUntil(obtained + (ttl + 1) * 1000);
+    const stale = await probeMcp(session, flow.tokens.access_token);
+    return { ttl, ...(expiresIn !== undefined ? { expiresIn } : {}), fresh, stale };
+  });
+}
+
+/**
+ * A remembered consent (LIFE-03): the client approved once, a second authorization right away (the consent is
+ * remembered: no consent page), and a third after the declared cookie lifetime plus a second, which must ask again.
+ * Not applicable when the target does not remember consent at all (the second authorization asks again).
+ */
+export function staleConsent(session: CheckSession): Promise<Waited<{ ttl: number; askedAgain: boolean }>> {
+  return waited(session, 'consent-cookie', async () => {
+    const ttl = declared(session, 'consentCookieTtlSeconds');
+    const client = await newClient(session);
+    const context = await (await session.browser()).newContext();
+    try {
+      const first = await inTurn(() => authorizationCode(session, { client, context }));
+      const approved = Date.now();
+      if (!first.consentShown) throw new NotTestable('no consent page was shown', NO_CONSENT_PAGE);
+      const second = await inTurn(() => authorizationCode(session, { client, context }));
+      if (second.consentShown) throw new NotApplicable('the target does not remember consent: it asks every time');
+      await sleepUntil(approved + (ttl + 1) * 1000);
+      const third = await inTurn(() => authorize(session, { client, context, decision: 'stop' }));
+      return { ttl, askedAgain: third.consentShown };
+    } finally {
+      await context.close().catch(() => undefined);
+    }
+  });
+}

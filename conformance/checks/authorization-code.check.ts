@@ -2,8 +2,6 @@
 // to the client and the redirect_uri, short life (conformance/requirements.md, CODE-*).
 import { authorizationCode, exchangeCode, otherClientFlow, sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
-import { LIFETIME_CHECKS, staleCode } from '../lib/check/lifetimes.ts';
-import { currentTrace } from '../lib/transport/trace.ts';
 import { ref } from '../lib/model/refs.ts';
 import { probeMcp, requireUnderstood } from '../lib/oauth/mcp-probe.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
@@ -141,29 +139,6 @@ defineCheck(
     const flow = await authorizationCode(session, { client, redirectUri: callback.uri() });
     const res = await exchangeCode(session, flow, { redirect_uri: callback.uri('/other') });
     verdict.equal(statusAndError(res), '400 invalid_grant', 'redemption with a different registered redirect_uri');
-  },
-);
-
-/**
- * RFC 6749 §4.1.2: "The authorization code MUST expire shortly after it is issued to mitigate the risk of leaks. A
- * maximum authorization code lifetime of 10 minutes is RECOMMENDED." A code is redeemed once it is a second older than
- * the lifetime the target declares (codeTtlSeconds); the wait starts with the worker (lib/check/lifetimes.ts).
- */
-defineCheck(
-  {
-    id: 'CODE-04',
-    title: LIFETIME_CHECKS.code.title,
-    level: 'SHOULD',
-    quote:
-      'The authorization code MUST expire shortly after it is issued to mitigate the risk of leaks. A maximum authorization code lifetime of 10 minutes is RECOMMENDED.',
-    refs: [ref.rfc(6749, '4.1.2')],
-  },
-  async ({ session, verdict }) => {
-    const waited = await staleCode(session);
-    currentTrace()?.absorb(waited.trace, 'prepared ahead of this check, while other checks ran:');
-    const { ttl, res } = waited.result;
-    verdict.equal(statusAndError(res), '400 invalid_grant', `redemption after ${ttl + 1} s`);
-    verdict.note(`declared lifetime ${ttl} s`);
   },
 );
 

@@ -2,8 +2,9 @@
 // cookies, per-client approval, deny, and no upstream contact before approval (conformance/requirements.md, CONSENT-*).
 import { captureDecisionRequest, replayDecision } from '../lib/browser/consent-decision.ts';
 import { consentForm, postConsentForm } from '../lib/browser/consent-form.ts';
+import { crossSiteOrigin, postFromAnotherSite } from '../lib/browser/cross-site-post.ts';
 import { authorize, NO_CONSENT_PAGE } from '../lib/browser/flow.ts';
-import { findApproveButton } from '../lib/browser/page-actions.ts';
+import { callbackOrigin, findApproveButton } from '../lib/browser/page-actions.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
@@ -172,6 +173,80 @@ defineCheck(
         );
     } finally {
       await context.close();
+    }
+  },
+);
+
+/**
+ * MCP security best practices, "Consent UI Requirements": the consent page "MUST implement CSRF protection"; the
+ * attack it stops is the confused deputy's forced approval ("Confused Deputy Problem"): an attacker opens a consent
+ * page for their own client, copies its form, and makes the victim's browser submit it from the attacker's site. The
+ * victim's browser (which has used the target before, so it holds whatever session the target keeps) loads a page on
+ * another site that auto-submits the copied form; Chromium sends it as every browser would (Origin of the attacker,
+ * Sec-Fetch-Site: cross-site, SameSite applied to the victim's cookies). Approved means the victim's browser was sent
+ * on to the upstream sign-in, or the attacker's client received a code; a refusal page, an error redirect or a fresh
+ * consent page for the victim to answer are refusals. The positive path: the same form, posted by the attacker's own
+ * browser, is accepted (else the refusal proves nothing).
+ */
+defineCheck(
+  {
+    id: 'CONSENT-21',
+    title: "another site cannot make the victim's browser approve the attacker's pending authorization",
+    level: 'MUST',
+    quote: 'The MCP-level consent page MUST: […] Implement CSRF protection (e.g., state parameter, CSRF tokens)',
+    refs: [
+      ref.mcpSbp('consent-ui-requirements', 'CSRF protection'),
+      ref.mcpSbp('confused-deputy-problem', 'Confused deputy problem'),
+      ref.rfc(9700, '4.7'),
+    ],
+  },
+  async ({ session, verdict }) => {
+    const attackerClient = await newClient(session);
+    const browser = await session.browser();
+    const attacker = await browser.newContext();
+    const victim = await browser.newContext();
+    try {
+      // The victim has used the target before: its browser holds the target's session cookies, if it keeps any.
+      const own = await authorize(session, { context: victim });
+      if (!own.hit?.params.get('code')) return verdict.notTestable("the victim's own authorization did not complete");
+      const pending = await authorize(session, { client: attackerClient, decision: 'stop', context: attacker });
+      if (!pending.page) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
+      const form = await consentForm(pending.page, session);
+      if (!form) {
+        return verdict.notTestable(
+          'the approve control is not in a form (CONSENT-09 replays a scripted decision with cross-site headers)',
+        );
+      }
+      const callback = await session.callback();
+      const forged = await postFromAnotherSite(
+        victim,
+        crossSiteOrigin(session.targetOrigin, callback.port),
+        form.action,
+        form.fields,
+      );
+      const approvedBy = forged.hops.find((hop) => {
+        const origin = safeOrigin(hop.url);
+        if (origin === callbackOrigin(callback.port)) return new URL(hop.url).searchParams.has('code');
+        return origin !== session.targetOrigin && origin !== forged.attackerOrigin;
+      });
+      verdict.check(
+        approvedBy === undefined,
+        "a cross-site submission of the attacker's consent form must be refused",
+        {
+          expected: 'refused: an error page, an error redirect, or a consent page for the victim to answer',
+          actual: `accepted: the victim's browser went on to ${approvedBy?.url.split('?')[0] ?? ''}`,
+        },
+      );
+      // The positive path: the same form, from the attacker's own browser (its cookies, no foreign Origin).
+      const control = await postConsentForm(attacker, form.action, form.fields);
+      if (approvedBy === undefined && !control.approved) {
+        verdict.notTestable(
+          `the form is not accepted from the attacker's own browser either (${control.summary}): the refusal proves nothing`,
+        );
+      }
+    } finally {
+      await attacker.close();
+      await victim.close();
     }
   },
 );

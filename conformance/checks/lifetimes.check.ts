@@ -1,23 +1,52 @@
-// Declared lifetimes, verified: a pending authorization, an access token and a remembered consent older than the
-// lifetime the target declares (the target description, or expires_in for access tokens) must no longer work. The
-// waiting happens ahead of these checks (lib/check/lifetimes.ts starts it with the worker), so they add little to the
-// run; CODE-04 (authorization-code.check.ts) waits a code out the same way.
+// Declared lifetimes, verified: a code, a pending authorization, an access token and a remembered consent older than
+// the lifetime the target declares (the target description, or expires_in for access tokens) must no longer work.
+// They are a stage of their own: the first of them to run starts every selected preparation, and the waits elapse
+// side by side (lib/check/lifetimes.ts), so the stage takes about the longest lifetime rather than their sum.
 import { defineCheck } from '../lib/check/define-check.ts';
 import {
   LIFETIME_CHECKS,
   staleAccessToken,
+  staleCode,
   staleConsent,
   staleTransaction,
+  startLifetimeWaits,
   type Waited,
 } from '../lib/check/lifetimes.ts';
 import { ref } from '../lib/model/refs.ts';
 import { requireUnderstood } from '../lib/oauth/mcp-probe.ts';
 import { currentTrace } from '../lib/transport/trace.ts';
 
-function traced<T>(w: Waited<T>): T {
-  currentTrace()?.absorb(w.trace, 'prepared ahead of this check, while other checks ran:');
+import { statusAndError } from '../lib/oauth/error-response.ts';
+import type { CheckSession } from '../lib/session/check-session.ts';
+
+/** Starts the stage (once per worker), then awaits this check's preparation and shows its requests in its trace. */
+async function waitedOut<T>(session: CheckSession, prepare: (s: CheckSession) => Promise<Waited<T>>): Promise<T> {
+  startLifetimeWaits(session);
+  const w = await prepare(session);
+  currentTrace()?.absorb(w.trace, 'prepared for this check, next to the other lifetime checks:');
   return w.result;
 }
+
+/**
+ * RFC 6749 §4.1.2: "The authorization code MUST expire shortly after it is issued to mitigate the risk of leaks. A
+ * maximum authorization code lifetime of 10 minutes is RECOMMENDED." A code is redeemed once it is a second older than
+ * the lifetime the target declares (codeTtlSeconds); waited out with the other lifetimes (lib/check/lifetimes.ts).
+ */
+defineCheck(
+  {
+    id: 'CODE-04',
+    title: LIFETIME_CHECKS.code.title,
+    level: 'SHOULD',
+    quote:
+      'The authorization code MUST expire shortly after it is issued to mitigate the risk of leaks. A maximum authorization code lifetime of 10 minutes is RECOMMENDED.',
+    refs: [ref.rfc(6749, '4.1.2')],
+  },
+  async ({ session, verdict }) => {
+    const { ttl, res } = await waitedOut(session, staleCode);
+    verdict.equal(statusAndError(res), '400 invalid_grant', `redemption after ${ttl + 1} s`);
+    verdict.note(`declared lifetime ${ttl} s`);
+  },
+);
 
 /**
  * MCP security best practices, "OAuth State Parameter Validation": "Ensure `state` values are single-use … and have a
@@ -35,7 +64,7 @@ defineCheck(
     refs: [ref.mcpSbp('oauth-state-parameter-validation', 'OAuth State Parameter Validation')],
   },
   async ({ session, verdict }) => {
-    const { ttl, approved, summary } = traced(await staleTransaction(session));
+    const { ttl, approved, summary } = await waitedOut(session, staleTransaction);
     verdict.note(`declared lifetime ${ttl} s; the consent form was posted after ${ttl + 1} s`);
     verdict.check(!approved, 'approving a pending authorization older than its lifetime must be refused', {
       expected: 'refused (no code for the client)',
@@ -61,7 +90,7 @@ defineCheck(
     refs: [ref.rfc(6749, '7'), ref.rfc(6749, '5.1'), ref.mcpAuth('token-handling', 'Token Handling')],
   },
   async ({ session, verdict }) => {
-    const { ttl, expiresIn, fresh, stale } = traced(await staleAccessToken(session));
+    const { ttl, expiresIn, fresh, stale } = await waitedOut(session, staleAccessToken);
     verdict.note(`lifetime waited out: ${ttl} s (expires_in ${expiresIn ?? 'absent'})`);
     if (requireUnderstood(fresh).verdict !== 'accepted') {
       return verdict.notTestable(`the fresh access token was not accepted either: ${fresh.status}`);
@@ -89,7 +118,7 @@ defineCheck(
     ],
   },
   async ({ session, verdict }) => {
-    const { ttl, askedAgain } = traced(await staleConsent(session));
+    const { ttl, askedAgain } = await waitedOut(session, staleConsent);
     verdict.note(`declared lifetime ${ttl} s; the third authorization came after ${ttl + 1} s`);
     verdict.check(askedAgain, 'a remembered consent older than its lifetime must not skip the consent page', {
       expected: 'the consent page again',

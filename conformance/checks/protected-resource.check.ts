@@ -1,5 +1,6 @@
 // RFC 9728 protected resource metadata and the MCP endpoint's 401 challenge: how a client finds the authorization
 // server starting from the MCP URL (conformance/requirements.md).
+import { sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
@@ -306,6 +307,31 @@ defineCheck(
         actual: params?.error ?? '(none)',
       });
     }
+  },
+);
+
+/**
+ * A valid token at the wrong place. OAuth 2.1 "Refresh Token": refresh tokens "are intended for use only with
+ * authorization servers and are never sent to resource servers"; to the MCP endpoint a refresh token is not an access
+ * token, so it is an invalid one: "Invalid or expired tokens MUST receive a HTTP 401 response." The same flow's
+ * access token is accepted first (the positive path), so the refusal is about which token was presented.
+ */
+defineCheck(
+  {
+    id: 'PRM-21',
+    title: 'a refresh token presented as a bearer token at the MCP endpoint gets 401',
+    level: 'MUST',
+    quote: 'Invalid or expired tokens MUST receive a HTTP 401 response.',
+    refs: [ref.mcpAuth('token-handling', 'Token handling'), ref.oauth21('Refresh Token'), ref.rfc(6750, '3.1')],
+  },
+  async ({ session, verdict }) => {
+    const flow = await sharedFlow(session);
+    const refreshToken = flow.tokens.refresh_token;
+    if (!refreshToken) return verdict.notApplicable('the token response carries no refresh token');
+    const own = requireUnderstood(await probeMcp(session, flow.tokens.access_token));
+    if (own.verdict !== 'accepted') return verdict.notTestable(`the flow's access token is refused too: ${own.status}`);
+    const res = requireUnderstood(await probeMcp(session, refreshToken));
+    verdict.equal(res.status, 401, 'status for a refresh token presented as a bearer token');
   },
 );
 

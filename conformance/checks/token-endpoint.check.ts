@@ -126,22 +126,21 @@ defineCheck(
   },
 );
 
+/**
+ * OAuth 2.1 "Token Endpoint": "Request and response parameters defined by this specification MUST NOT be included
+ * more than once." A complete, valid code exchange with the code twice: the duplicate is the one deviation. (A token
+ * request by GET is TOKEN-10, as a complete exchange: a GET with a made-up code proved nothing, since the code alone
+ * was reason enough to refuse it.)
+ */
 defineCheck(
   {
     id: 'TOKEN-04',
-    title: 'GET is refused and a duplicated code parameter is invalid_request',
+    title: 'a code exchange with a duplicated code parameter issues no tokens (invalid_request)',
     level: 'MUST',
-    quote:
-      'The client MUST use the HTTP POST method when making requests to the token endpoint. […] Request and response parameters defined by this specification MUST NOT be included more than once.',
-    refs: [ref.oauth21('Token Endpoint')],
+    quote: 'Request and response parameters defined by this specification MUST NOT be included more than once.',
+    refs: [ref.oauth21('Token Endpoint'), ref.rfc(6749, '3.2')],
   },
   async ({ session, verdict }) => {
-    const url = await endpoint(session, 'token_endpoint');
-    const get = await session.http.request({ url: `${url}?grant_type=authorization_code&code=${randomToken()}` });
-    verdict.check(get.status >= 400 && get.status < 500, 'GET on the token endpoint must be refused', {
-      expected: '4xx',
-      actual: get.status,
-    });
     const flow = await authorizationCode(session);
     const auth = clientAuth(flow.client);
     const res = await postToken(
@@ -258,12 +257,22 @@ defineCheck(
     refs: [ref.rfc(6749, '5.2'), ref.oauth21('Error Response (token endpoint)')],
   },
   async ({ session, verdict }) => {
+    // A real code, verifier and redirect URI: the unknown client is the one deviation (with a made-up code, refusing
+    // the code first would have been as right as refusing the client).
+    const flow = await authorizationCode(session);
     const basic = Buffer.from(`conformance-unknown:${randomToken()}`).toString('base64');
     const res = await postToken(
       session,
-      { grant_type: 'authorization_code', code: randomToken(), code_verifier: randomToken(32) },
+      {
+        grant_type: 'authorization_code',
+        code: flow.code,
+        code_verifier: flow.verifier,
+        redirect_uri: flow.redirectUri,
+        resource: session.settings.mcp,
+      },
       { authorization: `Basic ${basic}` },
     );
+    verdict.check(!tokenSet(res), 'an unknown client must not be issued tokens', { actual: statusAndError(res) });
     verdict.equal(statusAndError(res), '401 invalid_client', 'unknown client with Basic credentials');
     verdict.check(res.headers.get('www-authenticate') !== null, 'WWW-Authenticate is required with the 401', {
       actual: '(no header)',

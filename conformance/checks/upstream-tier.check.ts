@@ -164,6 +164,7 @@ function followCallback(session: CheckSession, intercepted: InterceptedCallback)
   return authorize(session, {
     context: intercepted.context,
     redirectUri: intercepted.redirectUri,
+    state: intercepted.state,
     start: { url: hop.url.toString(), method: hop.method, ...(hop.form ? { form: hop.form } : {}) },
   });
 }

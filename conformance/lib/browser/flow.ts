@@ -140,10 +140,12 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
   };
   const from = callback.hits.length;
   // The worker's listener may also receive the callbacks of flows running meanwhile (the lifetime checks'
-  // preparations): a hit carrying another state is theirs. A hit without state is taken (a proxy that drops it).
+  // preparations): a hit carrying another state is theirs. A hit without state is taken (a proxy that drops it). A
+  // flow resumed from the middle (`start`) waits for the state of the transaction it resumes, when it is given.
+  const expected = opts.start && opts.state === undefined ? undefined : params.state;
   const ours = (hit: CallbackHit): boolean => {
     const got = hit.params.get('state');
-    return got === null || got === state;
+    return got === null || expected === undefined || got === expected;
   };
   const ourHit = (): CallbackHit | undefined => callback.hits.slice(from).find(ours);
   const reached = (): boolean => ourHit() !== undefined;

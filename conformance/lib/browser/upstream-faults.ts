@@ -36,6 +36,7 @@ export function upstreamDenial(session: CheckSession): Promise<UpstreamFailureOu
         authorize(session, {
           context: atIdp.context,
           redirectUri: atIdp.redirectUri,
+          state,
           start: { url: upstreamAuthorize.toString(), method: 'GET' },
         }),
       );
@@ -59,6 +60,7 @@ export function upstreamExchangeFailure(session: CheckSession): Promise<Upstream
         authorize(session, {
           context: intercepted.context,
           redirectUri: intercepted.redirectUri,
+          state,
           start: { url: hop.url.toString(), method: hop.method, ...(hop.form ? { form: hop.form } : {}) },
         }),
       );

@@ -1,10 +1,10 @@
-// Declared lifetimes, waited out behind the other checks. Each lifetime check (CODE-04, LIFE-01 to LIFE-03) needs
+// Declared lifetimes, waited out in a stage of their own. Each lifetime check (CODE-04, LIFE-01 to LIFE-03) needs
 // something older than a lifetime the target declares: a code, a pending authorization, an access token, a remembered
-// consent. Waiting for each in turn would add their sum to the run; instead every preparation is started as soon as
-// the worker's session exists (defineCheck's startEarly), runs concurrently with the other checks and with the others
-// of its kind, and only the probe after the wait belongs to the check. Each is memoised: the check awaits the same
-// promise its early start created, with its own trace (runWithTrace) so that its requests are not shown in the trace of
-// whichever check runs meanwhile.
+// consent. Waiting for each in turn would add their sum to the run; instead the first of them to run starts every
+// selected preparation (they all live in checks/lifetimes.check.ts, so no other check of the worker runs meanwhile),
+// their browser work takes turns and their waits overlap. Each is memoised: a check awaits the promise the stage
+// created, with its own trace (runWithTrace). Started with the worker instead, next to every other check, the
+// preparations' flows competed with the running check's on a loaded machine and made flows time out.
 import { NotApplicable, NotTestable } from '../model/outcome.ts';
 import { GREP_ENV, isSelected } from '../model/selection.ts';
 import { authorize, authorizationCode, completedFlow, exchangeCode, NO_CONSENT_PAGE } from '../browser/flow.ts';
@@ -56,11 +56,10 @@ export const LIFETIME_CHECKS = {
 } as const;
 
 /**
- * Starts the preparation of every selected lifetime check, without awaiting it: called when the worker's session is
- * created, so each wait elapses while the other checks run. A rejection is left for the check to read (never
- * unobserved: it would end the worker).
+ * Starts the preparation of every selected lifetime check, without awaiting it (once per worker; later calls do
+ * nothing new, every preparation being memoised). A rejection is left for its check to read (never unobserved: it
+ * would end the worker).
  */
-/** Not called yet: concurrent preparations on one worker still interfere with the running check's flow. */
 export function startLifetimeWaits(session: CheckSession): void {
   const grep = process.env[GREP_ENV];
   const starts: [keyof typeof LIFETIME_CHECKS, (s: CheckSession) => Promise<unknown>][] = [

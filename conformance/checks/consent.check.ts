@@ -224,9 +224,14 @@ defineCheck(
         form.action,
         form.fields,
       );
+      // Instrumented, the upstream's origin is known; against an external target any origin but the target's, the
+      // attacker's page's and the client's is taken for the upstream sign-in.
+      const harness = session.settings.harness;
+      const upstream = harness ? safeOrigin(harness.idpUrl) : undefined;
       const approvedBy = forged.hops.find((hop) => {
         const origin = safeOrigin(hop.url);
         if (origin === callbackOrigin(callback.port)) return new URL(hop.url).searchParams.has('code');
+        if (upstream) return origin === upstream;
         return origin !== session.targetOrigin && origin !== forged.attackerOrigin;
       });
       verdict.check(

@@ -1,7 +1,8 @@
 // `npm run demo`: the kit end to end, unattended. For each mock upstream (GitHub-style and OIDC) the conformance CLI
 // starts the mock IdP, starts the reference proxy with the mock's UPSTREAM_* settings, tells the suite about its
 // step-up tool (reference-target.ts), runs every check, and writes its reports under conformance-report/<flavor>/;
-// an index page links both. Exit code 1 if either run is not clean.
+// an index page links both. Exit code 1 if either run is not clean. Arguments go to both suite runs (e.g.
+// `npm run demo -- --workers 2`, `npm run demo -- --grep '^CONSENT-'`).
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -31,6 +32,7 @@ function run(flavor: (typeof flavors)[number], port: number): Promise<number> {
     join(reportRoot, flavor),
     '--target-file',
     targetFile,
+    ...process.argv.slice(2),
   ];
   const env = { ...process.env, ...REFERENCE_PROXY_ENV };
   return new Promise((resolveCode) => {

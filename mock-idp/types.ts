@@ -51,6 +51,12 @@ export interface FaultSpec {
   body?: string;
   /** How many matching requests the fault applies to. Default 1; `0` or `Infinity` = always. */
   times?: number;
+  /**
+   * Only requests whose query or form body carries each of these parameters with exactly this value, e.g. one
+   * transaction's `state` at the authorization endpoint or one `code` at the token endpoint, so that a test running
+   * next to others faults its own request and no one else's. Default: every request to the endpoint.
+   */
+  match?: Record<string, string>;
 }
 
 export interface MockIdpUser {

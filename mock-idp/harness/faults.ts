@@ -1,4 +1,5 @@
-// Injected upstream failures: per endpoint, once or always, applied before the real handler runs.
+// Injected upstream failures: per endpoint (optionally per request, by its parameters), once or always, applied
+// before the real handler runs.
 import type { FaultKind, FaultSpec } from '../types.ts';
 
 const KINDS: readonly FaultKind[] = ['status', 'delay', 'garbage', 'drop', 'deny'];
@@ -21,9 +22,15 @@ export class FaultTable {
     this.#faults = [];
   }
 
-  /** The first fault registered for this path, consuming one use of it. */
-  take(path: string): FaultSpec | undefined {
-    const index = this.#faults.findIndex((f) => f.spec.endpoint === path && f.remaining > 0);
+  /** The first fault registered for this path whose `match` the request's parameters meet, consuming one use of it. */
+  take(path: string, params: Readonly<Record<string, string | string[]>> = {}): FaultSpec | undefined {
+    const index = this.#faults.findIndex(
+      (f) =>
+        f.spec.endpoint === path &&
+        f.remaining > 0 &&
+        // A repeated parameter matches no single value: such a request is not the one the test meant.
+        Object.entries(f.spec.match ?? {}).every(([name, value]) => params[name] === value),
+    );
     if (index === -1) return undefined;
     const fault = this.#faults[index]!;
     fault.remaining -= 1;
@@ -57,6 +64,13 @@ export function parseFaultSpec(input: unknown): FaultSpec | string {
   if (o.body !== undefined) {
     if (typeof o.body !== 'string') return 'body must be a string';
     spec.body = o.body;
+  }
+  if (o.match !== undefined) {
+    const entries = typeof o.match === 'object' && o.match !== null ? Object.entries(o.match) : undefined;
+    if (!entries || Array.isArray(o.match) || entries.some(([, v]) => typeof v !== 'string')) {
+      return 'match must be an object of parameter names to string values';
+    }
+    spec.match = Object.fromEntries(entries) as Record<string, string>;
   }
   if (o.times !== undefined) {
     if (o.times === 'always') spec.times = Infinity;

@@ -115,8 +115,8 @@ export function createFrontListener(opts: FrontOptions): NodeHandler {
         return;
       }
       if (req.headers[INTERNAL_HEADER] !== opts.internalToken) {
-        opts.log.record(req, url, body);
-        const fault = opts.faults.take(url.pathname);
+        const entry = opts.log.record(req, url, body);
+        const fault = opts.faults.take(url.pathname, { ...entry.query, ...entry.form });
         if (fault && (await applyFault(fault, opts, url, res))) return;
       }
       opts.handler(replayRequest(req, body), res);

@@ -20,10 +20,10 @@ beforeEach(() => {
   }
 });
 
-const exchangeWithBadCode = (idp: MockIdp) =>
+const exchangeWithBadCode = (idp: MockIdp, code = 'nope') =>
   postForm(
     idp.endpoints.token,
-    { client_id: idp.client.clientId, client_secret: idp.client.clientSecret, code: 'nope' },
+    { client_id: idp.client.clientId, client_secret: idp.client.clientSecret, code },
     { accept: 'application/json' },
   );
 
@@ -84,6 +84,15 @@ describe('fault injection', () => {
     expect(normal.status).toBe(200);
     expect(((await normal.json()) as { error: string }).error).toBe('bad_verification_code');
     expect(github.requests()).toHaveLength(2);
+  });
+
+  it('match: faults only the request carrying the given parameters, whatever comes before it', async () => {
+    github.addFault({ endpoint: '/login/oauth/access_token', kind: 'status', status: 503, match: { code: 'mine' } });
+    const other = await exchangeWithBadCode(github, 'theirs');
+    expect(other.status).toBe(200);
+    expect(((await other.json()) as { error: string }).error).toBe('bad_verification_code');
+    expect((await exchangeWithBadCode(github, 'mine')).status).toBe(503);
+    expect((await exchangeWithBadCode(github, 'mine')).status).toBe(200);
   });
 
   it('delay: holds the answer for delayMs before the real handler runs', async () => {
@@ -167,5 +176,15 @@ describe('fault injection', () => {
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error_description: string }).error_description).toMatch(/kind must be/);
+  });
+
+  it('rejects a match that is not an object of strings', async () => {
+    const response = await fetch(`${github.url}/__harness/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ endpoint: '/user', kind: 'deny', match: { state: 1 } }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error_description: string }).error_description).toMatch(/match must be/);
   });
 });

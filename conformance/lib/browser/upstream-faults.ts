@@ -1,6 +1,7 @@
 // Instrumented mode: flows in which the upstream IdP fails, through the mock IdP's fault injection, and what reached
 // the client. A denial at the IdP's authorization endpoint (as if the user refused there) and a 500 from its token
-// endpoint when the proxy exchanges the upstream code. Memoised per worker: UP-07/UP-08 judge the error code, ISS-06
+// endpoint when the proxy exchanges the upstream code. Each fault matches its own transaction's upstream state or
+// code, so the flows of other workers never meet it. Memoised per worker: UP-07/UP-08 judge the error code, ISS-06
 // every error path's state and iss.
 import { NotTestable } from '../model/outcome.ts';
 import { trickyState } from '../oauth/pkce.ts';
@@ -26,12 +27,18 @@ export function upstreamDenial(session: CheckSession): Promise<UpstreamFailureOu
     // The flow stops on arriving at the IdP; the fault is armed only then, and the browser asks the IdP again, so
     // that no other request meets it.
     const atIdp = await authorize(session, { state, stopAtOrigin: idp });
+    let disarm = async (): Promise<void> => undefined;
     try {
       await atIdp.page?.close();
       const first = atIdp.navigations.find((n) => safeOrigin(n.url) === idp);
       if (!first) throw new NotTestable('the flow never reached the upstream IdP');
       const upstreamAuthorize = new URL(first.url);
-      await session.injectUpstreamFault({ endpoint: upstreamAuthorize.pathname, kind: 'deny' });
+      disarm = await armFault(
+        session,
+        { endpoint: upstreamAuthorize.pathname, kind: 'deny' },
+        'state',
+        upstreamAuthorize.searchParams.get('state'),
+      );
       return await toClient(state, () =>
         authorize(session, {
           context: atIdp.context,
@@ -41,7 +48,7 @@ export function upstreamDenial(session: CheckSession): Promise<UpstreamFailureOu
         }),
       );
     } finally {
-      await session.clearUpstreamFaults();
+      await disarm();
       await atIdp.context.close();
     }
   });
@@ -53,9 +60,11 @@ export function upstreamExchangeFailure(session: CheckSession): Promise<Upstream
     const tokenPath = await upstreamTokenPath(session);
     const state = trickyState();
     const intercepted = await interceptUpstreamCallback(session, { state });
+    let disarm = async (): Promise<void> => undefined;
     try {
-      await session.injectUpstreamFault({ endpoint: tokenPath, kind: 'status', status: 500 });
       const hop = intercepted.hop;
+      const upstreamCode = hop.form?.find(([k]) => k === 'code')?.[1] ?? hop.url.searchParams.get('code');
+      disarm = await armFault(session, { endpoint: tokenPath, kind: 'status', status: 500 }, 'code', upstreamCode);
       return await toClient(state, () =>
         authorize(session, {
           context: intercepted.context,
@@ -65,10 +74,26 @@ export function upstreamExchangeFailure(session: CheckSession): Promise<Upstream
         }),
       );
     } finally {
-      await session.clearUpstreamFaults();
+      await disarm();
       await intercepted.context.close();
     }
   });
+}
+
+/**
+ * Arms a one-time fault for the request carrying `name=value` (this transaction's upstream state or code), so that
+ * the flows of other workers never meet it; it is consumed by that request, and clearing every fault afterwards would
+ * disarm the other workers' faults. Without a value (a proxy that sends no state upstream, which UP-02 reports) the
+ * fault matches the endpoint and is cleared after use.
+ */
+async function armFault(
+  session: CheckSession,
+  fault: Parameters<CheckSession['injectUpstreamFault']>[0],
+  name: string,
+  value: string | null,
+): Promise<() => Promise<void>> {
+  await session.injectUpstreamFault(value ? { ...fault, match: { [name]: value } } : fault);
+  return value ? async () => undefined : () => session.clearUpstreamFaults();
 }
 
 /** Follows the browser to the client; a stop at a page of the proxy is an outcome here, not a dead end. */

@@ -106,7 +106,14 @@ export class CheckSession {
    * user who refused, `status` answers with that HTTP status (mock-idp README, "Faults"). Faults are the IdP's, not
    * this worker's: checks that inject one clear them again (clearUpstreamFaults) as soon as their request is done.
    */
-  async injectUpstreamFault(fault: { endpoint: string; kind: 'deny' | 'status'; status?: number }): Promise<void> {
+  /** One fault at the mock IdP; `match` confines it to the request carrying those parameters (other workers' flows
+   * run meanwhile). */
+  async injectUpstreamFault(fault: {
+    endpoint: string;
+    kind: 'deny' | 'status';
+    status?: number;
+    match?: Record<string, string>;
+  }): Promise<void> {
     const harness = this.requireHarness();
     const res = await this.http.request({
       method: 'POST',

@@ -185,7 +185,7 @@ defineCheck(
  * another site that auto-submits the copied form; Chromium sends it as every browser would (Origin of the attacker,
  * Sec-Fetch-Site: cross-site, SameSite applied to the victim's cookies). Approved means the victim's browser was sent
  * on to the upstream sign-in, or the attacker's client received a code; a refusal page, an error redirect or a fresh
- * consent page for the victim to answer are refusals. The positive path: the same form, posted by the attacker's own
+ * consent page for the victim to answer are refusals. The positive path: such a form, posted by the attacker's own
  * browser, is accepted (else the refusal proves nothing).
  */
 defineCheck(
@@ -242,8 +242,12 @@ defineCheck(
           actual: `accepted: the victim's browser went on to ${approvedBy?.url.split('?')[0] ?? ''}`,
         },
       );
-      // The positive path: the same form, from the attacker's own browser (its cookies, no foreign Origin).
-      const control = await postConsentForm(attacker, form.action, form.fields);
+      // The positive path: a form like it, from the attacker's own browser (its cookies, no foreign Origin). A second
+      // pending authorization, since a target may spend the first on the refused attempt.
+      const second = await authorize(session, { client: attackerClient, decision: 'stop', context: attacker });
+      const form2 = second.page ? await consentForm(second.page, session) : undefined;
+      if (!form2) return verdict.notTestable('a second consent page for the control submission was not shown');
+      const control = await postConsentForm(attacker, form2.action, form2.fields);
       if (approvedBy === undefined && !control.approved) {
         verdict.notTestable(
           `the form is not accepted from the attacker's own browser either (${control.summary}): the refusal proves nothing`,

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only bearer,e2e,gateway,flow,conformance,rss]`: runs the benchmarks in turn,
+// `npm run bench [-- --quick] [-- --only bearer,e2e,gateway,flow,refresh,conformance,rss,soak]`: runs the benchmarks in turn,
 // prints one table and writes bench/results/<ISO timestamp>.json and latest.json. Every ratio compares two sides
 // measured alternately in this run; verdicts against goals are informational and never fail the run.
 import { loadavg } from 'node:os';
@@ -9,21 +9,35 @@ import { runFlowBenchmark } from './benchmarks/flow.ts';
 import { runGatewayBenchmark } from './benchmarks/gateway.ts';
 import { runMcpBenchmarks } from './benchmarks/mcp.ts';
 import { runPeersBenchmark } from './benchmarks/peers.ts';
+import { runRefreshBenchmark } from './benchmarks/refresh.ts';
 import { runRssBenchmark } from './benchmarks/rss.ts';
+import { runSoakBenchmark } from './benchmarks/soak.ts';
 import type { BenchContext } from './lib/context.ts';
 import { NotAvailable } from './lib/not-available.ts';
 import { machineInfo, renderTable, writeReport, type BenchReport, type Figure } from './lib/report.ts';
 
-export const BENCHMARKS = ['peers', 'bearer', 'bearer-matrix', 'e2e', 'gateway', 'flow', 'conformance', 'rss'] as const;
+export const BENCHMARKS = [
+  'peers',
+  'bearer',
+  'bearer-matrix',
+  'e2e',
+  'gateway',
+  'flow',
+  'refresh',
+  'conformance',
+  'rss',
+  'soak',
+] as const;
 /** Names for several benchmarks at once: `mcp` is the protected MCP request path (the bearer and e2e figures). */
 const GROUPS: Record<string, Benchmark[]> = { mcp: ['bearer', 'e2e'] };
 type Benchmark = (typeof BENCHMARKS)[number];
 
-const USAGE = `Usage: tsx bench/run.ts [--quick] [--only NAME[,NAME…]] [--results DIR]
+const USAGE = `Usage: tsx bench/run.ts [--quick] [--only NAME[,NAME…]] [--results DIR] [--soak-seconds N]
 
-  --quick     short rounds and small counts (a smoke test; figures are rough)
-  --only      run only these: ${BENCHMARKS.join(', ')} (mcp = bearer,e2e)
-  --results   where the JSON goes (default bench/results)`;
+  --quick          short rounds and small counts (a smoke test; figures are rough)
+  --only           run only these: ${BENCHMARKS.join(', ')} (mcp = bearer,e2e)
+  --results        where the JSON goes (default bench/results)
+  --soak-seconds   how long soak runs (default 600: ten minutes of the full run; 20 with --quick)`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -31,6 +45,7 @@ async function main(): Promise<number> {
       quick: { type: 'boolean' },
       only: { type: 'string', multiple: true },
       results: { type: 'string' },
+      'soak-seconds': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -50,12 +65,18 @@ async function main(): Promise<number> {
   }
   const selected = new Set<Benchmark>(only.length > 0 ? (only as Benchmark[]) : BENCHMARKS);
   const quick = values.quick === true;
+  const soakSeconds = values['soak-seconds'] !== undefined ? Number(values['soak-seconds']) : undefined;
+  if (soakSeconds !== undefined && !(Number.isFinite(soakSeconds) && soakSeconds >= 10)) {
+    process.stderr.write(`--soak-seconds must be a number of seconds ≥ 10\n\n${USAGE}\n`);
+    return 2;
+  }
   const ctx: BenchContext = {
     quick,
     load: quick
       ? { connections: 10, rounds: 2, roundSeconds: 1, warmupSeconds: 1 }
       : { connections: 10, rounds: 3, roundSeconds: 3, warmupSeconds: 2 },
     log: (message) => process.stderr.write(`${message}\n`),
+    ...(soakSeconds !== undefined ? { soakSeconds } : {}),
   };
 
   const started = new Date();
@@ -87,8 +108,10 @@ async function main(): Promise<number> {
   if (selected.has('bearer-matrix')) await run('bearer-matrix', () => runBearerMatrix(ctx));
   if (selected.has('gateway')) await run('gateway', () => runGatewayBenchmark(ctx));
   if (selected.has('flow')) await run('flow', () => runFlowBenchmark(ctx));
+  if (selected.has('refresh')) await run('refresh', () => runRefreshBenchmark(ctx));
   if (selected.has('conformance')) await run('conformance', () => runConformanceBenchmark(ctx));
   if (selected.has('rss')) await run('rss', () => runRssBenchmark(ctx));
+  if (selected.has('soak')) await run('soak', () => runSoakBenchmark(ctx));
 
   const finished = new Date();
   const report: BenchReport = {

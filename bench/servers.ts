@@ -11,6 +11,9 @@
 // - sse:     gateway and direct for an SSE backend stamping its first event (the first byte's delay).
 // - bytes:   bare node:http servers, one per entry of BENCH_ANSWERS (JSON {side: {body, contentType}}), each
 //            answering its bytes to any request (the peers benchmark's "bare" side before every proxy).
+// - refresh: proxy (the standalone server, memory storage, in front of the github mock) and oidc (a plain
+//            oidc-provider 9, memory adapter, a public client with rotating refresh tokens); the targets are their
+//            token endpoints, and each side's base URL for the code flows that start its refresh-token chains.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,11 +27,12 @@ import { listenOnLoopback } from '../testkit/loopback-server.ts';
 import { startRedisServer } from '../testkit/redis-server.ts';
 import { startBackendMcpServer } from './lib/backend-mcp-server.ts';
 import { startBareForwarder, startSseBackend } from './lib/forwarders.ts';
+import { startOidcRefreshProvider } from './lib/oidc-refresh-provider.ts';
 import type { LoadTarget } from './lib/load.ts';
 import { probe, toolsListTarget } from './lib/mcp-request.ts';
 import { serveFetch, startProxyStack, type Listening } from './lib/proxy-stack.ts';
 
-type Scenario = 'mcp' | 'gateway' | 'bytes' | 'sse';
+type Scenario = 'mcp' | 'gateway' | 'bytes' | 'sse' | 'refresh';
 
 interface Started {
   targets: Record<string, LoadTarget>;
@@ -137,6 +141,25 @@ async function startSseScenario(): Promise<Started> {
   }
 }
 
+/**
+ * The two token endpoints of the refresh benchmark. Nothing is sent here: every refresh-token chain starts with a code
+ * flow the parent runs, outside the measured rounds.
+ */
+async function startRefreshScenario(): Promise<Started> {
+  const stack = await startProxyStack({ PROXY_STORAGE: 'memory' });
+  try {
+    const oidc = await startOidcRefreshProvider();
+    const tokenTarget = (base: string): LoadTarget => ({ url: `${base}/token`, method: 'POST', headers: {} });
+    return {
+      targets: { proxy: tokenTarget(stack.proxy.url), oidc: tokenTarget(oidc.url) },
+      close: () => closeAll([() => stack.close(), () => oidc.close()]),
+    };
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+}
+
 /** One bare node:http server per answer; targets carry only the URL (the parent adds the side's own request). */
 async function startBytesScenario(): Promise<Started> {
   const answers = JSON.parse(process.env.BENCH_ANSWERS ?? '{}') as Record<
@@ -201,6 +224,7 @@ async function main(): Promise<void> {
     gateway: startGatewayScenario,
     bytes: startBytesScenario,
     sse: startSseScenario,
+    refresh: startRefreshScenario,
   };
   if (scenario === undefined || !(scenario in starters)) {
     process.stderr.write(`usage: servers.ts ${Object.keys(starters).join('|')}\n`);

@@ -69,36 +69,49 @@ export async function loadRound(
 }
 
 /**
+ * A side whose rounds are not one replayed request (e.g. refresh-token chains): runs one round of the given length
+ * and reports it like loadRound.
+ */
+export type RoundRunner = (options: { connections: number; seconds: number }) => Promise<RoundResult>;
+
+/**
  * Warms every side up, then runs `rounds` rounds of each side in turn, reversing the order every other round
  * (A B C, C B A, A B C …) so that a drift over the run (JIT warm-up, a neighbour's load) does not favour one side.
  * Each side's figures are its median round. `serverPid`: the process serving the targets, for CPU per request.
  */
 export async function alternate<K extends string>(
-  targets: Record<K, LoadTarget>,
+  targets: Record<K, LoadTarget | RoundRunner>,
   settings: LoadSettings,
   onRound?: (side: K, round: number, result: RoundResult) => void,
   serverPid?: number,
 ): Promise<Record<K, SideResult>> {
   const sides = Object.keys(targets) as K[];
+  const run = (side: K, seconds: number): Promise<RoundResult> => {
+    const target = targets[side];
+    const options = { connections: settings.connections, seconds };
+    return typeof target === 'function' ? target(options) : loadRound(target, options);
+  };
   for (const side of sides) {
     if (settings.warmupSeconds > 0) {
-      await loadRound(targets[side], { connections: settings.connections, seconds: settings.warmupSeconds });
+      const warmup = await run(side, settings.warmupSeconds);
+      // A runner's failure (a broken refresh chain) would only fail every round after it: stop here.
+      if (typeof targets[side] === 'function' && warmup.failures > 0)
+        throw new Error(`${side}: failed during warm-up (${warmup.failureKinds ?? ''})`);
     }
   }
   const rounds = Object.fromEntries(sides.map((side) => [side, [] as RoundResult[]])) as Record<K, RoundResult[]>;
   for (let round = 0; round < settings.rounds; round += 1) {
     for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
       const cpuBefore = serverPid !== undefined ? processCpuMs(serverPid) : undefined;
-      const result = await loadRound(targets[side], {
-        connections: settings.connections,
-        seconds: settings.roundSeconds,
-      });
+      const result = await run(side, settings.roundSeconds);
       if (cpuBefore !== undefined && serverPid !== undefined && result.requests > 0) {
         const cpuUs = ((processCpuMs(serverPid) - cpuBefore) * 1000) / result.requests;
         if (Number.isFinite(cpuUs)) result.cpuUs = cpuUs;
       }
       if (result.failures > 0) {
-        throw new Error(`${side}: ${result.failures} failed requests in round ${round + 1} (${targets[side].url})`);
+        const target = targets[side];
+        const where = typeof target === 'function' ? (result.failureKinds ?? '') : target.url;
+        throw new Error(`${side}: ${result.failures} failed requests in round ${round + 1} (${where})`);
       }
       rounds[side].push(result);
       onRound?.(side, round, result);

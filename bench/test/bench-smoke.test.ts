@@ -48,3 +48,29 @@ describe('npm run bench -- --quick --only bearer', () => {
     expect(['meets', 'below goal']).toContain(bearer!.verdict);
   });
 });
+
+describe('npm run bench -- --quick --only refresh', () => {
+  it("carries every connection's refresh-token chain through the rounds of both sides and reports them", async () => {
+    const run = await runBench(['--quick', '--only', 'refresh', '--results', results]);
+    expect(run.code, run.output).toBe(0);
+    const report = JSON.parse(readFileSync(join(results, 'latest.json'), 'utf8')) as BenchReport;
+    expect(report).toMatchObject({ options: { quick: true, only: ['refresh'] }, problems: [] });
+    const rps = report.figures.find((f) => f.id === 'refresh.rps');
+    expect(rps, JSON.stringify(report.figures)).toMatchObject({
+      benchmark: 'refresh',
+      unit: 'req/s',
+      baseline: { name: 'oidc-provider 9' },
+      goal: { on: 'ratio', op: '>=', target: 1 },
+    });
+    expect(rps!.value).toBeGreaterThan(0);
+    expect(rps!.baseline!.value).toBeGreaterThan(0);
+  });
+});
+
+describe('npm run bench -- --soak-seconds', () => {
+  it('refuses a duration too short to have a warm-up and samples after it', async () => {
+    const run = await runBench(['--quick', '--only', 'soak', '--soak-seconds', '5', '--results', results]);
+    expect(run.code).toBe(2);
+    expect(run.output).toContain('--soak-seconds must be');
+  });
+});

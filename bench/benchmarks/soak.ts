@@ -1,0 +1,155 @@
+// Memory under long mixed traffic: the standalone server (`node proxy/bin/mcp-oauth-proxy.js`, Redis storage on a
+// redis-server of its own, logging at info to the null device) in front of the github mock, fed by a few workers that
+// each loop over a client's life: a full authorization flow (registration, consent, upstream sign-in, code exchange),
+// then MCP calls and rotating refreshes, then the refresh token's revocation (RFC 7009) and a refresh with it that
+// must be refused. VmRSS is sampled every few seconds; the figures are the RSS at the end against the RSS after the
+// warm-up, and the least-squares slope in MB per minute after the warm-up. No forced GC.
+import { existsSync } from 'node:fs';
+import { startMockIdp } from '../../mock-idp/index.ts';
+import { form } from '../../testkit/forms.ts';
+import { refreshHttp, runHttpFlow, type AuthorizedClient } from '../../testkit/http-flow.ts';
+import { startRedisServer } from '../../testkit/redis-server.ts';
+import { spawnReady } from '../lib/child.ts';
+import type { BenchContext } from '../lib/context.ts';
+import { mcpHeaders, TOOLS_LIST_BODY } from '../lib/mcp-request.ts';
+import { NotAvailable } from '../lib/not-available.ts';
+import { processMemory, sleep, slope } from '../lib/proc-memory.ts';
+import { benchProxyEnv } from '../lib/proxy-stack.ts';
+import { figure, type Figure } from '../lib/report.ts';
+
+const PROXY = new URL('../../proxy/bin/mcp-oauth-proxy.js', import.meta.url).pathname;
+/** Concurrent clients going through their life cycle. */
+const WORKERS = 4;
+/** Per client: this many times (4 MCP calls, then one refresh), then the revocation. */
+const REFRESHES_PER_CLIENT = 3;
+const MCP_CALLS_PER_REFRESH = 4;
+
+interface Counts {
+  flows: number;
+  mcp: number;
+  refreshes: number;
+  revocations: number;
+}
+
+export async function runSoakBenchmark(ctx: BenchContext): Promise<Figure[]> {
+  if (!existsSync('/proc/self/status')) throw new NotAvailable('needs /proc/<pid>/status (Linux)');
+  const seconds = ctx.soakSeconds ?? (ctx.quick ? 20 : 600);
+  // Long enough for the JIT, the pools and the bounded caches to fill up in a long run; a quarter of a short one.
+  const warmupSeconds = Math.min(60, seconds / 4);
+  const sampleSeconds = seconds >= 120 ? 5 : 1;
+  const redis = await startRedisServer();
+  try {
+    const idp = await startMockIdp({ flavor: 'github' });
+    try {
+      const server = await spawnReady<{ url: string }>([PROXY], {
+        env: { ...benchProxyEnv(idp), PORT: '0', PROXY_STORAGE: redis.url, LOG_LEVEL: 'info' },
+        stdinPipe: false,
+        stderr: 'ignore',
+      });
+      try {
+        const pid = server.child.pid!;
+        ctx.log(
+          `soak: ${seconds} s of mixed traffic (${WORKERS} workers), Redis storage, RSS every ${sampleSeconds} s`,
+        );
+        const counts: Counts = { flows: 0, mcp: 0, refreshes: 0, revocations: 0 };
+        const started = performance.now();
+        const end = started + seconds * 1000;
+        const samples: Array<{ x: number; y: number }> = [];
+        let failure: unknown;
+        const workers = Array.from({ length: WORKERS }, async () => {
+          while (failure === undefined && performance.now() < end) {
+            await clientLife(server.ready.url, counts, end).catch((error: unknown) => (failure ??= error));
+          }
+        });
+        const sampler = (async () => {
+          while (failure === undefined && performance.now() < end) {
+            samples.push({ x: (performance.now() - started) / 60_000, y: processMemory(pid).rssMB });
+            await sleep(sampleSeconds * 1000);
+          }
+        })();
+        await Promise.all([...workers, sampler]);
+        if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+        const last = processMemory(pid);
+        samples.push({ x: (performance.now() - started) / 60_000, y: last.rssMB });
+        const steady = samples.filter((s) => s.x * 60 >= warmupSeconds);
+        const afterWarmup = steady[0] ?? samples[0]!;
+        const total = counts.flows * 7 + counts.mcp + counts.refreshes * 2 + counts.revocations;
+        const traffic =
+          `${counts.flows} flows, ${counts.mcp} MCP calls, ${counts.refreshes} refreshes, ` +
+          `${counts.revocations} revocations (about ${(total / seconds).toFixed(0)} requests/s)`;
+        ctx.log(`soak: ${traffic}; RSS ${samples.map((s) => s.y.toFixed(0)).join(' ')} MB`);
+        return [
+          figure({
+            id: 'soak.rss',
+            benchmark: 'soak',
+            name: `soak: proxy RSS after ${seconds} s of mixed traffic (Redis)`,
+            unit: 'MB',
+            value: last.rssMB,
+            baseline: { name: `after ${warmupSeconds.toFixed(0)} s warm-up`, value: afterWarmup.y },
+            goal: { on: 'ratio', op: '<=', target: 1.1 },
+            note: `${traffic}; peak (VmHWM) ${last.peakMB.toFixed(1)} MB; ${samples.length} samples`,
+          }),
+          figure({
+            id: 'soak.rss.slope',
+            benchmark: 'soak',
+            name: 'soak: RSS slope after the warm-up',
+            unit: 'MB/min',
+            value: slope(steady),
+            note: `least squares over ${steady.length} samples, one every ${sampleSeconds} s`,
+          }),
+        ];
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await idp.close();
+    }
+  } finally {
+    await redis.stop();
+  }
+}
+
+/** One client: authorization flow, MCP calls and refreshes, revocation, and proof that the revocation holds. */
+async function clientLife(base: string, counts: Counts, end: number): Promise<void> {
+  const client = await runHttpFlow(base, { flavor: 'github' });
+  counts.flows += 1;
+  let { access_token: accessToken, refresh_token: refreshToken } = client.tokens;
+  for (let i = 0; i < REFRESHES_PER_CLIENT && performance.now() < end; i += 1) {
+    for (let j = 0; j < MCP_CALLS_PER_REFRESH; j += 1) {
+      await expectStatus(
+        fetch(`${base}/mcp`, { method: 'POST', headers: mcpHeaders(accessToken), body: TOOLS_LIST_BODY }),
+        200,
+        'MCP call',
+      );
+      counts.mcp += 1;
+    }
+    const refreshed = (await (await expectStatus(refreshHttp(client, refreshToken), 200, 'refresh')).json()) as {
+      access_token: string;
+      refresh_token: string;
+    };
+    ({ access_token: accessToken, refresh_token: refreshToken } = refreshed);
+    counts.refreshes += 1;
+  }
+  await expectStatus(revoke(client, refreshToken), 200, 'revocation');
+  counts.revocations += 1;
+  // The revoked refresh token must be refused (RFC 7009 §2.2).
+  await expectStatus(refreshHttp(client, refreshToken), 400, 'refresh with a revoked token');
+}
+
+function revoke(client: AuthorizedClient, refreshToken: string): Promise<Response> {
+  return fetch(`${client.base}/revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form({ token: refreshToken, token_type_hint: 'refresh_token', client_id: client.clientId }),
+  });
+}
+
+async function expectStatus(pending: Promise<Response>, status: number, what: string): Promise<Response> {
+  const response = await pending;
+  if (response.status !== status) {
+    throw new Error(
+      `${what} answered ${response.status} (expected ${status}): ${(await response.text()).slice(0, 300)}`,
+    );
+  }
+  return response;
+}

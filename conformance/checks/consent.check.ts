@@ -213,8 +213,10 @@ defineCheck(
       if (!pending.page) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
       const form = await consentForm(pending.page, session);
       if (!form) {
-        return verdict.notTestable(
-          'the approve control is not in a form (CONSENT-09 replays a scripted decision with cross-site headers)',
+        // A decision sent by a page script cannot be auto-submitted by another site as a form; CONSENT-09 replays it
+        // with a foreign Origin and Sec-Fetch-Site: cross-site and judges the refusal.
+        return verdict.notApplicable(
+          'the consent decision is sent by a page script, not a form: CONSENT-09 replays it cross-site',
         );
       }
       const callback = await session.callback();

@@ -4,7 +4,7 @@ import { authorize, sharedFlow } from '../lib/browser/flow.ts';
 import { upstreamDenial, upstreamExchangeFailure } from '../lib/browser/upstream-faults.ts';
 import { expectErrorResponse } from '../lib/check/authorize-expectations.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
-import { NotTestable } from '../lib/model/outcome.ts';
+import { NotApplicable, NotTestable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
 import { authorizeParams, probeAuthorize, requireAcceptedControl } from '../lib/oauth/authorize-probe.ts';
@@ -15,7 +15,7 @@ import {
   protectedResourceMetadata,
 } from '../lib/oauth/discovery.ts';
 import { trickyState } from '../lib/oauth/pkce.ts';
-import { sharedClient } from '../lib/oauth/registration.ts';
+import { newClient, sharedClient } from '../lib/oauth/registration.ts';
 
 defineCheck(
   {
@@ -170,13 +170,19 @@ defineCheck(
         issuer,
       });
     }
+    // The denial needs a consent page: a client never approved (a target may remember the shared client's consent,
+    // and then there is nothing to deny).
     const state = trickyState();
-    const denied = await authorize(session, { state, decision: 'deny' }).catch((err: unknown) => {
-      if (err instanceof NotTestable) return undefined;
-      throw err;
-    });
+    const denied = await authorize(session, { state, decision: 'deny', client: await newClient(session) }).catch(
+      (err: unknown) => {
+        if (err instanceof NotTestable) return undefined;
+        throw err;
+      },
+    );
     await denied?.context.close();
-    if (denied?.hit) {
+    if (denied && !denied.consentShown) {
+      verdict.note('the consent denial: no consent page was shown, so nothing to deny (see CONSENT-05)');
+    } else if (denied?.hit) {
       judged++;
       expectErrorResponse(verdict, 'the consent denial', denied.hit.params, {
         codes: [denied.hit.params.get('error') ?? ''],
@@ -189,7 +195,14 @@ defineCheck(
         ['the upstream denial', upstreamDenial],
         ['the failed upstream code exchange', upstreamExchangeFailure],
       ] as const) {
-        const outcome = await failure(session);
+        const outcome = await failure(session).catch((err: unknown) => {
+          if (err instanceof NotApplicable || err instanceof NotTestable) return err;
+          throw err;
+        });
+        if (outcome instanceof Error) {
+          verdict.note(`${what}: ${outcome.message}`);
+          continue;
+        }
         if (!outcome.params) {
           verdict.note(`${what}: no error redirect to the client to inspect (see UP-07, UP-08)`);
           continue;

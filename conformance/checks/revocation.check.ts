@@ -4,13 +4,14 @@ import { defineCheck } from '../lib/check/define-check.ts';
 import { NotApplicable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
 import { advertises } from '../lib/oauth/discovery.ts';
-import { probeMcp, requireUnderstood } from '../lib/oauth/mcp-probe.ts';
+import { probeMcp, requireUnderstood, type McpProbe } from '../lib/oauth/mcp-probe.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
 import { otherClient } from '../lib/oauth/registration.ts';
 import { revokeToken } from '../lib/oauth/revocation.ts';
 import { refreshGrant, tokenSet } from '../lib/oauth/token.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
+import type { HttpResponse } from '../lib/transport/http.ts';
 
 async function requireRevocation(session: CheckSession): Promise<void> {
   if (!(await advertises(session, 'revocation_endpoint')))
@@ -138,16 +139,24 @@ defineCheck(
   },
   async ({ session, verdict }) => {
     await requireRevocation(session);
-    const flow = await completedFlow(session);
-    const res = await revokeToken(session, flow.client, flow.tokens.access_token, 'access_token');
+    const { res, mcp } = await accessTokenRevocation(session);
     verdict.equal(res.status, 200, 'revocation status');
-    verdict.equal(
-      requireUnderstood(await probeMcp(session, flow.tokens.access_token)).status,
-      401,
-      'MCP status with the revoked access token',
-    );
+    verdict.equal(requireUnderstood(mcp).status, 401, 'MCP status with the revoked access token');
   },
 );
+
+/**
+ * A fresh flow's access token revoked with its hint, then presented at the MCP endpoint (memoised: REV-06 judges it;
+ * REV-04 reads from it whether the server revokes access tokens at all, RFC 7009 §2.2.1 unsupported_token_type: "The
+ * authorization server does not support the revocation of the presented token type").
+ */
+function accessTokenRevocation(session: CheckSession): Promise<{ res: HttpResponse; mcp: McpProbe }> {
+  return session.memo('access-token-revocation', async () => {
+    const flow = await completedFlow(session);
+    const res = await revokeToken(session, flow.client, flow.tokens.access_token, 'access_token');
+    return { res, mcp: await probeMcp(session, flow.tokens.access_token) };
+  });
+}
 
 /**
  * RFC 7009 §2.1: "If the particular token is a refresh token and the authorization server supports the revocation of
@@ -155,7 +164,8 @@ defineCheck(
  * authorization grant". All of them: the one issued with the code and the one a refresh issued. (The converse, "If
  * the token passed to the request is an access token, the server MAY revoke the respective refresh token as well",
  * is a MAY and only noted.) A server that answers 200 and leaves the grant's access tokens working lies about what
- * revocation achieved. Applies where the server revokes access tokens at all: REV-06 shows it does.
+ * revocation achieved. Applies where the server revokes access tokens at all (it does not answer unsupported_token_type
+ * to an access token's revocation, which REV-06 sends).
  */
 defineCheck(
   {
@@ -168,6 +178,12 @@ defineCheck(
   },
   async ({ session, verdict }) => {
     await requireRevocation(session);
+    const { res: accessRevocation } = await accessTokenRevocation(session);
+    if (errorCode(accessRevocation) === 'unsupported_token_type') {
+      return verdict.notApplicable(
+        'the server does not revoke access tokens (unsupported_token_type, see REV-06): the sentence applies to servers that do',
+      );
+    }
     const flow = await completedFlow(session);
     if (!flow.tokens.refresh_token) return verdict.notApplicable('no refresh token issued');
     const refreshed = tokenSet(await refreshGrant(session, flow.client, flow.tokens.refresh_token));

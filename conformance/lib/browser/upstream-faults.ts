@@ -1,9 +1,10 @@
 // Instrumented mode: flows in which the upstream IdP fails, through the mock IdP's fault injection, and what reached
 // the client. A denial at the IdP's authorization endpoint (as if the user refused there) and a 500 from its token
-// endpoint when the proxy exchanges the upstream code. Each fault matches its own transaction's upstream state or
+// endpoint when the proxy exchanges the upstream code (not applicable to a target that signs its user in upstream
+// before deciding the request, nor to a pass-through, which has no upstream leg of its own). Each fault matches its own transaction's upstream state or
 // code, so the flows of other workers never meet it. Memoised per worker: UP-07/UP-08 judge the error code, ISS-06
 // every error path's state and iss.
-import { NotTestable } from '../model/outcome.ts';
+import { NotApplicable, NotTestable } from '../model/outcome.ts';
 import { trickyState } from '../oauth/pkce.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { authorize, sharedFlow, type FlowResult } from './flow.ts';
@@ -30,6 +31,7 @@ export function upstreamDenial(session: CheckSession): Promise<UpstreamFailureOu
     let disarm = async (): Promise<void> => undefined;
     try {
       await atIdp.page?.close();
+      if (atIdp.signInShown) throw loginFirst();
       const first = atIdp.navigations.find((n) => safeOrigin(n.url) === idp);
       if (!first) throw new NotTestable('the flow never reached the upstream IdP');
       const upstreamAuthorize = new URL(first.url);
@@ -62,6 +64,7 @@ export function upstreamExchangeFailure(session: CheckSession): Promise<Upstream
     const intercepted = await interceptUpstreamCallback(session, { state });
     let disarm = async (): Promise<void> => undefined;
     try {
+      if (intercepted.loginFirst) throw loginFirst();
       const hop = intercepted.hop;
       const upstreamCode = hop.form?.find(([k]) => k === 'code')?.[1] ?? hop.url.searchParams.get('code');
       disarm = await armFault(session, { endpoint: tokenPath, kind: 'status', status: 500 }, 'code', upstreamCode);
@@ -78,6 +81,18 @@ export function upstreamExchangeFailure(session: CheckSession): Promise<Upstream
       await intercepted.context.close();
     }
   });
+}
+
+/**
+ * A target that shows its own sign-in page and signs its user in at the upstream before the authorization request is
+ * decided: the upstream leg is how it authenticates the resource owner, which RFC 6749 §3.1 leaves to it ("The way in
+ * which the authorization server authenticates the resource owner … is beyond the scope of this specification"), so a
+ * failed sign-in there may end on its own page (the user can try again) rather than at the client.
+ */
+function loginFirst(): NotApplicable {
+  return new NotApplicable(
+    'the target signs its user in at the upstream before the authorization request is decided (its own sign-in page came first): a failed upstream sign-in belongs to that login (RFC 6749 §3.1)',
+  );
 }
 
 /**

@@ -4,7 +4,7 @@
 // upstream; from there the mock IdP signs in without a page (`login_hint` / `login`) through the browser context's
 // cookie jar, and every hop is read the way a user agent follows it (Location, meta refresh, auto-submitting form).
 import type { BrowserContext } from 'playwright-core';
-import { NotTestable } from '../model/outcome.ts';
+import { NotApplicable, NotTestable } from '../model/outcome.ts';
 import { onwardOf, responseParams, type Onward } from '../oauth/onward.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { currentTrace } from '../transport/trace.ts';
@@ -26,6 +26,8 @@ export interface InterceptedCallback {
   redirectUri: string;
   /** The client's state of the transaction. */
   state: string;
+  /** The target showed a sign-in page of its own before the upstream: it signs its user in there first. */
+  loginFirst: boolean;
   context: BrowserContext;
 }
 
@@ -47,9 +49,16 @@ export async function interceptUpstreamCallback(
     let hop: Hop = { url: new URL(first.url), method: 'GET' };
     hop.url.searchParams.set(session.settings.upstream === 'harness-github' ? 'login' : 'login_hint', 'alice');
     for (let n = 0; n < 10; n++) {
+      if (`${hop.url.origin}${hop.url.pathname}` === flow.redirectUri.split('?')[0]) {
+        // A pass-through: the upstream answers the client itself (UP-03 reports it). The proxy has no callback of its
+        // own, so nothing of the proxy's upstream leg is there to intercept or to fault.
+        throw new NotApplicable(
+          'the upstream redirects straight to the client (a pass-through proxy, see UP-03): there is no upstream callback of the proxy',
+        );
+      }
       if (safeOrigin(hop.url.toString()) === session.targetOrigin) {
         currentTrace()?.note(`intercepted upstream callback ${hop.method} ${hop.url.origin}${hop.url.pathname}`);
-        return { hop, redirectUri: flow.redirectUri, state: flow.state, context };
+        return { hop, redirectUri: flow.redirectUri, state: flow.state, loginFirst: flow.signInShown, context };
       }
       const { onward, status } = await send(context, hop);
       if (!onward) throw new NotTestable(`the upstream stopped at ${hop.url.origin}${hop.url.pathname} with ${status}`);

@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick] [-- --only bearer,e2e,gateway,flow,refresh,conformance,rss,soak]`: runs the benchmarks in turn,
 // prints one table and writes bench/results/<ISO timestamp>.json and latest.json. Every ratio compares two sides
 // measured alternately in this run; verdicts against goals are informational and never fail the run.
+import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runBearerMatrix } from './benchmarks/bearer-matrix.ts';
@@ -78,6 +79,12 @@ async function main(): Promise<number> {
     log: (message) => process.stderr.write(`${message}\n`),
     ...(soakSeconds !== undefined ? { soakSeconds } : {}),
   };
+
+  // Several benchmarks start the compiled bins (proxy/bin, mock-idp/bin, conformance/bin): build first (incremental,
+  // about a second when nothing changed) so that they measure this checkout's code, never a stale dist/.
+  execFileSync(process.execPath, [new URL('../scripts/build-packages.mjs', import.meta.url).pathname], {
+    stdio: 'inherit',
+  });
 
   const started = new Date();
   const figures: Figure[] = [];

@@ -180,7 +180,7 @@ function proxyToIdp(request: RecordedRequest): ProxyCall {
   const grant = typeof request.form.grant_type === 'string' ? request.form.grant_type : undefined;
   const label = `${request.method} ${request.path}${grant ? ` (${grant})` : ''}`;
   if (grant) return { to: 'IdP', label, answer: 'upstream tokens (kept server-side, encrypted)' };
-  if (request.method === 'DELETE') return { to: 'IdP', label, answer: 'grant revoked' };
+  if (request.method === 'DELETE') return { to: 'IdP', label, answer: 'token revoked' };
   return { to: 'IdP', label, answer: 'the user' };
 }
 

@@ -1,5 +1,6 @@
 // Memory under long mixed traffic: the standalone server (`node proxy/bin/mcp-oauth-proxy.js`, Redis storage on a
-// redis-server of its own, logging at info to the null device) in front of the github mock, fed by a few workers that
+// redis-server of its own, logging at info; the bench keeps the last lines of that log for the error message when a
+// step fails, which is where the cause of the failure is) in front of the github mock, fed by a few workers that
 // each loop over a client's life: a full authorization flow (registration, consent, upstream sign-in, code exchange),
 // then MCP calls and rotating refreshes, then the refresh token's revocation (RFC 7009) and a refresh with it that
 // must be refused. VmRSS is sampled every few seconds; the figures are the RSS at the end against the RSS after the
@@ -44,7 +45,6 @@ export async function runSoakBenchmark(ctx: BenchContext): Promise<Figure[]> {
       const server = await spawnReady<{ url: string }>([PROXY], {
         env: { ...benchProxyEnv(idp), PORT: '0', PROXY_STORAGE: redis.url, LOG_LEVEL: 'info' },
         stdinPipe: false,
-        stderr: 'ignore',
       });
       try {
         const pid = server.child.pid!;
@@ -68,7 +68,10 @@ export async function runSoakBenchmark(ctx: BenchContext): Promise<Figure[]> {
           }
         })();
         await Promise.all([...workers, sampler]);
-        if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+        if (failure !== undefined) {
+          const message = failure instanceof Error ? failure.message : String(failure);
+          throw new Error(`${message}\nlast lines of the proxy's log:\n${server.stderr()}`, { cause: failure });
+        }
         const last = processMemory(pid);
         samples.push({ x: (performance.now() - started) / 60_000, y: last.rssMB });
         const steady = samples.filter((s) => s.x * 60 >= warmupSeconds);

@@ -118,6 +118,29 @@ describe('DELETE /applications/{client_id}/grant', () => {
   });
 });
 
+describe('DELETE /applications/{client_id}/token', () => {
+  it("revokes that one token and leaves the same user's other tokens for the app valid", async () => {
+    const first = await tokensFor(idp, 'bob');
+    const second = await tokensFor(idp, 'bob');
+    const response = await fetch(`${idp.url}/applications/${idp.client.clientId}/token`, {
+      method: 'DELETE',
+      headers: {
+        authorization: basicAuth(idp.client.clientId, idp.client.clientSecret),
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ access_token: first.access_token }),
+    });
+    expect(response.status).toBe(204);
+    for (const [token, status] of [
+      [first.access_token, 401],
+      [second.access_token, 200],
+    ] as const) {
+      const user = await fetch(idp.endpoints.userinfo, { headers: { authorization: `Bearer ${token}` } });
+      expect(user.status).toBe(status);
+    }
+  });
+});
+
 describe('expiring user tokens', () => {
   it('issues expires_in and a ghr_ refresh token, rotates it, and refuses the old one with bad_refresh_token', async () => {
     const tokens = await tokensFor(expiring, 'alice');

@@ -77,12 +77,17 @@ export function createGitHubProvider(settings: GitHubProviderSettings): Upstream
       tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken }, 'upstream refresh'),
 
     /**
-     * Deletes the whole authorization of the app for this user, with the app's Basic credentials.
+     * Deletes this grant's access token, with the app's Basic credentials. Not the app authorization
+     * (`/applications/{client_id}/grant`): that deletes every token of the user for the app, and every MCP client of
+     * that user signs in through the proxy's one app, so one client's revocation would end the others' upstream
+     * sessions and fail the user's sign-ins in flight (RFC 7009 §2.1 lets revocation reach the same grant, no
+     * further). GitHub has no call that revokes a refresh token alone; the grant's one is dropped with the grant.
      * 404 means the token is already gone, which is what revocation wants (cf. RFC 7009 §2.2).
-     * @see https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization
+     * @see https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-token
+     * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
      */
     async revoke(tokens: UpstreamTokens): Promise<void> {
-      const url = `${githubApiBase(userinfo)}/applications/${encodeURIComponent(settings.clientId)}/grant`;
+      const url = `${githubApiBase(userinfo)}/applications/${encodeURIComponent(settings.clientId)}/token`;
       const response = await upstreamFetch(
         url,
         {
@@ -94,7 +99,7 @@ export function createGitHubProvider(settings: GitHubProviderSettings): Upstream
       );
       if ((response.status >= 200 && response.status < 300) || response.status === 404) return;
       const kind = response.status === 401 || response.status === 403 ? 'misconfigured' : 'bad_response';
-      throw new UpstreamError(kind, `upstream revocation (GitHub grant deletion) answered HTTP ${response.status}`);
+      throw new UpstreamError(kind, `upstream revocation (GitHub token deletion) answered HTTP ${response.status}`);
     },
 
     async userInfo(accessToken: string): Promise<UpstreamUser> {

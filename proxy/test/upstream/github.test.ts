@@ -1,5 +1,5 @@
 // GitHub preset: body credentials, form and JSON token answers, errors inside HTTP 200, REST user + emails,
-// grant deletion. Endpoints are GitHub's real ones, then the overrides the mock IdP uses.
+// token deletion. Endpoints are GitHub's real ones, then the overrides the mock IdP uses.
 import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { createUpstream } from '../../upstream/create-upstream.ts';
@@ -241,10 +241,10 @@ describe('GitHub user', () => {
 });
 
 describe('GitHub revocation', () => {
-  it('DELETEs /applications/{client_id}/grant on api.github.com with Basic auth and the token in JSON', async () => {
+  it('DELETEs /applications/{client_id}/token (not the whole app authorization) on api.github.com with Basic auth and the token in JSON', async () => {
     const { seen, record } = recorder();
     server.use(
-      http.delete(`https://api.github.com/applications/${CLIENT.clientId}/grant`, async ({ request }) => {
+      http.delete(`https://api.github.com/applications/${CLIENT.clientId}/token`, async ({ request }) => {
         await record(request);
         return new HttpResponse(null, { status: 204 });
       }),
@@ -260,7 +260,7 @@ describe('GitHub revocation', () => {
 
   it('treats 404 (already gone) as revoked', async () => {
     server.use(
-      http.delete(`https://api.github.com/applications/${CLIENT.clientId}/grant`, () =>
+      http.delete(`https://api.github.com/applications/${CLIENT.clientId}/token`, () =>
         HttpResponse.json({ message: 'Not Found' }, { status: 404 }),
       ),
     );
@@ -270,7 +270,7 @@ describe('GitHub revocation', () => {
 
   it('maps 401 (wrong app credentials) to misconfigured', async () => {
     server.use(
-      http.delete(`https://api.github.com/applications/${CLIENT.clientId}/grant`, () =>
+      http.delete(`https://api.github.com/applications/${CLIENT.clientId}/token`, () =>
         HttpResponse.json({ message: 'Requires authentication' }, { status: 401 }),
       ),
     );

@@ -13,6 +13,7 @@ import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { newVerifier } from '../lib/oauth/pkce.ts';
 import { clientAuth, postToken, refreshGrant, tokenSet } from '../lib/oauth/token.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
+import type { HttpResponse } from '../lib/transport/http.ts';
 
 /** The positive path of a type: a client of it completes a flow (memoised per worker and type). */
 function typeFlow(session: CheckSession, t: OfferedClientType): Promise<CompletedFlow> {
@@ -20,21 +21,34 @@ function typeFlow(session: CheckSession, t: OfferedClientType): Promise<Complete
 }
 
 /**
- * Runs `probe` for every offered type whose positive path works, and fails once with every type that broke the rule
- * (`probe` returns what it saw, or undefined when the type kept the rule).
+ * What a probe saw: nothing wrong (undefined), a broken rule (`served`: tokens were issued, else only the error
+ * answer differs from the one the rule names), or a type the probe could not judge.
+ */
+type ProbeResult = undefined | { broken: string; served: boolean } | { untested: string };
+
+/** A refused or served probe answer, judged against the one error the rule names. */
+function refusedWith(res: HttpResponse, expected: string, what: string): ProbeResult {
+  if (tokenSet(res)) return { broken: `${what} → ${statusAndError(res)} with tokens`, served: true };
+  return statusAndError(res) === expected ? undefined : { broken: `${what} → ${statusAndError(res)}`, served: false };
+}
+
+/**
+ * Runs `probe` for every offered type whose positive path works, and fails once with every type that broke the rule.
+ * The message says what happened: `what.served` only where a type issued tokens, `what.misanswered` where every
+ * offending answer was a refusal with another error than the rule names (no token issued).
  */
 async function forEveryType(
   session: CheckSession,
   verdict: Verdict,
-  what: string,
-  probe: (t: OfferedClientType, flow: CompletedFlow) => Promise<string | undefined>,
+  what: { served: string; misanswered: string },
+  probe: (t: OfferedClientType, flow: CompletedFlow) => Promise<ProbeResult>,
   filter: (t: OfferedClientType) => boolean = () => true,
 ): Promise<void> {
   const survey = await offeredClientTypes(session);
   const types = survey.offered.filter(filter);
   if (survey.notOffered.length) verdict.note(`not offered: ${survey.notOffered.join('; ')}`);
   if (types.length === 0) verdict.notApplicable(`the target offers no client type this rule applies to`);
-  const broken: string[] = [];
+  const broken: { type: string; seen: string; served: boolean }[] = [];
   const untested: string[] = [];
   for (const t of types) {
     const flow = await typeFlow(session, t).catch((err: unknown) => err);
@@ -43,11 +57,20 @@ async function forEveryType(
       continue;
     }
     const seen = await probe(t, flow as CompletedFlow);
-    if (seen !== undefined) broken.push(`${t.type}: ${seen}`);
+    if (seen && 'untested' in seen) untested.push(`${t.type}: ${seen.untested}`);
+    else if (seen) broken.push({ type: t.type, seen: seen.broken, served: seen.served });
   }
   verdict.note(`client types tested: ${types.map((t) => t.type).join(', ')}`);
-  if (broken.length) verdict.fail(`${what} for ${broken.length} client type(s)`, { actual: broken.join('; ') });
-  if (untested.length) verdict.notTestable(`a client of this type cannot complete a flow: ${untested.join('; ')}`);
+  if (broken.length) {
+    const served = broken.filter((b) => b.served).length;
+    const misanswered = broken.length - served;
+    const message = [
+      ...(served ? [`${what.served} for ${served} client type(s)`] : []),
+      ...(misanswered ? [`${what.misanswered} for ${misanswered} client type(s)`] : []),
+    ].join('; ');
+    verdict.fail(message, { actual: broken.map((b) => `${b.type}: ${b.seen}`).join('; ') });
+  }
+  if (untested.length) verdict.notTestable(`not judged for ${untested.length} client type(s): ${untested.join('; ')}`);
 }
 
 /**
@@ -57,6 +80,8 @@ async function forEveryType(
  * code_verifier is present". Nothing there depends on the client type; §7.5.1: PKCE protects confidential clients
  * against code injection too. RFC 7636 §4.6: "If the values are not equal, an error response indicating
  * "invalid_grant" as described in Section 4.1.3 MUST be returned."
+ * Each probe redeems a code of its own: §4.1.3 sets no order among the server's duties, so a server may spend a code
+ * on a refused attempt, and a second probe on it would meet a spent code rather than the verifier it is about.
  */
 defineCheck(
   {
@@ -68,13 +93,21 @@ defineCheck(
     refs: [ref.oauth21('Token Request (authorization code)'), ref.rfc(7636, '4.6'), ref.rfc(6749, '2.1')],
   },
   async ({ session, verdict }) => {
-    await forEveryType(session, verdict, 'a code was redeemed without its code_verifier', async (t) => {
-      const flow = await authorizationCode(session, { client: t.a });
-      const missing = await exchangeCode(session, flow, { code_verifier: undefined });
-      if (tokenSet(missing) || missing.status !== 400) return `no code_verifier → ${statusAndError(missing)}`;
-      const wrong = await exchangeCode(session, flow, { code_verifier: newVerifier() });
-      if (statusAndError(wrong) !== '400 invalid_grant') return `a wrong code_verifier → ${statusAndError(wrong)}`;
-      return undefined;
+    const what = {
+      served: 'a code was redeemed without its code_verifier',
+      misanswered:
+        'a missing or wrong code_verifier was refused (no tokens), but not with the error RFC 7636 §4.6 names',
+    };
+    await forEveryType(session, verdict, what, async (t) => {
+      const first = await authorizationCode(session, { client: t.a });
+      const missing = await exchangeCode(session, first, { code_verifier: undefined });
+      if (tokenSet(missing))
+        return { broken: `no code_verifier → ${statusAndError(missing)} with tokens`, served: true };
+      // OAuth 2.1 §4.1.3 names no error for a missing verifier: any 400 refusal keeps the rule.
+      if (missing.status !== 400) return { broken: `no code_verifier → ${statusAndError(missing)}`, served: false };
+      const second = await authorizationCode(session, { client: t.a });
+      const wrong = await exchangeCode(session, second, { code_verifier: newVerifier() });
+      return refusedWith(wrong, '400 invalid_grant', 'a wrong code_verifier');
     });
   },
 );
@@ -82,7 +115,8 @@ defineCheck(
 /**
  * OAuth 2.1 §4.1.3: the authorization server MUST "ensure that the authorization code was issued to the
  * authenticated confidential client, or if the client is public, ensure that the code was issued to client_id in
- * the request". Client B authenticates as itself (its own credentials); the code is A's.
+ * the request". Client B authenticates as itself (its own credentials); the code is A's. RFC 6749 §5.2 names the
+ * refusal: invalid_grant, "was issued to another client".
  */
 defineCheck(
   {
@@ -91,13 +125,16 @@ defineCheck(
     level: 'MUST',
     quote:
       'the authorization server MUST: […] ensure that the authorization code was issued to the authenticated confidential client, or if the client is public, ensure that the code was issued to client_id in the request',
-    refs: [ref.oauth21('Token Request (authorization code)'), ref.rfc(6749, '4.1.3')],
+    refs: [ref.oauth21('Token Request (authorization code)'), ref.rfc(6749, '4.1.3'), ref.rfc(6749, '5.2')],
   },
   async ({ session, verdict }) => {
-    await forEveryType(session, verdict, "another client redeemed a client's code", async (t) => {
+    const what = {
+      served: "another client redeemed a client's code",
+      misanswered: "another client's attempt on a client's code was refused (no tokens), but not with invalid_grant",
+    };
+    await forEveryType(session, verdict, what, async (t) => {
       const flow = await authorizationCode(session, { client: t.a });
-      const res = await exchangeCode(session, flow, {}, t.b);
-      return statusAndError(res) === '400 invalid_grant' ? undefined : `B presenting A's code → ${statusAndError(res)}`;
+      return refusedWith(await exchangeCode(session, flow, {}, t.b), '400 invalid_grant', "B presenting A's code");
     });
   },
 );
@@ -105,7 +142,8 @@ defineCheck(
 /**
  * OAuth 2.1 §4.3.1 (Refresh Token Grant): the authorization server MUST "validate the refresh token" and "ensure
  * that the refresh token was issued to the authenticated client" (RFC 6749 §6: "the refresh token is bound to the
- * client to which it was issued").
+ * client to which it was issued"). A target that issues no client type a refresh token has nothing to bind: not
+ * applicable.
  */
 defineCheck(
   {
@@ -117,17 +155,22 @@ defineCheck(
     refs: [ref.oauth21('Refresh Token Grant'), ref.rfc(6749, '6')],
   },
   async ({ session, verdict }) => {
-    await forEveryType(session, verdict, "another client used a client's refresh token", async (t, flow) => {
+    const what = {
+      served: "another client used a client's refresh token",
+      misanswered:
+        "another client's attempt on a client's refresh token was refused (no tokens), but not with invalid_grant",
+    };
+    let probed = 0;
+    await forEveryType(session, verdict, what, async (t, flow) => {
       const rt = flow.tokens.refresh_token;
       if (!rt) {
         verdict.note(`${t.type}: no refresh token issued`);
         return undefined;
       }
-      const res = await refreshGrant(session, t.b, rt);
-      return statusAndError(res) === '400 invalid_grant'
-        ? undefined
-        : `B presenting A's refresh token → ${statusAndError(res)}`;
+      probed += 1;
+      return refusedWith(await refreshGrant(session, t.b, rt), '400 invalid_grant', "B presenting A's refresh token");
     });
+    if (probed === 0) verdict.notApplicable('no client type was issued a refresh token');
   },
 );
 
@@ -135,8 +178,12 @@ defineCheck(
  * RFC 6749 §3.2.1: "Confidential clients or other clients issued client credentials MUST authenticate with the
  * authorization server as described in Section 2.3 when making requests to the token endpoint." A confidential client
  * that leaves its credentials out altogether (client_id alone, as a public client sends it), or sends a wrong secret
- * by its registered method, is refused with invalid_client (RFC 6749 §5.2), for the code grant and for refresh alike;
- * the same requests with the credentials then succeed, so the refusal is about the credentials and nothing else.
+ * by its registered method, is refused with invalid_client (RFC 6749 §5.2), for the code grant and for refresh alike.
+ * Every probe changes one thing against a request that works: each negative probe redeems a code (or refresh token)
+ * of its own, since §4.1.3 sets no order between authenticating the client and checking the code, and a server may
+ * spend the code on a refused attempt; the same request with the credentials, on a fresh code, then succeeds, so the
+ * refusals were about the credentials. The refresh leg refreshes with the credentials first (the control), then
+ * presents the refresh token that answer leaves live without them.
  */
 defineCheck(
   {
@@ -148,40 +195,63 @@ defineCheck(
     refs: [ref.rfc(6749, '3.2.1'), ref.rfc(6749, '2.3.1'), ref.rfc(6749, '5.2'), ref.oauth21('Client Authentication')],
   },
   async ({ session, verdict }) => {
+    const what = {
+      served: 'a confidential client was served without its credentials',
+      misanswered:
+        'a confidential client without its credentials (or with a wrong secret) was refused (no tokens), but not with invalid_client',
+    };
+    const codeGrant = async (t: OfferedClientType): Promise<Record<string, string>> => {
+      const flow = await authorizationCode(session, { client: t.a });
+      return {
+        grant_type: 'authorization_code',
+        code: flow.code,
+        redirect_uri: flow.redirectUri,
+        code_verifier: flow.verifier,
+        resource: session.settings.mcp,
+      };
+    };
+    const invalidClient = (res: HttpResponse, probe: string): ProbeResult => {
+      if (tokenSet(res)) return { broken: `${probe} → ${statusAndError(res)} with tokens`, served: true };
+      return errorCode(res) === 'invalid_client'
+        ? undefined
+        : { broken: `${probe} → ${statusAndError(res)}`, served: false };
+    };
     await forEveryType(
       session,
       verdict,
-      'a confidential client was served without its credentials',
+      what,
       async (t) => {
-        const flow = await authorizationCode(session, { client: t.a });
-        const grant = {
-          grant_type: 'authorization_code',
-          code: flow.code,
-          redirect_uri: flow.redirectUri,
-          code_verifier: flow.verifier,
-          resource: session.settings.mcp,
-        };
-        const none = await postToken(session, { ...grant, client_id: t.a.client_id });
-        if (errorCode(none) !== 'invalid_client') return `code exchange without credentials → ${statusAndError(none)}`;
+        const none = await postToken(session, { ...(await codeGrant(t)), client_id: t.a.client_id });
+        const noneSeen = invalidClient(none, 'code exchange without credentials');
+        if (noneSeen) return noneSeen;
         const wrongAuth = clientAuth({ ...t.a, client_secret: `${t.a.client_secret ?? ''}x` });
-        const wrong = await postToken(session, { ...grant, ...wrongAuth.form }, wrongAuth.headers);
-        if (errorCode(wrong) !== 'invalid_client')
-          return `code exchange with a wrong secret → ${statusAndError(wrong)}`;
+        const wrong = await postToken(session, { ...(await codeGrant(t)), ...wrongAuth.form }, wrongAuth.headers);
+        const wrongSeen = invalidClient(wrong, 'code exchange with a wrong secret');
+        if (wrongSeen) return wrongSeen;
+        // The control: the same request with the right credentials, on a fresh code.
         const auth = clientAuth(t.a);
-        const good = tokenSet(await postToken(session, { ...grant, ...auth.form }, auth.headers));
-        if (!good) {
-          verdict.note(`${t.type}: the code did not survive the refused attempts; refresh not probed`);
+        const control = await postToken(session, { ...(await codeGrant(t)), ...auth.form }, auth.headers);
+        const good = tokenSet(control);
+        if (!good)
+          return { untested: `the same code exchange with the credentials failed too: ${statusAndError(control)}` };
+        if (!good.refresh_token) return undefined;
+        const refresh = { grant_type: 'refresh_token', resource: session.settings.mcp };
+        const refreshed = await postToken(
+          session,
+          { ...refresh, refresh_token: good.refresh_token, ...auth.form },
+          auth.headers,
+        );
+        const live = tokenSet(refreshed);
+        if (!live) {
+          verdict.note(
+            `${t.type}: refresh with the credentials failed (${statusAndError(refreshed)}); refresh not probed`,
+          );
           return undefined;
         }
-        if (!good.refresh_token) return undefined;
-        const refresh = {
-          grant_type: 'refresh_token',
-          refresh_token: good.refresh_token,
-          resource: session.settings.mcp,
-        };
-        const rtNone = await postToken(session, { ...refresh, client_id: t.a.client_id });
-        if (errorCode(rtNone) !== 'invalid_client') return `refresh without credentials → ${statusAndError(rtNone)}`;
-        return undefined;
+        // Rotated or not, the refresh token this answer leaves live has been used by nothing else.
+        const rt = live.refresh_token ?? good.refresh_token;
+        const rtNone = await postToken(session, { ...refresh, refresh_token: rt, client_id: t.a.client_id });
+        return invalidClient(rtNone, 'refresh without credentials');
       },
       (t) => t.type !== 'none',
     );

@@ -4,6 +4,7 @@ import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
 import { authorizationServerMetadata, expectedIssuer, isLoopbackUrl, wellKnownUrl } from '../lib/oauth/discovery.ts';
+import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { publicClientMetadata, postRegistration } from '../lib/oauth/registration.ts';
 import { isJsonContentType, jsonObject } from '../lib/transport/http.ts';
 
@@ -362,8 +363,9 @@ defineCheck(
  * client_secret_post) is supported only if some client can hold a secret, and on a proxy whose clients register
  * themselves that means registration grants it. The sentence carries no keyword, so a method no client can use is an
  * interoperability defect (a client picks it from the metadata and its registration fails): a warning. Each
- * advertised secret method is registered for; refused, or answered with another method or without a secret, it is
- * advertised in vain.
+ * advertised secret method is registered for (with the suite's loopback redirect URI, as a native client); refused,
+ * or answered with another method or without a secret, it is advertised in vain. A refusal naming the redirect URI
+ * (invalid_redirect_uri) is not about the method: not testable.
  */
 defineCheck(
   {
@@ -384,16 +386,23 @@ defineCheck(
     if (methods.length === 0) return verdict.notApplicable('no secret-based token endpoint auth method advertised');
     if (typeof body.registration_endpoint !== 'string')
       return verdict.notApplicable('no registration_endpoint: pre-registered clients may hold secrets');
+    // The redirect URI is the suite's loopback callback, as every other registration of the suite sends it: a
+    // server may restrict redirect URIs (MCP authorization, Communication security: "All redirect URIs MUST be either
+    // localhost or use HTTPS"; some allow loopback only), and that refusal says nothing about the auth method.
+    const redirectUri = (await session.callback()).uri();
+    const unjudged: string[] = [];
     for (const method of methods) {
       const res = await postRegistration(
         session,
-        publicClientMetadata(['http://127.0.0.1:8976/callback'], {
-          token_endpoint_auth_method: method,
-          application_type: 'web',
-          redirect_uris: ['https://client.example/callback'],
-        }),
+        publicClientMetadata([redirectUri], { token_endpoint_auth_method: method }),
       );
       const client = jsonObject(res);
+      // RFC 7591 §3.2.2: invalid_redirect_uri, "The value of one or more redirection URIs is invalid": the refusal is
+      // about the redirect URI, not the method.
+      if (res.status === 400 && errorCode(res) === 'invalid_redirect_uri') {
+        unjudged.push(`${method}: ${statusAndError(res)}`);
+        continue;
+      }
       verdict.check(
         res.status === 201 && client?.token_endpoint_auth_method === method && typeof client.client_secret === 'string',
         `${method} is advertised, so a client must be able to register with it`,
@@ -401,6 +410,11 @@ defineCheck(
           expected: `201 with token_endpoint_auth_method=${method} and a client_secret`,
           actual: `${res.status} ${res.text.slice(0, 200)}`,
         },
+      );
+    }
+    if (unjudged.length) {
+      verdict.notTestable(
+        `the registration was refused for its loopback redirect URI ${redirectUri}, not for the auth method: ${unjudged.join('; ')}`,
       );
     }
   },

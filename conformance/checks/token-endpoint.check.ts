@@ -247,6 +247,14 @@ defineCheck(
   },
 );
 
+/**
+ * RFC 6749 §5.2, invalid_client: "Client authentication failed (e.g., unknown client, no client authentication
+ * included, or unsupported authentication method). […] If the client attempted to authenticate via the
+ * "Authorization" request header field, the authorization server MUST respond with an HTTP 401 (Unauthorized) status
+ * code and include the "WWW-Authenticate" response header field". The sentence binds an invalid_client answer. An
+ * unknown client presenting a real code of another client may as rightly be answered invalid_grant (the code "was
+ * issued to another client"): then the rule is not observable (not applicable). Tokens, or any other answer, fail.
+ */
 defineCheck(
   {
     id: 'TOKEN-06',
@@ -257,8 +265,9 @@ defineCheck(
     refs: [ref.rfc(6749, '5.2'), ref.oauth21('Error Response (token endpoint)')],
   },
   async ({ session, verdict }) => {
-    // A real code, verifier and redirect URI: the unknown client is the one deviation (with a made-up code, refusing
-    // the code first would have been as right as refusing the client).
+    // A real code, verifier and redirect URI, so that the client is the deviation (with a made-up code, refusing the
+    // code first would have been as right as refusing the client). The code is still another client's, and RFC 6749
+    // §4.1.3 sets no order between authenticating the client and checking the code.
     const flow = await authorizationCode(session);
     const basic = Buffer.from(`conformance-unknown:${randomToken()}`).toString('base64');
     const res = await postToken(
@@ -273,6 +282,16 @@ defineCheck(
       { authorization: `Basic ${basic}` },
     );
     verdict.check(!tokenSet(res), 'an unknown client must not be issued tokens', { actual: statusAndError(res) });
+    // RFC 6749 §5.2 invalid_grant: the code "was issued to another client". Judging the grant before the client is
+    // as right, and the quoted sentence binds only an invalid_client answer: it cannot be observed here.
+    if (statusAndError(res) === '400 invalid_grant') {
+      return verdict.notApplicable(
+        'the target judged the grant before the client (400 invalid_grant: the code was issued to another client), so the 401 rule for invalid_client cannot be observed',
+      );
+    }
+    // RFC 6749 §5.2 invalid_client: "If the client attempted to authenticate via the "Authorization" request header
+    // field, the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the
+    // "WWW-Authenticate" response header field".
     verdict.equal(statusAndError(res), '401 invalid_client', 'unknown client with Basic credentials');
     verdict.check(res.headers.get('www-authenticate') !== null, 'WWW-Authenticate is required with the 401', {
       actual: '(no header)',

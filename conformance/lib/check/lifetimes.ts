@@ -118,28 +118,63 @@ export function staleTransaction(
 }
 
 /**
- * An access token used right after issue (it must work) and again once its lifetime is over (LIFE-02). The lifetime
- * is the target description's accessTokenTtlSeconds (the token's lifetime plus any clock leeway the resource server
- * allows) or else the token response's expires_in.
+ * How long past expires_in the suite keeps probing an access token when the target declares no lifetime: a resource
+ * server may allow "some small leeway, usually no more than a few minutes, to account for clock skew" (RFC 7519
+ * §4.1.4), so a token still accepted a second after expires_in breaks nothing by itself.
  */
-export function staleAccessToken(
-  session: CheckSession,
-): Promise<Waited<{ ttl: number; expiresIn?: number; fresh: McpProbe; stale: McpProbe }>> {
+export const MAX_LEEWAY_SECONDS = 30;
+
+/** What LIFE-02 judges: the token right after issue, and the last probe after its lifetime. */
+export interface StaleAccessToken {
+  /** The lifetime waited out: accessTokenTtlSeconds if declared, else expires_in. */
+  ttl: number;
+  /** Whether the target description declared it (then it includes any leeway, and one probe judges it). */
+  declared: boolean;
+  expiresIn?: number;
+  fresh: McpProbe;
+  /** The last probe: the first one not accepted, or the last one sent. */
+  stale: McpProbe;
+  /** Seconds after the token response that `stale` was sent. */
+  staleAfter: number;
+}
+
+/**
+ * An access token used right after issue (it must work) and again once its lifetime is over (LIFE-02). With the
+ * target description's accessTokenTtlSeconds (the token's lifetime plus any clock leeway the resource server allows)
+ * one probe a second after it. Without it the lifetime is the token response's expires_in and the leeway unknown: the
+ * token is probed once a second from expires_in + 1 s to expires_in + MAX_LEEWAY_SECONDS, until it is refused.
+ */
+export function staleAccessToken(session: CheckSession): Promise<Waited<StaleAccessToken>> {
   return waited(session, 'access-token', async () => {
     const flow = await inTurn(() => completedFlow(session));
     // Issued before the response arrived: waiting from now waits at least its lifetime.
     const obtained = Date.now();
     const expiresIn = flow.tokens.expires_in;
-    const ttl = session.settings.targetDescription.accessTokenTtlSeconds ?? expiresIn;
+    const declaredTtl = session.settings.targetDescription.accessTokenTtlSeconds;
+    const ttl = declaredTtl ?? expiresIn;
     if (ttl === undefined || ttl > MAX_WAITED_SECONDS) {
       throw new NotApplicable(
         `the access token lives ${ttl ?? 'an undeclared time'} (expires_in ${expiresIn ?? 'absent'}); declare accessTokenTtlSeconds (≤ ${MAX_WAITED_SECONDS}) to wait it out`,
       );
     }
     const fresh = await probeMcp(session, flow.tokens.access_token);
-    await sleepUntil(obtained + (ttl + 1) * 1000);
-    const stale = await probeMcp(session, flow.tokens.access_token);
-    return { ttl, ...(expiresIn !== undefined ? { expiresIn } : {}), fresh, stale };
+    const last = declaredTtl === undefined && fresh.verdict === 'accepted' ? ttl + MAX_LEEWAY_SECONDS : ttl + 1;
+    let staleAfter = ttl + 1;
+    let stale: McpProbe;
+    for (;;) {
+      await sleepUntil(obtained + staleAfter * 1000);
+      stale = await probeMcp(session, flow.tokens.access_token);
+      if (stale.verdict !== 'accepted' || staleAfter >= last) break;
+      staleAfter += 1;
+    }
+    return {
+      ttl,
+      declared: declaredTtl !== undefined,
+      ...(expiresIn !== undefined ? { expiresIn } : {}),
+      fresh,
+      stale,
+      staleAfter,
+    };
   });
 }
 

@@ -3,7 +3,7 @@
 import { authorizationCode, exchangeCode, otherClientFlow, sharedFlow } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
-import { probeMcp, requireUnderstood } from '../lib/oauth/mcp-probe.ts';
+import { probeMcp, probeMcpUntilRefused, requireUnderstood } from '../lib/oauth/mcp-probe.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { newVerifier } from '../lib/oauth/pkce.ts';
 import { otherClient, publicClientMetadata, registerClient } from '../lib/oauth/registration.ts';
@@ -65,7 +65,7 @@ defineCheck(
         level: 'MUST',
         actual: replay.status,
       });
-    const mcp = requireUnderstood(await probeMcp(session, first.access_token));
+    const mcp = requireUnderstood(await probeMcpUntilRefused(session, first.access_token));
     verdict.equal(mcp.status, 401, 'MCP status with the access token of a replayed code');
     if (first.refresh_token) {
       const refreshed = await refreshGrant(session, flow.client, first.refresh_token);

@@ -5,7 +5,7 @@ import { defineCheck } from '../lib/check/define-check.ts';
 import { judgeForeignResourceToken } from '../lib/check/resource-expectations.ts';
 import { NotApplicable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
-import { probeMcp, type McpProbe } from '../lib/oauth/mcp-probe.ts';
+import { probeMcp, probeMcpUntilRefused, type McpProbe } from '../lib/oauth/mcp-probe.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { otherClient } from '../lib/oauth/registration.ts';
 import { race, refreshGrant, tokenSet } from '../lib/oauth/token.ts';
@@ -42,7 +42,7 @@ function rotationScenario(session: CheckSession): Promise<RotationScenario> {
     s.reuseOfRt1 = await refreshGrant(session, flow.client, rt1);
     const third = tokenSet(s.second);
     if (third?.refresh_token) s.afterReuse = await refreshGrant(session, flow.client, third.refresh_token);
-    if (third) s.accessAfterReuse = await probeMcp(session, third.access_token);
+    if (third) s.accessAfterReuse = await probeMcpUntilRefused(session, third.access_token);
     return s;
   });
 }

@@ -4,7 +4,7 @@ import { defineCheck } from '../lib/check/define-check.ts';
 import { NotApplicable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
 import { advertises } from '../lib/oauth/discovery.ts';
-import { probeMcp, requireUnderstood, type McpProbe } from '../lib/oauth/mcp-probe.ts';
+import { probeMcp, probeMcpUntilRefused, requireUnderstood, type McpProbe } from '../lib/oauth/mcp-probe.ts';
 import { errorCode, statusAndError } from '../lib/oauth/error-response.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
 import { otherClient } from '../lib/oauth/registration.ts';
@@ -39,7 +39,7 @@ defineCheck(
       'invalid_grant',
       'refresh with the revoked token',
     );
-    const mcp = await probeMcp(session, flow.tokens.access_token);
+    const mcp = await probeMcpUntilRefused(session, flow.tokens.access_token);
     if (mcp.verdict === 'not-understood') verdict.note(`the grant's access token after revocation: ${mcp.diagnosis}`);
     else if (mcp.status !== 401)
       verdict.warn('revoking the refresh token should also end the access tokens of the grant (REV-04)', {
@@ -154,7 +154,7 @@ function accessTokenRevocation(session: CheckSession): Promise<{ res: HttpRespon
   return session.memo('access-token-revocation', async () => {
     const flow = await completedFlow(session);
     const res = await revokeToken(session, flow.client, flow.tokens.access_token, 'access_token');
-    return { res, mcp: await probeMcp(session, flow.tokens.access_token) };
+    return { res, mcp: await probeMcpUntilRefused(session, flow.tokens.access_token) };
   });
 }
 
@@ -197,7 +197,7 @@ defineCheck(
       ['the access token issued with the code', flow.tokens.access_token],
       ['the access token issued by the refresh', refreshed.access_token],
     ] as const) {
-      const mcp = requireUnderstood(await probeMcp(session, token));
+      const mcp = requireUnderstood(await probeMcpUntilRefused(session, token));
       verdict.check(mcp.status === 401, `${what} must stop working once the grant's refresh token is revoked`, {
         expected: 401,
         actual: mcp.status,

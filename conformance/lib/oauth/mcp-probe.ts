@@ -108,6 +108,24 @@ function openingCall(form: McpForm, revision: Revision): McpCall {
   };
 }
 
+/** How long a revocation may take to reach every server of the target (several instances, short caches). */
+export const REVOCATION_PROPAGATION_MS = 3000;
+
+/**
+ * Probes a token that should no longer work, again and again until it is refused or REVOCATION_PROPAGATION_MS has
+ * passed. RFC 7009 §2.2: "In practice, there could be a propagation delay, for example, in which some servers know
+ * about the invalidation while others do not. Implementations should minimize that window". A token still accepted
+ * after the window is judged as the check says.
+ */
+export async function probeMcpUntilRefused(session: CheckSession, token: string): Promise<McpProbe> {
+  const deadline = Date.now() + REVOCATION_PROPAGATION_MS;
+  for (;;) {
+    const probe = await probeMcp(session, token);
+    if (probe.verdict !== 'accepted' || Date.now() >= deadline) return probe;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /**
  * The probe: the opening request of the revision's form with `token` (none: unauthenticated), and once more in the
  * other form when the first was not understood. `url` overrides the MCP endpoint (e.g. a token in the query).

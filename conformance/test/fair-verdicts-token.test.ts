@@ -1,45 +1,8 @@
 // Fair verdicts at the token and resource endpoints on proxies built differently from the reference: the suite runs end
 // to end against the configurable peer target (fixtures/peer-target.ts) and must judge each behaviour as the
 // specifications do. A negative probe changes one thing against a request that works; a failure names what happened.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, Outcome } from '../lib/model/vocabulary.ts';
-import type { Report } from '../lib/report/report-json.ts';
-import { freePort } from '../lib/target/free-port.ts';
-import { runConformance } from '../run.ts';
-import type { FixtureOptions } from './fixtures/peer-target.ts';
-
-const FIXTURE = fileURLToPath(new URL('./fixtures/peer-target.ts', import.meta.url));
-
-/** `grep` in the unanchored `\b(ID|ID) ` form, which selects the same checks under any matching rule. */
-async function run(fixture: FixtureOptions, grep: string): Promise<Report> {
-  const dir = mkdtempSync(join(tmpdir(), 'fair-verdicts-token-'));
-  const quoted = `'${JSON.stringify(fixture).replace(/'/g, `'\\''`)}'`;
-  const { report } = await runConformance({
-    target: `http://127.0.0.1:${await freePort()}`,
-    upstream: 'external',
-    targetCommand: `FIXTURE=${quoted} ${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(FIXTURE)}`,
-    revision: '2025-11-25',
-    grep,
-    reportDir: join(dir, 'report'),
-    waitSeconds: 60,
-    log: () => undefined,
-  });
-  return report;
-}
-
-function outcomes(report: Report): Record<string, Outcome> {
-  return Object.fromEntries(report.checks.map((c) => [c.id, c.outcome]));
-}
-
-function check(report: Report, id: string): CheckResult {
-  const found = report.checks.find((c) => c.id === id);
-  if (!found) throw new Error(`${id} did not run: ${report.runError ?? ''}`);
-  return found;
-}
+import { check, outcomes, runPeer as run } from './fixtures/run-peer.ts';
 
 describe('fair verdicts at the token endpoint', () => {
   it('gives every negative probe its own code on a server that spends the code before authenticating the client', async () => {

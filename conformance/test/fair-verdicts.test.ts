@@ -1,56 +1,9 @@
 // Verdicts on proxies built differently from the reference: a small configurable target (fixtures/peer-target.ts)
 // behaves the way other people's proxies do, and the suite, run end to end against it (Chromium included), must
 // judge each behaviour as the specifications do. Each case names the false verdict it guards against.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, Outcome } from '../lib/model/vocabulary.ts';
-import type { Report } from '../lib/report/report-json.ts';
-import type { TargetDescription } from '../lib/target/description.ts';
-import { freePort } from '../lib/target/free-port.ts';
-import { runConformance } from '../run.ts';
 import type { FixtureOptions } from './fixtures/peer-target.ts';
-
-const FIXTURE = fileURLToPath(new URL('./fixtures/peer-target.ts', import.meta.url));
-
-/** `grep` in the unanchored `\b(ID|ID) ` form, which selects the same checks under any matching rule. */
-async function run(
-  fixture: FixtureOptions,
-  grep: string,
-  extra: { upstream?: 'external' | 'harness-github'; target?: TargetDescription } = {},
-): Promise<Report> {
-  const dir = mkdtempSync(join(tmpdir(), 'fair-verdicts-'));
-  let targetFile: string | undefined;
-  if (extra.target) {
-    targetFile = join(dir, 'target.json');
-    writeFileSync(targetFile, JSON.stringify(extra.target));
-  }
-  const quoted = `'${JSON.stringify(fixture).replace(/'/g, `'\\''`)}'`;
-  const { report } = await runConformance({
-    target: `http://127.0.0.1:${await freePort()}`,
-    upstream: extra.upstream ?? 'external',
-    targetCommand: `FIXTURE=${quoted} ${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(FIXTURE)}`,
-    ...(targetFile ? { targetFile } : {}),
-    revision: '2025-11-25',
-    grep,
-    reportDir: join(dir, 'report'),
-    waitSeconds: 60,
-    log: () => undefined,
-  });
-  return report;
-}
-
-function outcomes(report: Report): Record<string, Outcome> {
-  return Object.fromEntries(report.checks.map((c) => [c.id, c.outcome]));
-}
-
-function check(report: Report, id: string): CheckResult {
-  const found = report.checks.find((c) => c.id === id);
-  if (!found) throw new Error(`${id} did not run: ${report.runError ?? ''}`);
-  return found;
-}
+import { check, outcomes, runPeer as run } from './fixtures/run-peer.ts';
 
 describe('fair verdicts on proxies built differently', () => {
   it('drives a login-first proxy whose consent page posts JSON by script, and reads its JSON answers to fetch()', async () => {

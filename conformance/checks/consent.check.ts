@@ -1,7 +1,7 @@
 // The proxy's consent page, driven in Chromium: what it shows, that hostile names stay inert, CSRF, anti-framing,
 // cookies, per-client approval, deny, and no upstream contact before approval (conformance/requirements.md, CONSENT-*).
 import { captureDecisionRequest, replayDecision } from '../lib/browser/consent-decision.ts';
-import { consentForm, postConsentForm } from '../lib/browser/consent-form.ts';
+import { anotherConsentForm, pendingConsent, postConsentForm } from '../lib/browser/consent-form.ts';
 import { crossSiteOrigin, postFromAnotherSite } from '../lib/browser/cross-site-post.ts';
 import { authorize, NO_CONSENT_PAGE } from '../lib/browser/flow.ts';
 import { callbackOrigin, findApproveButton } from '../lib/browser/page-actions.ts';
@@ -106,9 +106,8 @@ defineCheck(
     const client = await newClient(session);
     const context = await (await session.browser()).newContext();
     try {
-      const first = await authorize(session, { client, decision: 'stop', context });
-      if (!first.page) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
-      const form1 = await consentForm(first.page, session);
+      const first = await pendingConsent(session, client, context);
+      const form1 = first.form;
       if (!form1) {
         const approve = await findApproveButton(first.page, session);
         const decision = approve ? await captureDecisionRequest(first.page, approve, session.targetOrigin) : undefined;
@@ -144,8 +143,7 @@ defineCheck(
         );
         return;
       }
-      const second = await authorize(session, { client, decision: 'stop', context });
-      const form2 = second.page ? await consentForm(second.page, session) : undefined;
+      const form2 = await anotherConsentForm(session, client, context);
       if (!form2) return verdict.notTestable('a second consent page for the control submission was not shown');
       if (!form1.csrfField) {
         return verdict.fail(
@@ -209,9 +207,7 @@ defineCheck(
       // The victim has used the target before: its browser holds the target's session cookies, if it keeps any.
       const own = await authorize(session, { context: victim });
       if (!own.hit?.params.get('code')) return verdict.notTestable("the victim's own authorization did not complete");
-      const pending = await authorize(session, { client: attackerClient, decision: 'stop', context: attacker });
-      if (!pending.page) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
-      const form = await consentForm(pending.page, session);
+      const { form } = await pendingConsent(session, attackerClient, attacker);
       if (!form) {
         // A decision sent by a page script cannot be auto-submitted by another site as a form; CONSENT-09 replays it
         // with a foreign Origin and Sec-Fetch-Site: cross-site and judges the refusal.
@@ -246,8 +242,7 @@ defineCheck(
       );
       // The positive path: a form like it, from the attacker's own browser (its cookies, no foreign Origin). A second
       // pending authorization, since a target may spend the first on the refused attempt.
-      const second = await authorize(session, { client: attackerClient, decision: 'stop', context: attacker });
-      const form2 = second.page ? await consentForm(second.page, session) : undefined;
+      const form2 = await anotherConsentForm(session, attackerClient, attacker);
       if (!form2) return verdict.notTestable('a second consent page for the control submission was not shown');
       const control = await postConsentForm(attacker, form2.action, form2.fields);
       if (approvedBy === undefined && !control.approved) {
@@ -571,17 +566,14 @@ defineCheck(
     const client = await newClient(session);
     const context = await (await session.browser()).newContext();
     try {
-      const first = await authorize(session, { client, decision: 'stop', context });
-      if (!first.page) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
-      const form1 = await consentForm(first.page, session);
+      const { form: form1 } = await pendingConsent(session, client, context);
       const token = form1?.csrfField ? form1.fields.find(([k]) => k === form1.csrfField)?.[1] : undefined;
       if (!form1 || token === undefined)
         return verdict.notApplicable('no consent form with a CSRF field (see CONSENT-09)');
       const approved = await postConsentForm(context, form1.action, form1.fields);
       if (!approved.approved)
         return verdict.notTestable(`the untouched first consent form was not accepted (${approved.summary})`);
-      const second = await authorize(session, { client, decision: 'stop', context });
-      const form2 = second.page ? await consentForm(second.page, session) : undefined;
+      const form2 = await anotherConsentForm(session, client, context);
       if (!form2?.csrfField) return verdict.notTestable('a second consent page with a CSRF field was not shown');
       const fields = form2.fields.map(([k, v]): [string, string] => [k, k === form2.csrfField ? token : v]);
       const reused = await postConsentForm(context, form2.action, fields);

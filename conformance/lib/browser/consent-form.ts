@@ -1,9 +1,12 @@
 // Reads the consent form around the approve button and replays it outside the page, so CSRF defences can be probed
 // with the browser's own cookies (Playwright's context request API shares them).
 import type { APIResponse, BrowserContext, Page } from 'playwright-core';
+import { NotTestable } from '../model/outcome.ts';
+import type { RegisteredClient } from '../oauth/registration.ts';
 import { onwardOf, responseParams, type AnswerLike } from '../oauth/onward.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { currentTrace } from '../transport/trace.ts';
+import { authorize, NO_CONSENT_PAGE } from './flow.ts';
 import { findApproveButton } from './page-actions.ts';
 
 export interface ConsentForm {
@@ -32,6 +35,30 @@ export async function consentForm(page: Page, session: CheckSession): Promise<Co
   const configured = session.settings.targetDescription.consent?.csrfField;
   const csrfField = configured ?? form.fields.find(([k]) => /csrf|xsrf/i.test(k))?.[0];
   return { ...form, ...(csrfField ? { csrfField } : {}) };
+}
+
+/**
+ * A new pending authorization of `client` in `context`, stopped on its consent page, and the form around its approve
+ * control (undefined when the decision is sent by a page script). Without a consent page: not testable.
+ */
+export async function pendingConsent(
+  session: CheckSession,
+  client: RegisteredClient,
+  context: BrowserContext,
+): Promise<{ page: Page; form: ConsentForm | undefined }> {
+  const flow = await authorize(session, { client, decision: 'stop', context });
+  if (!flow.page) throw new NotTestable('no consent page was shown', NO_CONSENT_PAGE);
+  return { page: flow.page, form: await consentForm(flow.page, session) };
+}
+
+/** The consent form of one more pending authorization (a control submission), or undefined when none was shown. */
+export async function anotherConsentForm(
+  session: CheckSession,
+  client: RegisteredClient,
+  context: BrowserContext,
+): Promise<ConsentForm | undefined> {
+  const flow = await authorize(session, { client, decision: 'stop', context });
+  return flow.page ? await consentForm(flow.page, session) : undefined;
 }
 
 export async function postConsentForm(

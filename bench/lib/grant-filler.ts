@@ -54,7 +54,7 @@ const settings = resolveSettings(options);
 const ctx = {
   settings,
   records: records(store),
-  keys: await loadSigningKeys(settings.signing),
+  keys: loadSigningKeys(settings.signing),
   log: logger,
 } as Partial<ProxyContext> as ProxyContext;
 

@@ -1,7 +1,7 @@
 // The proxy's own access tokens: JWTs per RFC 9068, audience-bound to the MCP resource. Verification is the hot path
 // of every MCP request: signature and claims are checked locally, synchronously, with keys imported at startup.
-import { SignJWT, type JWTHeaderParameters } from 'jose';
 import { randomToken } from '../crypto/random.ts';
+import { signCompactJws } from './jws-sign.ts';
 import { JwsInvalid, verifyCompactJws } from './jws-verify.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
@@ -35,21 +35,24 @@ export interface AccessTokenInput {
 }
 
 /**
- * Signs an access token with `typ: at+jwt`.
+ * Signs an access token with `typ: at+jwt` (synchronously, see jws-sign.ts).
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.1
  */
-export async function signAccessToken(keys: SigningKeys, input: AccessTokenInput): Promise<string> {
-  const header: JWTHeaderParameters = { alg: keys.signer.alg, typ: 'at+jwt' };
-  if (keys.signer.kid !== undefined) header.kid = keys.signer.kid;
-  return new SignJWT({ client_id: input.clientId, scope: input.scopes.join(' '), gid: input.grantId })
-    .setProtectedHeader(header)
-    .setIssuer(input.issuer)
-    .setSubject(input.sub)
-    .setAudience(input.resource)
-    .setJti(randomToken())
-    .setIssuedAt(input.now)
-    .setExpirationTime(input.now + input.ttlSeconds)
-    .sign(keys.signer.key);
+export function signAccessToken(keys: SigningKeys, input: AccessTokenInput): string {
+  const { alg, kid } = keys.signer;
+  const header = kid === undefined ? { alg, typ: 'at+jwt' } : { alg, typ: 'at+jwt', kid };
+  const claims: AccessTokenClaims = {
+    iss: input.issuer,
+    sub: input.sub,
+    aud: input.resource,
+    client_id: input.clientId,
+    scope: input.scopes.join(' '),
+    jti: randomToken(),
+    iat: input.now,
+    exp: input.now + input.ttlSeconds,
+    gid: input.grantId,
+  };
+  return signCompactJws(keys.signer, header, { ...claims });
 }
 
 /** Why a token was refused; never sent to clients beyond "invalid_token". */

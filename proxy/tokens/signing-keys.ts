@@ -1,16 +1,17 @@
 // The access-token signing keys, imported once at startup (never per request): HS256 from a secret via HKDF, or
 // ES256/EdDSA from private JWKs whose public halves are published at jwks_uri.
-import { createPublicKey, createSecretKey, type JsonWebKey as NodeJsonWebKey } from 'node:crypto';
-import { importJWK, type CryptoKey, type JWK } from 'jose';
+import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey as NodeJsonWebKey } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { JsonWebKeyWithKid, SigningOptions } from '../options/proxy-options.ts';
 import { deriveKey } from '../crypto/hmac.ts';
+import type { SigningKey } from './jws-sign.ts';
 import type { SigningAlgorithm, VerificationKey } from './jws-verify.ts';
 
 export type { SigningAlgorithm } from './jws-verify.ts';
 
 export interface SigningKeys {
-  /** The key that signs new tokens. */
-  signer: { alg: SigningAlgorithm; kid?: string; key: CryptoKey | Uint8Array };
+  /** The key that signs new tokens, as a node:crypto KeyObject (see jws-sign.ts). */
+  signer: SigningKey;
   /** Verification keys by kid (the HS256 key has no kid and is stored under ''), as node:crypto KeyObjects. */
   verifiers: Map<string, VerificationKey>;
   algorithms: SigningAlgorithm[];
@@ -21,16 +22,12 @@ export interface SigningKeys {
 /** Private JWK members that must never reach jwks_uri. */
 const PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
 
-export async function loadSigningKeys(signing: SigningOptions): Promise<SigningKeys> {
+export function loadSigningKeys(signing: SigningOptions): SigningKeys {
   if (signing.kind === 'secret') {
-    // Imported once here: given raw bytes, jose would import them again on every sign.
-    const raw = deriveKey(signing.secret, 'access-token-hs256');
-    const key = (await crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-    ])) as CryptoKey;
+    const keyObject = createSecretKey(deriveKey(signing.secret, 'access-token-hs256'));
     return {
-      signer: { alg: 'HS256', key },
-      verifiers: new Map([['', { alg: 'HS256', keyObject: createSecretKey(raw) }]]),
+      signer: { alg: 'HS256', keyObject },
+      verifiers: new Map([['', { alg: 'HS256', keyObject }]]),
       algorithms: ['HS256'],
       publicJwks: undefined,
     };
@@ -50,7 +47,7 @@ export async function loadSigningKeys(signing: SigningOptions): Promise<SigningK
     published.push({ ...publicJwk, alg, use: 'sig' });
     if (!signer) {
       if (typeof jwk.d !== 'string') throw new Error('signing.keys: the first key signs and must be a private JWK');
-      signer = { alg, kid: jwk.kid, key: (await importJWK({ ...jwk, alg } as JWK, alg)) as CryptoKey };
+      signer = { alg, kid: jwk.kid, keyObject: createPrivateKey({ key: { ...jwk } as NodeJsonWebKey, format: 'jwk' }) };
     }
   }
   if (!signer) throw new Error('signing.keys must hold at least one private JWK');

@@ -28,7 +28,7 @@ async function hsKeys() {
 /** Signs arbitrary header/claims with the proxy's own HS256 signer, to probe each rule in isolation. */
 async function sign(header: Record<string, unknown>, payload: JWTPayload = claims): Promise<string> {
   const keys = await hsKeys();
-  return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', ...header }).sign(keys.signer.key);
+  return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', ...header }).sign(keys.signer.keyObject);
 }
 
 /** HMAC by hand, for headers jose refuses to produce (e.g. an unknown critical extension). */
@@ -84,10 +84,10 @@ describe('access token verification (the bearer hot path)', () => {
   it('refuses an ES256 token whose signature is in DER instead of the JWS format', async () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'k' } as JsonWebKeyWithKid;
-    const keys = await loadSigningKeys({ kind: 'jwks', keys: [jwk] });
+    const keys = loadSigningKeys({ kind: 'jwks', keys: [jwk] });
     const good = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', kid: 'k', typ: 'at+jwt' })
-      .sign(keys.signer.key);
+      .sign(keys.signer.keyObject);
     expect(verifyAccessToken(keys, good, expected, now)).toMatchObject({ sub: 'u1' });
     const [h, p] = good.split('.');
     const { sign: nodeSign } = await import('node:crypto');

@@ -1,7 +1,7 @@
 // Every record the proxy keeps, its key prefix and its shape: the code form of the "Schema" table in
 // proxy/storage/README.md. Secrets are stored as SHA-256 hashes in the key (codes, refresh tokens) or the record
 // (client secrets); upstream tokens sit in grant records, which the encryption wrapper encrypts at rest.
-import type { JsonValue, Store } from './storage/store.ts';
+import { touchRecord, type JsonValue, type Store } from './storage/store.ts';
 import type { UpstreamTokens } from './upstream/types.ts';
 
 export type ApplicationType = 'web' | 'native';
@@ -190,6 +190,8 @@ export function records(store: Store, onRemove?: (key: string) => void) {
     },
     set: <T>(key: RecordKey<T>, value: T, ttlSeconds: number) => store.set(key, toJson(value), ttlSeconds),
     add: <T>(key: RecordKey<T>, value: T, ttlSeconds: number) => store.add(key, toJson(value), ttlSeconds),
+    /** A new TTL for a live record, unchanged; false when it is gone (nothing is written then). */
+    touch: (key: RecordKey<unknown>, ttlSeconds: number) => touchRecord(store, key, ttlSeconds),
     delete: async (key: RecordKey<unknown>) => {
       onRemove?.(key);
       try {

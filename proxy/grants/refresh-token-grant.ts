@@ -41,9 +41,11 @@ export async function refreshTokenGrant(
       await restoreRefreshToken(ctx, tokenHash, record);
     throw error;
   });
-  // Extended before the rotated-out token is remembered: reuse detection can revoke the grant only after this write,
-  // so the revocation is never overwritten by it.
-  await ctx.records.set(keys.grant(record.grantId), grant, grantTtlSeconds(ctx));
+  // Extended before the rotated-out token is remembered, and only extended (touch writes no record): a grant revoked
+  // meanwhile, by reuse detection or at /revoke, stays revoked, and this refresh fails with it.
+  if (!(await ctx.records.touch(keys.grant(record.grantId), grantTtlSeconds(ctx)))) {
+    throw new OAuthError('invalid_grant', 'The grant behind this refresh token was revoked');
+  }
   const response = await issueTokens(ctx, {
     grantId: record.grantId,
     grant,

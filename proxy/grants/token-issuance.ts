@@ -35,7 +35,7 @@ export async function issueTokens(ctx: ProxyContext, input: IssueInput): Promise
   const { accessToken, expiresIn } = settings.dangerouslyPassUpstreamTokens
     ? passUpstreamAccessToken(input.grant, nowSeconds(ctx))
     : {
-        accessToken: await signAccessToken(ctx.keys, {
+        accessToken: signAccessToken(ctx.keys, {
           issuer: settings.issuer,
           resource: settings.resource,
           sub: input.grant.user.sub,
@@ -91,5 +91,8 @@ export function grantTtlSeconds(ctx: ProxyContext): number {
  */
 export async function markClientUsed(ctx: ProxyContext, client: ClientRecord): Promise<void> {
   if (client.metadata_document) return;
-  await ctx.records.set(keys.client(client.client_id), { ...client, used: true }, ctx.settings.clientTtlSeconds);
+  const key = keys.client(client.client_id);
+  // Marked at its first grant; after that only its lifetime moves, and a client deleted meanwhile stays deleted.
+  if (client.used) await ctx.records.touch(key, ctx.settings.clientTtlSeconds);
+  else await ctx.records.set(key, { ...client, used: true }, ctx.settings.clientTtlSeconds);
 }

@@ -2,7 +2,7 @@
 // the record key as associated data so that a ciphertext copied to another key does not decrypt.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deriveKey, MIN_SECRET_LENGTH } from '../crypto/hmac.ts';
-import type { JsonValue, Store } from './store.ts';
+import { touchRecord, type JsonValue, type Store } from './store.ts';
 
 /** HKDF `info`: binds derived keys to this purpose and format version, so the same secret elsewhere yields other keys. */
 const HKDF_INFO = 'mcp-oauth-proxy storage v1';
@@ -58,6 +58,11 @@ export class EncryptedStore implements Store {
 
   async take<T extends JsonValue>(key: string): Promise<T | undefined> {
     return this.#open<T>(key, await this.#inner.take(key));
+  }
+
+  /** The sealed record is kept as it is: its associated data is the key, which does not change. */
+  async touch(key: string, ttlSeconds: number): Promise<boolean> {
+    return touchRecord(this.#inner, key, ttlSeconds);
   }
 
   async delete(key: string): Promise<void> {

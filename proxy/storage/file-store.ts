@@ -106,6 +106,19 @@ export class FileStore implements Store {
     });
   }
 
+  async touch(key: string, ttlSeconds: number): Promise<boolean> {
+    assertOpen(this.#closed, 'FileStore');
+    assertTtl(ttlSeconds);
+    return this.#guard(() =>
+      this.#mutex.run(key, async () => {
+        const existing = await this.#read(key);
+        if (existing === undefined || this.#expired(existing)) return false;
+        await replaceFile(this.directory, this.#path(key), this.#record(key, existing.value, ttlSeconds));
+        return true;
+      }),
+    );
+  }
+
   async delete(key: string): Promise<void> {
     assertOpen(this.#closed, 'FileStore');
     await this.#guard(() => unlinkQuietly(this.#path(key)));

@@ -1,5 +1,5 @@
 // The storage module's public surface: the interface, the backends, the encryption wrapper and the spec parser.
-export { StoreUnavailableError, type JsonValue, type Store } from './store.ts';
+export { StoreUnavailableError, touchRecord, type JsonValue, type Store } from './store.ts';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 export { FileStore, type FileStoreOptions } from './file-store.ts';
 export { RedisStore, type RedisStoreOptions } from './redis-store.ts';

@@ -65,6 +65,15 @@ export class MemoryStore implements Store {
     return entry.value as T;
   }
 
+  async touch(key: string, ttlSeconds: number): Promise<boolean> {
+    assertOpen(this.#closed, 'MemoryStore');
+    assertTtl(ttlSeconds);
+    const entry = this.#live(key);
+    if (entry === undefined) return false;
+    entry.expiresAt = this.#now() + ttlSeconds * 1000;
+    return true;
+  }
+
   async delete(key: string): Promise<void> {
     assertOpen(this.#closed, 'MemoryStore');
     this.#entries.delete(key);

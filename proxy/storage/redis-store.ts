@@ -101,6 +101,13 @@ export class RedisStore implements Store {
     return parse<T>(typeof reply === 'string' ? reply : null);
   }
 
+  async touch(key: string, ttlSeconds: number): Promise<boolean> {
+    assertTtl(ttlSeconds);
+    // PEXPIRE answers 0 for a missing (or already expired) key and leaves it missing.
+    const reply = await this.#run('PEXPIRE', () => this.#client.pExpire(this.#key(key), Math.ceil(ttlSeconds * 1000)));
+    return Number(reply) === 1;
+  }
+
   async delete(key: string): Promise<void> {
     await this.#run('DEL', () => this.#client.del(this.#key(key)));
   }

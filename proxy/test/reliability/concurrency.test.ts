@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileStore } from '../../storage/file-store.ts';
 import { MemoryStore } from '../../storage/memory-store.ts';
 import { RedisStore } from '../../storage/redis-store.ts';
-import type { JsonValue, Store } from '../../storage/store.ts';
+import { touchRecord, type JsonValue, type Store } from '../../storage/store.ts';
 import type { MockIdpFlavor } from '../../../mock-idp/index.ts';
 import { refreshHttp, runHttpFlow } from '../../../testkit/http-flow.ts';
 import { startRedisServer, type RedisServerHandle } from '../../../testkit/redis-server.ts';
@@ -66,6 +66,9 @@ class RevocationWatch implements Store {
     const value = await this.inner.take<T>(key);
     if (key.startsWith('grant:') && value !== undefined) this.revoked += 1;
     return value;
+  }
+  touch(key: string, ttlSeconds: number) {
+    return touchRecord(this.inner, key, ttlSeconds);
   }
   delete(key: string) {
     return this.inner.delete(key);

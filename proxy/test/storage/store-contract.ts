@@ -118,6 +118,32 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
       expect(await store.get('long-lived')).toBe('l');
     });
 
+    it('touch gives a live record a new TTL and leaves its value alone', async () => {
+      await store.set('short', { v: 1 }, 1);
+      expect(await store.touch!('short', 60)).toBe(true);
+      await sleep(1_200);
+      expect(await store.get('short')).toEqual({ v: 1 });
+      await store.set('shortened', 'x', 60);
+      expect(await store.touch!('shortened', 1)).toBe(true);
+      await sleep(1_200);
+      expect(await store.get('shortened')).toBeUndefined();
+    });
+
+    it('touch brings back nothing: a deleted, taken or expired key stays absent', async () => {
+      expect(await store.touch!('never-written', 60)).toBe(false);
+      await store.set('deleted', 1, 60);
+      await store.delete('deleted');
+      expect(await store.touch!('deleted', 60)).toBe(false);
+      await store.set('taken', 1, 60);
+      await store.take('taken');
+      expect(await store.touch!('taken', 60)).toBe(false);
+      await store.set('expired', 1, 1);
+      await sleep(1_200);
+      expect(await store.touch!('expired', 60)).toBe(false);
+      for (const key of ['never-written', 'deleted', 'taken', 'expired']) expect(await store.get(key)).toBeUndefined();
+      await expect(store.touch!('k', 0)).rejects.toThrow(RangeError);
+    });
+
     it('keeps keys with hostile characters apart and intact', async () => {
       for (const key of hostileKeys) await store.set(key, { key }, 60);
       for (const key of hostileKeys) expect(await store.get(key)).toEqual({ key });

@@ -2,7 +2,6 @@
 // the 14-step flow (proxy/README.md) and, when given an MCP handler, the bearer-protected MCP endpoint. Each request
 // gets one id, a logger that stamps it on every line, and one access line saying how it ended.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { clientDirectory } from './clients/client-directory.ts';
 import { systemResolver } from './clients/metadata-document-fetch.ts';
@@ -17,6 +16,7 @@ import { register } from './endpoints/register.ts';
 import { revoke } from './endpoints/revoke.ts';
 import { token } from './endpoints/token.ts';
 import { OAuthError } from './errors.ts';
+import { addApiCorsHeaders, apiCorsPreflight } from './http/cors.ts';
 import { jsonResponse, oauthErrorResponse } from './http/json.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { requestIdFor, withRequestId } from './http/request-id.ts';
@@ -88,7 +88,7 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
       now: () => settings.clock.now(),
       log: settings.logger,
     }),
-    keys: await loadSigningKeys(settings.signing),
+    keys: loadSigningKeys(settings.signing),
     cookieKey: deriveKey(settings.cookieSecret, 'consent-cookie'),
     csrfKey: deriveKey(settings.cookieSecret, 'consent-csrf'),
     upstreamScopes: upstreamScopes(settings.upstream, settings.urls.callback),
@@ -114,12 +114,12 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
 
   // RFC 9700 §2.6 / OAuth 2.1 §3.1: CORS MAY be offered at metadata, token, registration and revocation endpoints,
   // never at the authorization endpoint (nor consent and callback, which are browser navigations).
-  const corsForApis = cors({
-    origin: '*',
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'MCP-Protocol-Version'],
-    maxAge: 600,
-  });
+  const corsForApis: MiddlewareHandler<ProxyEnv> = async (c, next) => {
+    if (c.req.method === 'OPTIONS') return apiCorsPreflight();
+    await next();
+    keepResponse(c, withHeaders(c.res, addApiCorsHeaders));
+    return undefined;
+  };
   const corsPaths = [
     paths.authorizationServerMetadata,
     paths.protectedResourceMetadata,

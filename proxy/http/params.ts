@@ -1,7 +1,7 @@
 // Request parameters as RFC 6749 defines them: form-encoded bodies or query strings, each parameter at most once,
 // empty values treated as absent. Every endpoint reads its input through here, so malformed input is a 400.
 import { OAuthError } from '../errors.ts';
-import { readBounded } from './bounded-body.ts';
+import { readRequestBody } from './bounded-body.ts';
 
 /** Parameters by name; a name appears at most once (duplicates are refused while parsing). */
 export type Params = ReadonlyMap<string, string>;
@@ -48,7 +48,7 @@ export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Pr
       status: 413,
       explanation: 'The form sent to this server is too large.',
     });
-  const bytes = await readBounded(request.body, limit, tooLarge, request.headers.get('content-length'));
+  const bytes = await readRequestBody(request, limit, tooLarge);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -1,7 +1,6 @@
-// Reading an MCP POST body once, bounded. A declared Content-Length is checked before anything is read and the body
-// is then taken in one go (the Node adapter hands the bytes over without building a stream); a chunked body is
-// counted as it arrives and cut off at the limit.
-import { readBounded } from '../../http/bounded-body.ts';
+// Reading an MCP POST body once, bounded (see readRequestBody: a declared length is taken in one go, a chunked body
+// counted as it arrives and cut off at the limit).
+import { readRequestBody } from '../../http/bounded-body.ts';
 import { mediaType } from '../../http/params.ts';
 
 /** The largest MCP message the demo server accepts (the MCP SDKs' own limit). */
@@ -29,7 +28,7 @@ export async function readMcpBody(request: Request, limit = MAX_MCP_BODY_BYTES):
   if (!isJsonRequest(request)) return { kind: 'not-json' };
   let text: string;
   try {
-    text = declaredLength(request, limit) ? await request.text() : decode(await streamed(request, limit));
+    text = new TextDecoder().decode(await readBodyBytes(request, limit));
   } catch (error) {
     return error instanceof BodyTooLarge ? { kind: 'too-large' } : { kind: 'unparseable' };
   }
@@ -41,23 +40,6 @@ export async function readMcpBody(request: Request, limit = MAX_MCP_BODY_BYTES):
 }
 
 /** The raw bytes of a body (a gateway forwards them unchanged); throws BodyTooLarge beyond `limit`. */
-export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
-  if (declaredLength(request, limit)) return new Uint8Array(await request.arrayBuffer());
-  return streamed(request, limit);
-}
-
-/** True when a Content-Length within the limit is declared; throws BodyTooLarge when it is over. */
-function declaredLength(request: Request, limit: number): boolean {
-  const declared = request.headers.get('content-length');
-  if (declared === null || !/^\d+$/.test(declared)) return false;
-  if (Number(declared) > limit) throw new BodyTooLarge();
-  return true;
-}
-
-function streamed(request: Request, limit: number): Promise<Uint8Array> {
-  return readBounded(request.body, limit, () => new BodyTooLarge());
-}
-
-function decode(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes);
+export function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
+  return readRequestBody(request, limit, () => new BodyTooLarge());
 }

@@ -82,6 +82,33 @@ describe('RFC 8414 authorization server metadata', () => {
     expect(oidc.status).toBe(404);
   });
 
+  it('answers CORS preflights of the API endpoints and marks their answers, errors included', async () => {
+    const { proxy } = await createTestProxy();
+    const preflight = await proxy.fetch(
+      new Request(`${BASE}/token`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+      }),
+    );
+    expect(preflight.status).toBe(204);
+    expect(Object.fromEntries([...preflight.headers].filter(([name]) => name.startsWith('access-control-')))).toEqual({
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, POST, OPTIONS',
+      'access-control-allow-headers': 'Authorization, Content-Type, MCP-Protocol-Version',
+      'access-control-max-age': '600',
+    });
+    const refused = await proxy.fetch(
+      new Request(`${BASE}/token`, {
+        method: 'POST',
+        headers: { origin: 'https://app.example', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=password',
+      }),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    expect(refused.headers.get('x-request-id')).toBeTruthy();
+  });
+
   it('publishes jwks_uri with only public key parts when signing with ES256 keys', async () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'k1' } as JsonWebKeyWithKid;

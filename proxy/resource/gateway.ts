@@ -12,7 +12,7 @@ import { echoId, JSON_RPC_ERRORS } from './mcp/json-rpc.ts';
 import { headerMismatch, standardHeaders } from './mcp/request-metadata.ts';
 import { isModernRevision } from './mcp/revisions.ts';
 import { calledTools } from './mcp/tool-calls.ts';
-import { MAX_FORWARDED_BODY_BYTES } from './node-http-fetch.ts';
+import { isSmallCompleteAnswer, MAX_FORWARDED_BODY_BYTES } from './node-http-fetch.ts';
 
 export interface GatewayOptions {
   /** The backend MCP endpoint, e.g. `http://127.0.0.1:9000/mcp`. Reached only from the proxy. */
@@ -89,6 +89,7 @@ export function createGatewayHandler(options: GatewayOptions): McpHandler {
     request.signal.addEventListener('abort', onClientGone, { once: true });
     const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(new Error('backend timeout')), timeoutMs) : undefined;
     let response: Response;
+    let answer: ArrayBuffer | ReadableStream<Uint8Array> | null;
     try {
       response = await doFetch(target, {
         method: request.method,
@@ -97,6 +98,8 @@ export function createGatewayHandler(options: GatewayOptions): McpHandler {
         redirect: 'manual',
         signal: abort.signal,
       });
+      // A small answer of declared length leaves in one write; anything else streams.
+      answer = isSmallCompleteAnswer(response.headers) ? await response.arrayBuffer() : response.body;
     } catch {
       request.signal.removeEventListener('abort', onClientGone);
       return errorAnswer(502, null, JSON_RPC_ERRORS.internalError, 'The backend MCP server is unavailable');
@@ -107,7 +110,8 @@ export function createGatewayHandler(options: GatewayOptions): McpHandler {
     response.headers.forEach((value, key) => {
       if (!DROPPED_RESPONSE_HEADERS.has(key)) headers.set(key, value);
     });
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    const bytes = answer instanceof ArrayBuffer ? new Uint8Array(answer) : answer;
+    return new Response(bytes, { status: response.status, statusText: response.statusText, headers });
   };
 }
 

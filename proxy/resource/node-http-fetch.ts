@@ -1,6 +1,7 @@
 // A minimal fetch for gateway mode on Node: node:http with a keep-alive agent. undici's fetch costs about as much CPU
 // per call as a small MCP backend's whole answer; this keeps the gateway hop cheap. Only what the gateway uses is
-// supported (method, headers, a body, an abort signal); the response body streams through unbuffered.
+// supported (method, headers, a body, an abort signal). A small answer of declared length is read whole (see
+// isSmallCompleteAnswer); any other answer, every event stream among them, streams through unbuffered.
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
@@ -30,14 +31,18 @@ export function createNodeHttpFetch(options: { maxSockets?: number } = {}): type
         { method: init.method ?? 'GET', headers, agent: agents[url.protocol as 'http:'] },
         (res) => {
           const status = res.statusCode ?? 502;
-          const nullBody = status === 204 || status === 304 || init.method === 'HEAD';
-          resolve(
-            new Response(nullBody ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), {
-              status,
-              statusText: res.statusMessage ?? '',
-              headers: toHeaders(res.headers),
-            }),
-          );
+          const answer = { status, statusText: res.statusMessage ?? '', headers: toHeaders(res.headers) };
+          if (status === 204 || status === 304 || init.method === 'HEAD') {
+            res.resume();
+            resolve(new Response(null, answer));
+          } else if (isSmallCompleteAnswer(answer.headers)) {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => resolve(new Response(Buffer.concat(chunks), answer)));
+            res.on('error', reject);
+          } else {
+            resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, answer));
+          }
         },
       );
       req.on('error', reject);
@@ -45,6 +50,20 @@ export function createNodeHttpFetch(options: { maxSockets?: number } = {}): type
       req.end(body);
     });
   }) as typeof fetch;
+}
+
+/** Answers up to this size, with a declared length, are read whole before they are handed on. */
+export const BUFFERED_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * Whether an answer is worth reading whole: a declared Content-Length within BUFFERED_ANSWER_BYTES and not an event
+ * stream. Such a body is useless to the client until its last byte anyway (one JSON-RPC message), and whole it goes
+ * out in one write with its length instead of headers, chunks and a terminator through a web stream.
+ */
+export function isSmallCompleteAnswer(headers: Headers): boolean {
+  const length = headers.get('content-length');
+  if (length === null || !/^\d+$/.test(length) || Number(length) > BUFFERED_ANSWER_BYTES) return false;
+  return !(headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
 }
 
 /** Largest request body forwarded (JSON-RPC messages are small; the SDK's own server limit is 4 MiB). */

@@ -41,6 +41,23 @@ describe.each([
           releaseStream = () => res.end('event: message\ndata: {"second":true}\n\n');
           return;
         }
+        if (req.url?.startsWith('/mcp?sized=')) {
+          // A declared length: small answers are read whole, large ones stream.
+          const answer = JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            result: { text: 'x'.repeat(Number(req.url.slice(11))) },
+          });
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+          res.end(answer);
+          return;
+        }
+        if (req.url === '/mcp?truncated') {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+          res.write('{"jsonrpc":');
+          setTimeout(() => res.destroy(), 20);
+          return;
+        }
         res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': 'abc' });
         res.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { ok: true } }));
       });
@@ -61,6 +78,28 @@ describe.each([
     expect(await response.json()).toEqual({ jsonrpc: '2.0', id: 1, result: { ok: true } });
     expect(seen.method).toBe('POST');
     expect(seen.body).toBe(body);
+  });
+
+  it.each([10, 200_000])('answers byte for byte with a declared length (%i characters)', async (size) => {
+    const gateway = createGatewayHandler({ backendUrl, ...(transport ? { fetch: transport } : {}) });
+    const response = await gateway(
+      new Request(`http://proxy.test/mcp?sized=${size}`, { method: 'POST', body: '{}' }),
+      auth,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const answer = (await response.json()) as { result: { text: string } };
+    expect(answer.result.text).toHaveLength(size);
+  });
+
+  it('answers 502 when the backend breaks off an answer it declared the length of', async () => {
+    const gateway = createGatewayHandler({ backendUrl, ...(transport ? { fetch: transport } : {}) });
+    const response = await gateway(
+      new Request('http://proxy.test/mcp?truncated', { method: 'POST', body: '{}' }),
+      auth,
+    );
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({ error: { code: -32603 } });
   });
 
   it('never forwards the client credentials and sets identity headers only the proxy controls', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../storage/memory-store.ts';
 import {
   callMcp,
   createTestProxy,
@@ -46,6 +47,33 @@ describe('refresh token rotation', () => {
     });
     expect((await callMcp(t.proxy, second.access_token)).status).toBe(401);
     expect(t.upstream.calls.revoke).toHaveLength(1);
+  });
+
+  it('does not bring back a grant revoked while a refresh of it runs: that refresh fails too', async () => {
+    // A store that lets a revocation land between the refresh token's take and the grant's extension.
+    const store = new MemoryStore({ sweepIntervalMs: 0 });
+    const [take, set] = [store.take.bind(store), store.set.bind(store)];
+    const grantKeys = new Set<string>();
+    let revokeOnTake = false;
+    store.set = (key, value, ttl) => {
+      if (key.startsWith('grant:')) grantKeys.add(key);
+      return set(key, value, ttl);
+    };
+    store.take = async (key) => {
+      const value = await take(key);
+      if (revokeOnTake && key.startsWith('refresh:')) for (const grantKey of grantKeys) await store.delete(grantKey);
+      return value as never;
+    };
+    const t = await createTestProxy({ store });
+    const { flow, tokens } = await obtainTokens(t);
+    revokeOnTake = true;
+    expect(await errorOf(await refresh(t, tokens.refresh_token, flow.clientId))).toEqual({
+      status: 400,
+      error: 'invalid_grant',
+    });
+    expect(grantKeys.size).toBe(1);
+    for (const grantKey of grantKeys) expect(await store.get(grantKey)).toBeUndefined();
+    expect((await callMcp(t.proxy, tokens.access_token)).status).toBe(401);
   });
 
   it('gives exactly one success to concurrent refreshes of one token', async () => {

@@ -15,6 +15,12 @@ const PROXY = 'proxy/bin/mcp-oauth-proxy.js';
 /** The whole run is stopped after this long. */
 const TIMEOUT_MS = 240_000;
 
+interface CheckTime {
+  id: string;
+  outcome: string;
+  durationMs: number;
+}
+
 interface Summary {
   total: number;
   pass: number;
@@ -51,11 +57,22 @@ export async function runConformanceBenchmark(ctx: BenchContext): Promise<Figure
     if (!existsSync(reportPath)) {
       throw new Error(`the suite wrote no report (exit ${run.code}): ${run.output.slice(-500)}`);
     }
-    const summary = (JSON.parse(readFileSync(reportPath, 'utf8')) as { summary: Summary }).summary;
-    const counts = Object.entries(summary)
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { summary: Summary; checks: CheckTime[] };
+    const counts = Object.entries(report.summary)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
+    // What did not pass, and where the time went: the checks' own durations, slowest first.
+    const unpassed = report.checks
+      .filter((c) => c.outcome !== 'pass')
+      .map((c) => `${c.id} ${c.outcome}`)
+      .join(', ');
+    const slowest = [...report.checks]
+      .sort((a, b) => b.durationMs - a.durationMs)
+      .slice(0, 8)
+      .map((c) => `${c.id} ${(c.durationMs / 1000).toFixed(1)} s`)
+      .join(', ');
+    const checkSeconds = report.checks.reduce((sum, c) => sum + c.durationMs, 0) / 1000;
     return [
       figure({
         id: 'conformance.wall',
@@ -64,7 +81,9 @@ export async function runConformanceBenchmark(ctx: BenchContext): Promise<Figure
         unit: 's',
         value: seconds,
         goal: { on: 'value', op: '<=', target: 30 },
-        note: `exit code ${run.code}; ${counts}`,
+        note:
+          `exit code ${run.code}; ${counts}; not passed: ${unpassed || 'none'}; ` +
+          `checks' own time ${checkSeconds.toFixed(0)} s, slowest: ${slowest}`,
       }),
     ];
   } finally {

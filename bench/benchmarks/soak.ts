@@ -6,6 +6,7 @@
 // must be refused. VmRSS is sampled every few seconds; the figures are the RSS at the end against the RSS after the
 // warm-up, and the least-squares slope in MB per minute after the warm-up. No forced GC.
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { startMockIdp } from '../../mock-idp/index.ts';
 import { form } from '../../testkit/forms.ts';
 import { refreshHttp, runHttpFlow, type AuthorizedClient } from '../../testkit/http-flow.ts';
@@ -17,6 +18,9 @@ import { NotAvailable } from '../lib/not-available.ts';
 import { processMemory, sleep, slope } from '../lib/proc-memory.ts';
 import { benchProxyEnv } from '../lib/proxy-stack.ts';
 import { figure, type Figure } from '../lib/report.ts';
+
+/** A full collection in `--trace-gc` output: `Mark-Compact 60.1 (75.0) -> 41.2 (70.3) MB`; group 1 = live heap after. */
+const FULL_GC = /Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/;
 
 const PROXY = new URL('../../proxy/bin/mcp-oauth-proxy.js', import.meta.url).pathname;
 /** Concurrent clients going through their life cycle. */
@@ -42,7 +46,9 @@ export async function runSoakBenchmark(ctx: BenchContext): Promise<Figure[]> {
   try {
     const idp = await startMockIdp({ flavor: 'github' });
     try {
-      const server = await spawnReady<{ url: string }>([PROXY], {
+      // --trace-gc: every full collection prints the live heap it left, which tells growing live objects (a leak)
+      // from a heap V8 keeps large after a busy spell (RSS alone cannot).
+      const server = await spawnReady<{ url: string }>(['--trace-gc', PROXY], {
         env: { ...benchProxyEnv(idp), PORT: '0', PROXY_STORAGE: redis.url, LOG_LEVEL: 'info' },
         stdinPipe: false,
       });
@@ -53,6 +59,11 @@ export async function runSoakBenchmark(ctx: BenchContext): Promise<Figure[]> {
         );
         const counts: Counts = { flows: 0, mcp: 0, refreshes: 0, revocations: 0 };
         const started = performance.now();
+        const liveHeap: Array<{ x: number; y: number }> = [];
+        createInterface({ input: server.child.stdout! }).on('line', (line) => {
+          const after = FULL_GC.exec(line)?.[1];
+          if (after !== undefined) liveHeap.push({ x: (performance.now() - started) / 60_000, y: Number(after) });
+        });
         const end = started + seconds * 1000;
         const samples: Array<{ x: number; y: number }> = [];
         let failure: unknown;
@@ -81,7 +92,24 @@ export async function runSoakBenchmark(ctx: BenchContext): Promise<Figure[]> {
           `${counts.flows} flows, ${counts.mcp} MCP calls, ${counts.refreshes} refreshes, ` +
           `${counts.revocations} revocations (about ${(total / seconds).toFixed(0)} requests/s)`;
         ctx.log(`soak: ${traffic}; RSS ${samples.map((s) => s.y.toFixed(0)).join(' ')} MB`);
+        const steadyHeap = liveHeap.filter((s) => s.x * 60 >= warmupSeconds);
+        ctx.log(`soak: live heap after each full GC ${liveHeap.map((s) => s.y.toFixed(0)).join(' ')} MB`);
+        const heapFigures =
+          steadyHeap.length < 2
+            ? []
+            : [
+                figure({
+                  id: 'soak.heap',
+                  benchmark: 'soak',
+                  name: 'soak: live heap after the last full GC (a leak grows it; RSS may grow without one)',
+                  unit: 'MB',
+                  value: steadyHeap.at(-1)!.y,
+                  baseline: { name: 'after the first full GC past the warm-up', value: steadyHeap[0]!.y },
+                  note: `${liveHeap.length} full GCs; least-squares slope after the warm-up ${slope(steadyHeap).toFixed(2)} MB/min`,
+                }),
+              ];
         return [
+          ...heapFigures,
           figure({
             id: 'soak.rss',
             benchmark: 'soak',

@@ -42,10 +42,9 @@ export async function readBounded(
  */
 export async function readRequestBody(request: Request, limit: number, tooLarge: () => Error): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
-  if (declared === null || !/^\d+$/.test(declared)) return readBounded(request.body, limit, tooLarge);
-  if (Number(declared) > limit) {
-    void request.body?.cancel().catch(() => undefined);
-    throw tooLarge();
+  // Undeclared or over the limit: readBounded counts the bytes, or refuses the declared length before reading.
+  if (declared === null || !/^\d+$/.test(declared) || Number(declared) > limit) {
+    return readBounded(request.body, limit, tooLarge, declared);
   }
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (bytes.byteLength > limit) throw tooLarge();

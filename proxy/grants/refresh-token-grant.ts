@@ -42,7 +42,9 @@ export async function refreshTokenGrant(
     throw error;
   });
   // Extended before the rotated-out token is remembered, and only extended (touch writes no record): a grant revoked
-  // meanwhile, by reuse detection or at /revoke, stays revoked, and this refresh fails with it.
+  // meanwhile, by reuse detection or at /revoke, stays revoked, and this refresh fails with it: revocation invalidates
+  // the grant's tokens (RFC 7009 §2.1), and a refresh running at the same time must not undo it.
+  // @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
   if (!(await ctx.records.touch(keys.grant(record.grantId), grantTtlSeconds(ctx)))) {
     throw new OAuthError('invalid_grant', 'The grant behind this refresh token was revoked');
   }

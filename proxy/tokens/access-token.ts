@@ -52,7 +52,7 @@ export function signAccessToken(keys: SigningKeys, input: AccessTokenInput): str
     exp: input.now + input.ttlSeconds,
     gid: input.grantId,
   };
-  return signCompactJws(keys.signer, header, { ...claims });
+  return signCompactJws(keys.signer, header, claims);
 }
 
 /** Why a token was refused; never sent to clients beyond "invalid_token". */

@@ -17,11 +17,7 @@ export interface SigningKey {
  * fixed-length R || S form JWS requires (RFC 7518 §3.4), not DER.
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-7.1
  */
-export function signCompactJws(
-  key: SigningKey,
-  header: Record<string, unknown>,
-  payload: Record<string, unknown>,
-): string {
+export function signCompactJws(key: SigningKey, header: object, payload: object): string {
   const signingInput = `${encodeJson(header)}.${encodeJson(payload)}`;
   return `${signingInput}.${signature(key, Buffer.from(signingInput, 'ascii')).toString('base64url')}`;
 }
@@ -37,6 +33,6 @@ function signature(key: SigningKey, input: Buffer): Buffer {
   }
 }
 
-function encodeJson(value: Record<string, unknown>): string {
+function encodeJson(value: object): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }

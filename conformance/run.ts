@@ -17,7 +17,7 @@ import { newReport, reportTarget, writeReportJson, type Gate, type Report } from
 import { writeHtmlReport } from './lib/report/html-report.ts';
 import { PROGRESS_ENV, summaryTable } from './lib/report/summary.ts';
 import { preflight } from './lib/target/preflight.ts';
-import { startTargetCommand, waitForHttp, type RunningTarget } from './lib/target/command.ts';
+import { exitNote, startTargetCommand, waitForHttp, type RunningTarget } from './lib/target/command.ts';
 import { loadTargetDescription } from './lib/target/description.ts';
 import { startHarness, type RunningHarness } from './lib/target/harness.ts';
 import { MetadataDocumentServer } from './lib/target/metadata-document-server.ts';
@@ -154,7 +154,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     if (!runError) {
       const checked = await preflight(settings);
       if (checked.ok) server = checked.server;
-      else runError = `preflight: ${checked.diagnosis}`;
+      // Something else answering on the target's port (the target failed to bind it) reads as a broken target:
+      // say that the target's own process is gone, with its output.
+      else {
+        const exited = target && exitNote(target);
+        runError = `preflight: ${checked.diagnosis}${exited ? `\n${exited}:\n${target?.output()}` : ''}`;
+      }
     }
     if (runError) return stopBeforeChecks(settings, reportDir, started, runError, options, log);
     // A report left by an earlier run must not outlive a run that breaks before writing its own.

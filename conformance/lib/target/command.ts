@@ -49,12 +49,17 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  * Polls `url` until any HTTP answer arrives (the target is listening), the command exits, or the time is up.
  * Returns an error message, or undefined when ready.
  */
+/** "target command exited (code)" once the target's process has ended, else undefined. */
+export function exitNote(target: RunningTarget): string | undefined {
+  const { exitCode, signalCode } = target.child;
+  return exitCode !== null || signalCode !== null ? `target command exited (${exitCode ?? signalCode})` : undefined;
+}
+
 export async function waitForHttp(url: string, timeoutMs: number, target?: RunningTarget): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (target && (target.child.exitCode !== null || target.child.signalCode !== null)) {
-      return `target command exited (${target.child.exitCode ?? target.child.signalCode}) before answering:\n${target.output()}`;
-    }
+    const exited = target && exitNote(target);
+    if (exited) return `${exited} before answering:\n${target.output()}`;
     try {
       await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(1000) });
       return undefined;

@@ -106,7 +106,7 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
     const started = performance.now();
     const ctx = forRequest(base, requestIdFor(c.req.raw));
     c.set('ctx', ctx);
-    if (ctx.log.isLevelEnabled('trace')) ctx.log.trace(requestStart(c.req.raw), 'request started');
+    if (base.log.isLevelEnabled('trace')) ctx.log.trace(requestStart(c.req.raw), 'request started');
     await next();
     keepResponse(c, withRequestId(c.res, ctx.outcome.requestId));
     logAccess(ctx, c.req.raw, c.res.status, started);
@@ -246,10 +246,15 @@ function asOAuthError(ctx: ProxyContext, error: Error): OAuthError {
 
 /** One line per request: method, path (never the query: codes and states travel there), status, time, outcome. */
 function logAccess(ctx: ProxyContext, request: Request, status: number, started: number): void {
+  const root = ctx.settings.logger;
+  if (!root.isLevelEnabled('info')) return;
   const path = new URL(request.url).pathname;
-  const { clientId, error } = ctx.outcome;
-  ctx.log.info(
+  const { requestId, clientId, error } = ctx.outcome;
+  // The root logger with the request id as a field: the same line as the request's child logger would write, without
+  // making one for a request that logs nothing else (context.ts).
+  root.info(
     {
+      requestId,
       event: 'request',
       method: request.method,
       path,

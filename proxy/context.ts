@@ -39,9 +39,45 @@ export interface RequestOutcome {
   error?: string;
 }
 
-/** The context of one request: same settings and keys, its own logger and outcome. */
+/**
+ * The context of one request: same settings and keys, its own logger and outcome. The logger is made on first use: a
+ * pino child with redaction costs more than the bearer check, and most requests log nothing but their access line,
+ * which app.ts writes with the root logger. A class, so every request's context has one shape and the getter lives on
+ * the prototype.
+ */
 export function forRequest(ctx: ProxyContext, requestId: string): ProxyContext {
-  return { ...ctx, log: ctx.settings.logger.child({ requestId }), outcome: { requestId } };
+  return new RequestContext(ctx, requestId);
+}
+
+class RequestContext implements ProxyContext {
+  readonly settings: ProxySettings;
+  readonly records: Records;
+  readonly grantCache: GrantCache;
+  readonly clients: ClientDirectory;
+  readonly keys: SigningKeys;
+  readonly cookieKey: Buffer;
+  readonly csrfKey: Buffer;
+  readonly upstreamScopes: string[];
+  readonly registrationLimiter: RateLimiter;
+  readonly outcome: RequestOutcome;
+  #log: Logger | undefined;
+
+  constructor(ctx: ProxyContext, requestId: string) {
+    this.settings = ctx.settings;
+    this.records = ctx.records;
+    this.grantCache = ctx.grantCache;
+    this.clients = ctx.clients;
+    this.keys = ctx.keys;
+    this.cookieKey = ctx.cookieKey;
+    this.csrfKey = ctx.csrfKey;
+    this.upstreamScopes = ctx.upstreamScopes;
+    this.registrationLimiter = ctx.registrationLimiter;
+    this.outcome = { requestId };
+  }
+
+  get log(): Logger {
+    return (this.#log ??= this.settings.logger.child({ requestId: this.outcome.requestId }));
+  }
 }
 
 /** The proxy clock in whole seconds (JWT `iat`/`exp`, record timestamps). */

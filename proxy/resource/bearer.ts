@@ -149,7 +149,9 @@ function malformed(description: string): OAuthError {
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
 async function bearerToken(request: Request): Promise<string> {
-  if (new URL(request.url).searchParams.has('access_token')) {
+  // The URL is parsed only when it could hold the parameter: this runs on every MCP request.
+  const url = request.url;
+  if (url.includes('access_token') && new URL(url).searchParams.has('access_token')) {
     throw malformed('Access tokens are accepted only in the Authorization header');
   }
   if (mediaType(request.headers.get('content-type')) === 'application/x-www-form-urlencoded') {

@@ -36,6 +36,8 @@ type Scenario = 'mcp' | 'gateway' | 'bytes' | 'sse' | 'refresh';
 
 interface Started {
   targets: Record<string, LoadTarget>;
+  /** Measured in the scenario's own process before any load (the mcp scenario: the bearer check's CPU per call). */
+  measured?: Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -100,7 +102,8 @@ async function startMcpScenario(): Promise<Started> {
 
     const targets = { bare: toolsListTarget(`${bare.url}/mcp`), off, on, full };
     for (const target of Object.values(targets)) await probe(target);
-    return { targets, close: () => closeAll(closers) };
+    const bearerCheckUs = await bearerCheckCpu(stack.proxy.proxy, on);
+    return { targets, measured: { bearerCheckUs }, close: () => closeAll(closers) };
   } catch (error) {
     await closeAll(closers);
     throw error;
@@ -177,6 +180,25 @@ async function startBytesScenario(): Promise<Started> {
 }
 
 /**
+ * The bearer check's own CPU per call, in µs: the proxy's verifyBearer on the scenario's request, called in a loop in
+ * this process on requests built beforehand. It is the public verifyBearer, which also creates the request's child
+ * logger, so it counts a little more than the route's check does.
+ */
+async function bearerCheckCpu(
+  proxy: { verifyBearer(request: Request): Promise<unknown> },
+  target: LoadTarget,
+): Promise<number> {
+  const requests = (n: number): Request[] =>
+    Array.from({ length: n }, () => new Request(target.url, { method: 'POST', headers: target.headers, body: null }));
+  for (const request of requests(2_000)) await proxy.verifyBearer(request); // warm-up: JIT, the grant cache
+  const calls = requests(20_000);
+  const before = process.cpuUsage();
+  for (const request of calls) await proxy.verifyBearer(request);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / calls.length;
+}
+
+/**
  * The bearer-off side: the proxy app's MCP route (request id, the MCP CORS policy, the demo handler) with the check
  * replaced by a fixed AuthInfo. Built here from the same modules, so production code has no switch to turn auth off.
  */
@@ -244,7 +266,8 @@ async function main(): Promise<void> {
   process.stdin.on('end', stop);
   process.stdin.on('close', stop);
   process.stdin.resume();
-  process.stdout.write(`${JSON.stringify({ event: 'ready', scenario, pid: process.pid, targets: started.targets })}\n`);
+  const ready = { event: 'ready', scenario, pid: process.pid, targets: started.targets, measured: started.measured };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
 
 await main();

@@ -181,8 +181,8 @@ async function startBytesScenario(): Promise<Started> {
 
 /**
  * The bearer check's own CPU per call, in µs: the proxy's verifyBearer on the scenario's request, called in a loop in
- * this process on requests built beforehand. It is the public verifyBearer, which also creates the request's child
- * logger, so it counts a little more than the route's check does.
+ * this process on requests built beforehand. It is the public verifyBearer, which also makes the request's id and
+ * context (the route's check gets them from the app's middleware), so it counts a little more than the route does.
  */
 async function bearerCheckCpu(
   proxy: { verifyBearer(request: Request): Promise<unknown> },

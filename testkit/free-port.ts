@@ -8,8 +8,12 @@ import { createServer } from 'node:net';
 const RANGE_START = 20_000;
 const RANGE_END = 32_767; // Linux's default ephemeral range starts at 32768; macOS's and Windows' at 49152
 
+/** Read once: the range is the machine's, not the call's. */
+let belowEphemeralRange: boolean | undefined;
+
 export async function freePort(): Promise<number> {
-  if (!ephemeralRangeIsAbove(RANGE_END)) return bindPort(0);
+  belowEphemeralRange ??= ephemeralRangeIsAbove(RANGE_END);
+  if (!belowEphemeralRange) return bindPort(0);
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = RANGE_START + Math.floor(Math.random() * (RANGE_END - RANGE_START + 1));
     const bound = await bindPort(port).catch(() => undefined);

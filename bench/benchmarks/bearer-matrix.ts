@@ -4,7 +4,7 @@
 // the `mcp` scenario's off (fixed AuthInfo) and on (the proxy app) sides, alternated.
 // share = the check's own CPU per call (verifyBearer in a loop in the server process, before the load) / the server's
 // CPU per protected request under load. The difference between the on and off sides is shown beside it: it also
-// counts the app's per-request middleware (request context, child logger, access log call) that the off side lacks,
+// counts the app's per-request middleware (request id and context, access log line) that the off side lacks,
 // so it overstates the check.
 import type { BenchContext } from '../lib/context.ts';
 import { spawnServers } from '../lib/child.ts';

@@ -45,16 +45,16 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/**
- * Polls `url` until any HTTP answer arrives (the target is listening), the command exits, or the time is up.
- * Returns an error message, or undefined when ready.
- */
 /** "target command exited (code)" once the target's process has ended, else undefined. */
 export function exitNote(target: RunningTarget): string | undefined {
   const { exitCode, signalCode } = target.child;
   return exitCode !== null || signalCode !== null ? `target command exited (${exitCode ?? signalCode})` : undefined;
 }
 
+/**
+ * Polls `url` until any HTTP answer arrives (the target is listening), the command exits, or the time is up.
+ * Returns an error message, or undefined when ready.
+ */
 export async function waitForHttp(url: string, timeoutMs: number, target?: RunningTarget): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -17,7 +17,9 @@ export const REFERENCE_PROXY_ENV: Readonly<Record<string, string>> = {
   PROXY_CODE_TTL: '10',
   PROXY_TRANSACTION_TTL: '20',
   PROXY_ACCESS_TOKEN_TTL: '20',
-  PROXY_CONSENT_TTL: '5',
+  // A remembered consent outlives a few flows on a loaded machine: CONSENT-01 and CONSENT-04 try it right after the
+  // approval (at 5 s, a mutant run on a busy CI machine saw it expire and the tampering went untested).
+  PROXY_CONSENT_TTL: '20',
 };
 
 /**
@@ -28,7 +30,7 @@ export const REFERENCE_LIFETIMES = {
   codeTtlSeconds: 10,
   transactionTtlSeconds: 20,
   accessTokenTtlSeconds: 25,
-  consentCookieTtlSeconds: 5,
+  consentCookieTtlSeconds: 20,
 } as const satisfies TargetDescription;
 
 /**

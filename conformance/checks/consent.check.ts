@@ -303,7 +303,9 @@ defineCheck(
  * HttpOnly, SameSite=Lax", be "cryptographically signed" and "bound to the specific client_id". Applies to a proxy
  * that shows a consent page (the cookies set around it); one that never asks has no consent to remember, and its
  * missing consent is CONSENT-05's finding. Tampering is tested when a second authorization skips the question: the
- * tampered cookies must bring a question back (the consent page, or a sign-in page that voids the session).
+ * tampered cookies must bring a question back (the consent page, or a sign-in page that voids the session). A
+ * remembered consent also ends with its lifetime, so a question that comes back after the declared
+ * consentCookieTtlSeconds proves nothing by itself: the untouched cookies are then put back and must still skip it.
  */
 defineCheck(
   {
@@ -317,6 +319,8 @@ defineCheck(
   async ({ session, verdict }) => {
     const client = await newClient(session);
     const context = await (await session.browser()).newContext();
+    // Taken before the approval: an upper bound on the age of whatever the approval remembers.
+    const approvedBy = Date.now();
     try {
       const flow = await authorize(session, { client, context });
       if (!flow.consentShown) {
@@ -364,24 +368,47 @@ defineCheck(
       }
       if (!https) verdict.note('http target: Secure and __Host- not required on loopback');
       if (cookies.size === 0) verdict.note('no cookies set during the flow (server-side consent state)');
-      const again = await authorize(session, { client, context, decision: 'stop', stopAtSignIn: true });
-      await again.page?.close();
-      if (again.consentShown || again.stoppedAtSignIn)
+      const asked = async () => {
+        const next = await authorize(session, { client, context, decision: 'stop', stopAtSignIn: true });
+        await next.page?.close();
+        return { asked: next.consentShown || next.stoppedAtSignIn === true, hit: next.hit };
+      };
+      const ttl = session.settings.targetDescription.consentCookieTtlSeconds;
+      const age = () => Math.ceil((Date.now() - approvedBy) / 1000);
+      const mayHaveExpired = () => ttl !== undefined && age() >= ttl;
+      const again = await asked();
+      if (again.asked) {
+        if (mayHaveExpired()) {
+          return verdict.notTestable(
+            `the second authorization came up to ${age()} s after the approval, past the declared consent lifetime (${ttl} s): whether consent is remembered could not be told`,
+          );
+        }
         return verdict.note('the user is asked again every time: nothing remembered, tampering not applicable');
+      }
       const stored = await context.cookies(session.targetOrigin);
       await context.clearCookies();
       await context.addCookies(
         stored.map((c) => ({ ...c, value: `${c.value.slice(0, -2)}${c.value.endsWith('AA') ? 'BB' : 'AA'}` })),
       );
-      const tampered = await authorize(session, { client, context, decision: 'stop', stopAtSignIn: true });
-      await tampered.page?.close();
-      verdict.check(
-        (tampered.consentShown || tampered.stoppedAtSignIn === true) && !tampered.hit,
-        'a tampered consent cookie must not skip consent',
-        {
-          expected: 'consent page (or a sign-in page)',
-          actual: tampered.hit ? 'callback reached without consent' : 'no consent page',
-        },
+      const tampered = await asked();
+      verdict.check(tampered.asked && !tampered.hit, 'a tampered consent cookie must not skip consent', {
+        expected: 'consent page (or a sign-in page)',
+        actual: tampered.hit ? 'callback reached without consent' : 'no consent page',
+      });
+      if (ttl !== undefined && !mayHaveExpired()) return;
+      // Asked again, but the remembered consent may have just expired (or its lifetime is not declared): the untouched
+      // cookies, put back, tell whether the tampering was what brought the question back.
+      await context.clearCookies();
+      await context.addCookies(stored);
+      const control = await asked();
+      if (!control.asked) return verdict.note('the untouched cookies, put back, still skip the consent page');
+      if (ttl !== undefined) {
+        return verdict.notTestable(
+          `the tampered cookies were tried up to ${age()} s after the approval, past the declared consent lifetime (${ttl} s), and the untouched ones no longer skip the consent page either: the tampering could not be told apart from expiry`,
+        );
+      }
+      verdict.note(
+        'the untouched cookies, put back, no longer skip the consent page either (the remembered consent expired, or the tampered attempt voided it; declare consentCookieTtlSeconds to tell)',
       );
     } finally {
       await context.close();

@@ -430,10 +430,14 @@ defineCheck(
   },
   async ({ session, verdict }) => {
     const context = await (await session.browser()).newContext();
+    const clientA = await newClient(session);
+    const clientB = await newClient(session);
+    // Taken before the approval: an upper bound on the age of whatever it remembers when B asks.
+    const approvedBy = Date.now();
     try {
-      const a = await authorize(session, { client: await newClient(session), context });
+      const a = await authorize(session, { client: clientA, context });
       if (!a.hit?.params.get('code')) return verdict.notTestable('approving client A did not complete');
-      const b = await authorize(session, { client: await newClient(session), context, decision: 'stop' });
+      const b = await authorize(session, { client: clientB, context, decision: 'stop' });
       await b.page?.close();
       verdict.check(b.consentShown && !b.hit, 'client B must get its own consent page', {
         // Without any consent page (A was not asked either), this is the missing consent CONSENT-05 reports.
@@ -443,6 +447,19 @@ defineCheck(
           ? `B's callback reached: ${b.hit.params.has('code') ? 'code issued' : b.hit.params.toString()}`
           : 'no consent page',
       });
+      // B was asked; but if a remembered approval of A had expired by then, that proves nothing: A, asked for again,
+      // tells (still remembered: B's question was its own; asked again: nothing remembered, or it expired).
+      const ttl = session.settings.targetDescription.consentCookieTtlSeconds;
+      const age = Math.ceil((Date.now() - approvedBy) / 1000);
+      if (ttl === undefined || age < ttl) return;
+      const again = await authorize(session, { client: clientA, context, decision: 'stop' });
+      await again.page?.close();
+      if (again.consentShown || !again.hit) {
+        return verdict.notTestable(
+          `client B was asked up to ${age} s after A's approval, past the declared consent lifetime (${ttl} s), and A is asked again too: whether A's approval would have let B through could not be told`,
+        );
+      }
+      verdict.note("A's approval is still remembered after B was asked: B's consent page was its own");
     } finally {
       await context.close();
     }

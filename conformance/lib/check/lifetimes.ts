@@ -193,6 +193,9 @@ export function staleConsent(session: CheckSession): Promise<Waited<{ ttl: numbe
       const approved = Date.now();
       if (!first.consentShown) throw new NotTestable('no consent page was shown', NO_CONSENT_PAGE);
       const second = await inTurn(() => authorizationCode(session, { client, context }));
+      if (second.consentShown && Date.now() - approved >= ttl * 1000) {
+        throw new NotTestable('the second authorization came only after the declared lifetime: nothing to wait out');
+      }
       if (second.consentShown) throw new NotApplicable('the target does not remember consent: it asks every time');
       await sleepUntil(approved + (ttl + 1) * 1000);
       const third = await inTurn(() => authorize(session, { client, context, decision: 'stop' }));

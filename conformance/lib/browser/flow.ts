@@ -197,8 +197,11 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
         result.consentPage = lastTargetPage(navigations, session.targetOrigin);
         result.navigationsBeforeConsent = navigations.length;
         if (decision === 'stop') {
-          // A consent page may fill in what it shows with its own requests (the client's name).
-          await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => undefined);
+          // A consent page may fill in what it shows with its own requests (the client's name); only a script can
+          // start one after the load event, so a page without scripts is complete already (networkidle costs 500 ms).
+          if (await hasScripts(page)) {
+            await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => undefined);
+          }
           result.page = page;
           return result;
         }
@@ -338,6 +341,21 @@ async function settle(pending: Promise<void>[]): Promise<void> {
 }
 
 /** Whether a page without controls navigates away by itself within a moment (meta refresh, auto-submit, script). */
+/**
+ * Whether the page could still run code that fetches: a script element, an inline event handler (onload=…), or an
+ * embedded document of its own.
+ */
+async function hasScripts(page: Page): Promise<boolean> {
+  return page
+    .evaluate(
+      () =>
+        document.scripts.length > 0 ||
+        document.querySelector('iframe, frame, object, embed') !== null ||
+        [...document.querySelectorAll('*')].some((el) => el.getAttributeNames().some((name) => name.startsWith('on'))),
+    )
+    .catch(() => true);
+}
+
 async function movesOnByItself(page: Page, reached: () => boolean): Promise<boolean> {
   const url = page.url();
   const moved = await page

@@ -20,10 +20,13 @@ import { currentTrace } from '../lib/transport/trace.ts';
 import { statusAndError } from '../lib/oauth/error-response.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
 
-/** Starts the stage (once per worker), then awaits this check's preparation and shows its requests in its trace. */
+/**
+ * Starts the stage (once per worker), then awaits this check's preparation, out of turn (its steps take turns of
+ * their own), and shows its requests in its trace.
+ */
 async function waitedOut<T>(session: CheckSession, prepare: (s: CheckSession) => Promise<Waited<T>>): Promise<T> {
   startLifetimeWaits(session);
-  const w = await prepare(session);
+  const w = await session.turns.awaitOutside(prepare(session));
   currentTrace()?.absorb(w.trace, 'prepared for this check, next to the other lifetime checks:');
   return w.result;
 }

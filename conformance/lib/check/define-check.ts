@@ -34,7 +34,12 @@ export function defineCheck(declaration: CheckDeclaration, body: CheckBody): voi
         verdict.notApplicable(`applies to MCP ${def.revisions.join(', ')}, not ${session.settings.revision}`);
       }
       if (def.needsHarness) session.requireHarness();
-      await body({ session, verdict });
+      const queued = Date.now();
+      await session.turns.take(() => {
+        // The check's time starts with its turn: the lifetime stage's work may have gone first (session/turns.ts).
+        if (testInfo.timeout > 0) testInfo.setTimeout(testInfo.timeout + (Date.now() - queued));
+        return body({ session, verdict });
+      });
     } catch (err) {
       error = err;
     } finally {

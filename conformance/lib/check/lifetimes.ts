@@ -1,10 +1,11 @@
 // Declared lifetimes, waited out in a stage of their own. Each lifetime check (CODE-04, LIFE-01 to LIFE-03) needs
 // something older than a lifetime the target declares: a code, a pending authorization, an access token, a remembered
-// consent. Waiting for each in turn would add their sum to the run; instead the first of them to run starts every
-// selected preparation (they all live in checks/lifetimes.check.ts, so no other check of the worker runs meanwhile),
-// their browser work takes turns and their waits overlap. Each is memoised: a check awaits the promise the stage
-// created, with its own trace (runWithTrace). Started with the worker instead, next to every other check, the
-// preparations' flows competed with the running check's on a loaded machine and made flows time out.
+// consent. Waiting for each in turn would add their sum to the run; instead their preparations start together (with a
+// one-worker run, when the worker starts; otherwise when the first lifetime check runs) and their waits overlap each
+// other and the other checks. Their steps (a flow, a probe once the wait is over) take turns with the checks
+// (session/turns.ts): they run between two checks, never next to one, so no check sees their requests and a loaded
+// machine never runs two flows at once. Each is memoised: a check awaits the promise the stage created, with its own
+// trace (runWithTrace).
 import { NotApplicable, NotTestable } from '../model/outcome.ts';
 import { GREP_ENV, isSelected } from '../model/selection.ts';
 import { authorize, authorizationCode, completedFlow, exchangeCode, NO_CONSENT_PAGE } from '../browser/flow.ts';
@@ -25,17 +26,6 @@ export interface Waited<T> {
 }
 
 const sleepUntil = (at: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
-
-/**
- * The preparations' browser work runs one at a time (their waits still overlap): several flows at once next to the
- * running check's own would make a loaded machine time out.
- */
-let browserTurn: Promise<unknown> = Promise.resolve();
-function inTurn<T>(fn: () => Promise<T>): Promise<T> {
-  const run = browserTurn.then(fn, fn);
-  browserTurn = run.catch(() => undefined);
-  return run;
-}
 
 function waited<T>(session: CheckSession, key: string, fn: () => Promise<T>): Promise<Waited<T>> {
   return session.memo(`lifetime:${key}`, async () => {
@@ -85,9 +75,9 @@ function declared(session: CheckSession, name: 'codeTtlSeconds' | 'transactionTt
 export function staleCode(session: CheckSession): Promise<Waited<{ ttl: number; res: HttpResponse }>> {
   return waited(session, 'code', async () => {
     const ttl = declared(session, 'codeTtlSeconds');
-    const flow = await inTurn(() => authorizationCode(session));
+    const flow = await session.turns.take(() => authorizationCode(session));
     await sleepUntil(Date.now() + (ttl + 1) * 1000);
-    return { ttl, res: await exchangeCode(session, flow) };
+    return { ttl, res: await session.turns.take(() => exchangeCode(session, flow)) };
   });
 }
 
@@ -103,14 +93,16 @@ export function staleTransaction(
     const client = await newClient(session);
     const context = await (await session.browser()).newContext();
     try {
-      const flow = await inTurn(() => authorize(session, { client, decision: 'stop', context }));
-      // The transaction began before the page was shown: waiting from now waits at least its lifetime.
-      const shown = Date.now();
-      if (!flow.page) throw new NotTestable('no consent page was shown', NO_CONSENT_PAGE);
-      const form = await consentForm(flow.page, session);
+      const { shown, form } = await session.turns.take(async () => {
+        const flow = await authorize(session, { client, decision: 'stop', context });
+        // The transaction began before the page was shown: waiting from now waits at least its lifetime.
+        const shown = Date.now();
+        if (!flow.page) throw new NotTestable('no consent page was shown', NO_CONSENT_PAGE);
+        return { shown, form: await consentForm(flow.page, session) };
+      });
       if (!form) throw new NotTestable('the consent page has no form the suite can replay (consent.approveSelector)');
       await sleepUntil(shown + (ttl + 1) * 1000);
-      return { ttl, ...(await postConsentForm(context, form.action, form.fields)) };
+      return { ttl, ...(await session.turns.take(() => postConsentForm(context, form.action, form.fields))) };
     } finally {
       await context.close().catch(() => undefined);
     }
@@ -146,27 +138,34 @@ export interface StaleAccessToken {
  */
 export function staleAccessToken(session: CheckSession): Promise<Waited<StaleAccessToken>> {
   return waited(session, 'access-token', async () => {
-    const flow = await inTurn(() => completedFlow(session));
-    // Issued before the response arrived: waiting from now waits at least its lifetime.
-    const obtained = Date.now();
-    const expiresIn = flow.tokens.expires_in;
     const declaredTtl = session.settings.targetDescription.accessTokenTtlSeconds;
+    const { flow, obtained, fresh } = await session.turns.take(async () => {
+      const flow = await completedFlow(session);
+      // Issued before the response arrived: waiting from now waits at least its lifetime.
+      const obtained = Date.now();
+      const ttl = declaredTtl ?? flow.tokens.expires_in;
+      const usable = ttl !== undefined && ttl <= MAX_WAITED_SECONDS;
+      return { flow, obtained, fresh: usable ? await probeMcp(session, flow.tokens.access_token) : undefined };
+    });
+    const expiresIn = flow.tokens.expires_in;
     const ttl = declaredTtl ?? expiresIn;
-    if (ttl === undefined || ttl > MAX_WAITED_SECONDS) {
+    if (ttl === undefined || ttl > MAX_WAITED_SECONDS || !fresh) {
       throw new NotApplicable(
         `the access token lives ${ttl ?? 'an undeclared time'} (expires_in ${expiresIn ?? 'absent'}); declare accessTokenTtlSeconds (≤ ${MAX_WAITED_SECONDS}) to wait it out`,
       );
     }
-    const fresh = await probeMcp(session, flow.tokens.access_token);
     const last = declaredTtl === undefined && fresh.verdict === 'accepted' ? ttl + MAX_LEEWAY_SECONDS : ttl + 1;
     let staleAfter = ttl + 1;
-    let stale: McpProbe;
-    for (;;) {
-      await sleepUntil(obtained + staleAfter * 1000);
-      stale = await probeMcp(session, flow.tokens.access_token);
-      if (stale.verdict !== 'accepted' || staleAfter >= last) break;
-      staleAfter += 1;
-    }
+    await sleepUntil(obtained + staleAfter * 1000);
+    // One turn for every probe: the leeway is read from probes a second apart, which another check must not delay.
+    const stale = await session.turns.take(async () => {
+      for (;;) {
+        await sleepUntil(obtained + staleAfter * 1000);
+        const probe = await probeMcp(session, flow.tokens.access_token);
+        if (probe.verdict !== 'accepted' || staleAfter >= last) return probe;
+        staleAfter += 1;
+      }
+    });
     return {
       ttl,
       declared: declaredTtl !== undefined,
@@ -189,16 +188,20 @@ export function staleConsent(session: CheckSession): Promise<Waited<{ ttl: numbe
     const client = await newClient(session);
     const context = await (await session.browser()).newContext();
     try {
-      const first = await inTurn(() => authorizationCode(session, { client, context }));
-      const approved = Date.now();
-      if (!first.consentShown) throw new NotTestable('no consent page was shown', NO_CONSENT_PAGE);
-      const second = await inTurn(() => authorizationCode(session, { client, context }));
-      if (second.consentShown && Date.now() - approved >= ttl * 1000) {
-        throw new NotTestable('the second authorization came only after the declared lifetime: nothing to wait out');
-      }
-      if (second.consentShown) throw new NotApplicable('the target does not remember consent: it asks every time');
+      // The approval and the authorization that finds it remembered, in one turn: back to back.
+      const approved = await session.turns.take(async () => {
+        const first = await authorizationCode(session, { client, context });
+        const approved = Date.now();
+        if (!first.consentShown) throw new NotTestable('no consent page was shown', NO_CONSENT_PAGE);
+        const second = await authorizationCode(session, { client, context });
+        if (second.consentShown && Date.now() - approved >= ttl * 1000) {
+          throw new NotTestable('the second authorization came only after the declared lifetime: nothing to wait out');
+        }
+        if (second.consentShown) throw new NotApplicable('the target does not remember consent: it asks every time');
+        return approved;
+      });
       await sleepUntil(approved + (ttl + 1) * 1000);
-      const third = await inTurn(() => authorize(session, { client, context, decision: 'stop' }));
+      const third = await session.turns.take(() => authorize(session, { client, context, decision: 'stop' }));
       return { ttl, askedAgain: third.consentShown };
     } finally {
       await context.close().catch(() => undefined);

@@ -8,6 +8,7 @@ import type { SuiteSettings } from '../target/settings.ts';
 import { CallbackServer } from '../transport/callback-server.ts';
 import { HttpClient } from '../transport/http.ts';
 import { currentTrace, type ServerError, type TraceRecorder } from '../transport/trace.ts';
+import { Turns } from './turns.ts';
 
 /** A request the mock IdP recorded: the part of mock-idp's RecordedRequest the checks read. */
 export interface RecordedRequest {
@@ -27,6 +28,8 @@ interface Memo {
 
 export class CheckSession {
   readonly http: HttpClient;
+  /** Checks and the lifetime stage's background work take turns (turns.ts). */
+  readonly turns = new Turns();
   private readonly memos = new Map<string, Memo>();
   private callbackServer?: Promise<CallbackServer>;
   private browserPromise?: Promise<Browser>;

@@ -340,7 +340,6 @@ async function settle(pending: Promise<void>[]): Promise<void> {
   await Promise.all(pending);
 }
 
-/** Whether a page without controls navigates away by itself within a moment (meta refresh, auto-submit, script). */
 /**
  * Whether the page could still run code that fetches: a script element, an inline event handler (onload=…), or an
  * embedded document of its own.
@@ -356,6 +355,7 @@ async function hasScripts(page: Page): Promise<boolean> {
     .catch(() => true);
 }
 
+/** Whether a page without controls navigates away by itself within a moment (meta refresh, auto-submit, script). */
 async function movesOnByItself(page: Page, reached: () => boolean): Promise<boolean> {
   const url = page.url();
   const moved = await page

@@ -90,11 +90,10 @@ export function staleTransaction(
 ): Promise<Waited<{ ttl: number; approved: boolean; summary: string }>> {
   return waited(session, 'transaction', async () => {
     const ttl = declared(session, 'transactionTtlSeconds');
-    const client = await newClient(session);
     const context = await (await session.browser()).newContext();
     try {
       const { shown, form } = await session.turns.take(async () => {
-        const flow = await authorize(session, { client, decision: 'stop', context });
+        const flow = await authorize(session, { client: await newClient(session), decision: 'stop', context });
         // The transaction began before the page was shown: waiting from now waits at least its lifetime.
         const shown = Date.now();
         if (!flow.page) throw new NotTestable('no consent page was shown', NO_CONSENT_PAGE);
@@ -185,11 +184,11 @@ export function staleAccessToken(session: CheckSession): Promise<Waited<StaleAcc
 export function staleConsent(session: CheckSession): Promise<Waited<{ ttl: number; askedAgain: boolean }>> {
   return waited(session, 'consent-cookie', async () => {
     const ttl = declared(session, 'consentCookieTtlSeconds');
-    const client = await newClient(session);
     const context = await (await session.browser()).newContext();
     try {
       // The approval and the authorization that finds it remembered, in one turn: back to back.
-      const approved = await session.turns.take(async () => {
+      const { client, approved } = await session.turns.take(async () => {
+        const client = await newClient(session);
         const first = await authorizationCode(session, { client, context });
         const approved = Date.now();
         if (!first.consentShown) throw new NotTestable('no consent page was shown', NO_CONSENT_PAGE);
@@ -198,7 +197,7 @@ export function staleConsent(session: CheckSession): Promise<Waited<{ ttl: numbe
           throw new NotTestable('the second authorization came only after the declared lifetime: nothing to wait out');
         }
         if (second.consentShown) throw new NotApplicable('the target does not remember consent: it asks every time');
-        return approved;
+        return { client, approved };
       });
       await sleepUntil(approved + (ttl + 1) * 1000);
       const third = await session.turns.take(() => authorize(session, { client, context, decision: 'stop' }));

@@ -104,4 +104,28 @@ describe('fair verdicts on proxies built differently', () => {
       'UP-04': 'fail',
     });
   });
+
+  it('judges a remembered consent only while it lasts: never a pass once the approval may have expired', async () => {
+    // CONSENT-04 tampers with the cookie of a remembered approval, CONSENT-01 asks for client B in the same browser.
+    // False verdict before: with a consent lifetime shorter than the flows took (the project's CI, loaded), the
+    // question came back because the approval had expired, and both checks passed a proxy that does not check its
+    // cookie's MAC, or whose approval of A lets B through.
+    const grep = '\\b(CONSENT-01|CONSENT-04) ';
+    const unsigned = await run({ rememberConsentSeconds: 60, rememberUnsigned: true }, grep);
+    expect(outcomes(unsigned)).toEqual({ 'CONSENT-01': 'pass', 'CONSENT-04': 'fail' });
+    const anyClient = await run({ rememberConsentSeconds: 60, rememberAnyClient: true }, grep);
+    expect(outcomes(anyClient)).toEqual({ 'CONSENT-01': 'fail', 'CONSENT-04': 'pass' });
+    // No lifetime declared: the untouched cookie, put back after the tampered one was refused, shows it is still good.
+    const signed = await run({ rememberConsentSeconds: 60 }, grep);
+    expect(outcomes(signed)).toEqual({ 'CONSENT-01': 'pass', 'CONSENT-04': 'pass' });
+    expect(check(signed, 'CONSENT-04').notes).toContain('the untouched cookies, put back, still skip the consent page');
+    // A declared lifetime of 1 s, both defects at once: each check either catches its defect (the approval was still
+    // remembered when it tried) or finds that it may have expired (not testable); which of the two depends on how
+    // fast the flows ran, never a pass.
+    const expired = await run({ rememberConsentSeconds: 1, rememberUnsigned: true, rememberAnyClient: true }, grep, {
+      target: { consentCookieTtlSeconds: 1 },
+    });
+    expect(['not_testable', 'fail']).toContain(check(expired, 'CONSENT-01').outcome);
+    expect(['not_testable', 'fail']).toContain(check(expired, 'CONSENT-04').outcome);
+  });
 });

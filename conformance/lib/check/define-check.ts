@@ -2,7 +2,7 @@
 // (model/annotations.ts), the body's result is resolved into an outcome (model/outcome.ts) and recorded for the
 // reporter, and a redacted HTTP trace is attached. MUST failures show as (expected) failures in the HTML report;
 // warnings and infos pass with an annotation. report.json, not Playwright's status, is the source of truth.
-import { sep } from 'node:path';
+import { basename, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { definitionAnnotations, findingText, resultAnnotations, TRACE_ATTACHMENT } from '../model/annotations.ts';
 import { CheckFailure, resolveOutcome } from '../model/outcome.ts';
@@ -14,7 +14,11 @@ import type { CheckSession } from '../session/check-session.ts';
 import { redactUrl } from '../transport/redact.ts';
 import { setCurrentTrace, TraceRecorder } from '../transport/trace.ts';
 import { safeOrigin } from '../transport/url.ts';
+import { startLifetimeWaits } from './lifetimes.ts';
 import { test } from './session-fixture.ts';
+
+/** The file of the lifetime checks, as its name sorts among the others (`.ts` from source, `.js` installed). */
+const LIFETIME_CHECKS_FILE = 'lifetimes.check.';
 
 export type CheckBody = (args: { session: CheckSession; verdict: Verdict }) => Promise<void>;
 
@@ -25,6 +29,9 @@ export function defineCheck(declaration: CheckDeclaration, body: CheckBody): voi
   // A check outside --grep is not declared at all, so Playwright neither runs nor lists it.
   if (!isSelected(def, process.env[GREP_ENV])) return;
   test(`${def.id} ${def.title}`, { annotation: definitionAnnotations(def) }, async ({ session }, testInfo) => {
+    // With one worker, files run in order: while the lifetime checks are still to come, their waits start now, to
+    // elapse next to this check and the ones after it (before this check's trace is set: the stage has its own).
+    if (testInfo.config.workers === 1 && basename(testInfo.file) < LIFETIME_CHECKS_FILE) startLifetimeWaits(session);
     const verdict = new Verdict();
     const trace = new TraceRecorder();
     setCurrentTrace(trace);
@@ -34,10 +41,13 @@ export function defineCheck(declaration: CheckDeclaration, body: CheckBody): voi
         verdict.notApplicable(`applies to MCP ${def.revisions.join(', ')}, not ${session.settings.revision}`);
       }
       if (def.needsHarness) session.requireHarness();
+      // The lifetime stage's work may go first (session/turns.ts): the wait for the turn is not the check's time, so
+      // there is no timeout meanwhile, and the check's own begins with its turn.
+      const budget = testInfo.timeout;
       const queued = Date.now();
+      if (budget > 0) testInfo.setTimeout(0);
       await session.turns.take(() => {
-        // The check's time starts with its turn: the lifetime stage's work may have gone first (session/turns.ts).
-        if (testInfo.timeout > 0) testInfo.setTimeout(testInfo.timeout + (Date.now() - queued));
+        if (budget > 0) testInfo.setTimeout(budget + (Date.now() - queued));
         return body({ session, verdict });
       });
     } catch (err) {

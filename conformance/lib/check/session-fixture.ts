@@ -4,15 +4,11 @@ import { test as base } from '@playwright/test';
 import { chromiumLaunchOptions } from '../browser/chromium.ts';
 import { CheckSession } from '../session/check-session.ts';
 import { settingsFromEnv } from '../target/settings.ts';
-import { startLifetimeWaits } from './lifetimes.ts';
 
 export const test = base.extend<object, { session: CheckSession }>({
   session: [
-    async ({ playwright }, use, workerInfo) => {
+    async ({ playwright }, use) => {
       const session = new CheckSession(settingsFromEnv(), () => playwright.chromium.launch(chromiumLaunchOptions()));
-      // With one worker, every selected check runs here: the lifetimes start waiting now, between the other checks,
-      // instead of holding the run up when their checks come. With several, a worker may never run them.
-      if (workerInfo.config.workers === 1) startLifetimeWaits(session);
       await use(session);
       await session.close();
     },

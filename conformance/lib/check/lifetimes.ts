@@ -1,8 +1,8 @@
 // Declared lifetimes, waited out in a stage of their own. Each lifetime check (CODE-04, LIFE-01 to LIFE-03) needs
 // something older than a lifetime the target declares: a code, a pending authorization, an access token, a remembered
-// consent. Waiting for each in turn would add their sum to the run; instead their preparations start together (with a
-// one-worker run, when the worker starts; otherwise when the first lifetime check runs) and their waits overlap each
-// other and the other checks. Their steps (a flow, a probe once the wait is over) take turns with the checks
+// consent. Waiting for each in turn would add their sum to the run; instead their preparations start together (in a
+// one-worker run, with its first check from a file before checks/lifetimes.check.ts, define-check.ts; otherwise when
+// the first lifetime check runs) and their waits overlap each other and the other checks. Their steps (a flow, a probe once the wait is over) take turns with the checks
 // (session/turns.ts): they run between two checks, never next to one, so no check sees their requests and a loaded
 // machine never runs two flows at once. Each is memoised: a check awaits the promise the stage created, with its own
 // trace (runWithTrace).

@@ -10,7 +10,20 @@ import { ref } from '../lib/model/refs.ts';
 import { randomToken } from '../lib/oauth/pkce.ts';
 import { newClient } from '../lib/oauth/registration.ts';
 import { scopeToRequest } from '../lib/oauth/scope.ts';
+import type { CheckSession } from '../lib/session/check-session.ts';
 import { safeOrigin } from '../lib/transport/url.ts';
+
+/**
+ * The age of an approval against the consent lifetime the target declares (consentCookieTtlSeconds), started before
+ * the approval (an upper bound on the age of whatever it remembers). A consent page that comes back once the approval
+ * may have expired proves nothing by itself (CONSENT-01, CONSENT-04).
+ */
+function approvalClock(session: CheckSession) {
+  const since = Date.now();
+  const ttl = session.settings.targetDescription.consentCookieTtlSeconds;
+  const age = () => Math.ceil((Date.now() - since) / 1000);
+  return { ttl, age, mayHaveExpired: () => ttl !== undefined && age() >= ttl };
+}
 
 /** X-Frame-Options DENY/SAMEORIGIN or CSP frame-ancestors 'none'/'self'. */
 function framingProtected(headers: Record<string, string>): boolean {
@@ -319,8 +332,7 @@ defineCheck(
   async ({ session, verdict }) => {
     const client = await newClient(session);
     const context = await (await session.browser()).newContext();
-    // Taken before the approval: an upper bound on the age of whatever the approval remembers.
-    const approvedBy = Date.now();
+    const { ttl, age, mayHaveExpired } = approvalClock(session);
     try {
       const flow = await authorize(session, { client, context });
       if (!flow.consentShown) {
@@ -373,9 +385,6 @@ defineCheck(
         await next.page?.close();
         return { asked: next.consentShown || next.stoppedAtSignIn === true, hit: next.hit };
       };
-      const ttl = session.settings.targetDescription.consentCookieTtlSeconds;
-      const age = () => Math.ceil((Date.now() - approvedBy) / 1000);
-      const mayHaveExpired = () => ttl !== undefined && age() >= ttl;
       const again = await asked();
       if (again.asked) {
         if (mayHaveExpired()) {
@@ -432,8 +441,7 @@ defineCheck(
     const context = await (await session.browser()).newContext();
     const clientA = await newClient(session);
     const clientB = await newClient(session);
-    // Taken before the approval: an upper bound on the age of whatever it remembers when B asks.
-    const approvedBy = Date.now();
+    const { ttl, age, mayHaveExpired } = approvalClock(session);
     try {
       const a = await authorize(session, { client: clientA, context });
       if (!a.hit?.params.get('code')) return verdict.notTestable('approving client A did not complete');
@@ -449,14 +457,13 @@ defineCheck(
       });
       // B was asked; but if a remembered approval of A had expired by then, that proves nothing: A, asked for again,
       // tells (still remembered: B's question was its own; asked again: nothing remembered, or it expired).
-      const ttl = session.settings.targetDescription.consentCookieTtlSeconds;
-      const age = Math.ceil((Date.now() - approvedBy) / 1000);
-      if (ttl === undefined || age < ttl) return;
+      if (!mayHaveExpired()) return;
+      const askedAfter = age();
       const again = await authorize(session, { client: clientA, context, decision: 'stop' });
       await again.page?.close();
       if (again.consentShown || !again.hit) {
         return verdict.notTestable(
-          `client B was asked up to ${age} s after A's approval, past the declared consent lifetime (${ttl} s), and A is asked again too: whether A's approval would have let B through could not be told`,
+          `client B was asked up to ${askedAfter} s after A's approval, past the declared consent lifetime (${ttl} s), and A is asked again too: whether A's approval would have let B through could not be told`,
         );
       }
       verdict.note("A's approval is still remembered after B was asked: B's consent page was its own");

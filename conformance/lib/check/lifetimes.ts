@@ -138,21 +138,19 @@ export interface StaleAccessToken {
 export function staleAccessToken(session: CheckSession): Promise<Waited<StaleAccessToken>> {
   return waited(session, 'access-token', async () => {
     const declaredTtl = session.settings.targetDescription.accessTokenTtlSeconds;
-    const { flow, obtained, fresh } = await session.turns.take(async () => {
+    const { flow, obtained, expiresIn, ttl, fresh } = await session.turns.take(async () => {
       const flow = await completedFlow(session);
       // Issued before the response arrived: waiting from now waits at least its lifetime.
       const obtained = Date.now();
-      const ttl = declaredTtl ?? flow.tokens.expires_in;
-      const usable = ttl !== undefined && ttl <= MAX_WAITED_SECONDS;
-      return { flow, obtained, fresh: usable ? await probeMcp(session, flow.tokens.access_token) : undefined };
+      const expiresIn = flow.tokens.expires_in;
+      const ttl = declaredTtl ?? expiresIn;
+      if (ttl === undefined || ttl > MAX_WAITED_SECONDS) {
+        throw new NotApplicable(
+          `the access token lives ${ttl ?? 'an undeclared time'} (expires_in ${expiresIn ?? 'absent'}); declare accessTokenTtlSeconds (≤ ${MAX_WAITED_SECONDS}) to wait it out`,
+        );
+      }
+      return { flow, obtained, expiresIn, ttl, fresh: await probeMcp(session, flow.tokens.access_token) };
     });
-    const expiresIn = flow.tokens.expires_in;
-    const ttl = declaredTtl ?? expiresIn;
-    if (ttl === undefined || ttl > MAX_WAITED_SECONDS || !fresh) {
-      throw new NotApplicable(
-        `the access token lives ${ttl ?? 'an undeclared time'} (expires_in ${expiresIn ?? 'absent'}); declare accessTokenTtlSeconds (≤ ${MAX_WAITED_SECONDS}) to wait it out`,
-      );
-    }
     const last = declaredTtl === undefined && fresh.verdict === 'accepted' ? ttl + MAX_LEEWAY_SECONDS : ttl + 1;
     let staleAfter = ttl + 1;
     await sleepUntil(obtained + staleAfter * 1000);

@@ -1,7 +1,7 @@
 // The authorization endpoint's handling of redirect URIs and request parameters: exact matching, loopback ports,
 // userinfo tricks, no redirect on an invalid client or URI, byte-exact state, duplicates, unsupported response types
 // (conformance/requirements.md).
-import { authorize, reportServerErrors } from '../lib/browser/flow.ts';
+import { authorize, releaseFlow, reportServerErrors } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { NotTestable } from '../lib/model/outcome.ts';
 import { ref } from '../lib/model/refs.ts';
@@ -288,7 +288,7 @@ defineCheck(
   async ({ session, verdict }) => {
     const state = trickyState();
     const flow = await authorize(session, { state });
-    await flow.context.close();
+    await releaseFlow(session, flow);
     if (!flow.hit) return verdict.notTestable('the flow did not reach the client callback');
     verdict.equal(flow.hit.params.get('state'), state, 'state returned to the client');
     verdict.equal(flow.hit.params.getAll('state').length, 1, 'number of state parameters');

@@ -7,7 +7,7 @@
 //
 // Levels: MCP 2026-07-28 incorporates draft -00 by reference. Where only draft -01 (published after MCP pinned -00)
 // makes a rule a MUST, the check quotes -01 and reports at SHOULD: not yet required by the MCP revision under test.
-import { authorize, authorizationCode } from '../lib/browser/flow.ts';
+import { authorize, releaseFlow, authorizationCode } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
 import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
@@ -294,7 +294,7 @@ defineCheck(
         { expected: shown.join(' or '), actual: text.replace(/\s+/g, ' ').slice(0, 300) },
       );
     } finally {
-      await flow.context.close();
+      await releaseFlow(session, flow);
     }
   },
 );
@@ -328,7 +328,7 @@ defineCheck(
         const text = ((await flow.page.textContent('body')) ?? '').replace(/\s+/g, ' ');
         return text.split(/(?<=[.!?:])\s+/).map((s) => s.trim());
       } finally {
-        await flow.context.close();
+        await releaseFlow(session, flow);
       }
     };
     const local = await sentences(localOnly);
@@ -371,7 +371,7 @@ defineCheck(
         actual: text.replace(/\s+/g, ' ').slice(0, 300),
       });
     } finally {
-      await flow.context.close();
+      await releaseFlow(session, flow);
     }
   },
 );

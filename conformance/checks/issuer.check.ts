@@ -1,6 +1,6 @@
 // RFC 9207 issuer identification and byte-identical issuer strings everywhere a client compares them
 // (conformance/requirements.md, ISS-*).
-import { authorize, sharedFlow } from '../lib/browser/flow.ts';
+import { authorize, releaseFlow, sharedFlow } from '../lib/browser/flow.ts';
 import { upstreamDenial, upstreamExchangeFailure } from '../lib/browser/upstream-faults.ts';
 import { expectErrorResponse } from '../lib/check/authorize-expectations.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
@@ -179,7 +179,7 @@ defineCheck(
         throw err;
       },
     );
-    await denied?.context.close();
+    if (denied) await releaseFlow(session, denied);
     if (denied && !denied.consentShown) {
       verdict.note('the consent denial: no consent page was shown, so nothing to deny (see CONSENT-05)');
     } else if (denied?.hit) {

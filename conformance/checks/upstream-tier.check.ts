@@ -1,7 +1,7 @@
 // The proxy as an OAuth client of the upstream IdP, observed through the mock's request log and the browser's
 // navigations (instrumented mode only): its own PKCE pair and state, a fixed callback, and upstream codes and
 // tokens that never reach the MCP client (conformance/requirements.md, UP-*).
-import { authorize, sharedFlow, type FlowResult } from '../lib/browser/flow.ts';
+import { authorize, releaseFlow, sharedFlow, type FlowResult } from '../lib/browser/flow.ts';
 import {
   codeToClient,
   interceptUpstreamCallback,
@@ -49,7 +49,7 @@ function upstreamCallback(session: CheckSession, flow: FlowResult): URL | undefi
 function secondFlow(session: CheckSession): Promise<FlowResult> {
   return session.memo('upstream-second-flow', async () => {
     const flow = await authorize(session);
-    await flow.context.close();
+    await releaseFlow(session, flow);
     return flow;
   });
 }
@@ -153,7 +153,7 @@ defineCheck(
         actual: `a second code reached the client`,
       });
     } finally {
-      await intercepted.context.close();
+      await releaseFlow(session, intercepted);
     }
   },
 );
@@ -242,7 +242,7 @@ defineCheck(
         { expected: intercepted.redirectUri, actual: to.split('?')[0] },
       );
     } finally {
-      await intercepted.context.close();
+      await releaseFlow(session, intercepted);
     }
   },
 );

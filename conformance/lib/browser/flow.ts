@@ -111,7 +111,8 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
   };
   for (const [k, v] of Object.entries(opts.params ?? {})) params[k] = v;
   const authorizeUrl = opts.start?.url ?? (await buildAuthorizeUrl(session, params));
-  const context = opts.context ?? (await (await session.browser()).newContext());
+  // Without a context of its own the flow gets a wiped one from the pool: the caller gives it back (releaseFlow).
+  const context = opts.context ?? (await session.contexts.take());
   const page = await context.newPage();
   const navigations: Navigation[] = [];
   const flowStart = Date.now();
@@ -408,6 +409,14 @@ function watchDecisionRequests(page: Page, targetOrigin: string): { seen(): bool
   return { seen: () => seen, stop: () => page.off('request', listener) };
 }
 
+/**
+ * Ends a flow that was run without a context of its own: its pages close and its context goes back to the pool,
+ * wiped (context-pool.ts). The flow's pages and context must not be used afterwards.
+ */
+export async function releaseFlow(session: CheckSession, flow: Pick<FlowResult, 'context'>): Promise<void> {
+  await session.contexts.give(flow.context, (page) => closeQuietly(page, undefined));
+}
+
 /** A completed flow: authorization approved and the code exchanged; anything short of that is not testable. */
 export interface CompletedFlow extends FlowResult {
   code: string;
@@ -420,7 +429,7 @@ export async function authorizationCode(
   opts: FlowOptions = {},
 ): Promise<FlowResult & { code: string }> {
   const flow = await authorize(session, opts);
-  if (!opts.context) await flow.context.close().catch(() => undefined);
+  if (!opts.context) await releaseFlow(session, flow);
   const code = flow.hit?.params.get('code');
   if (!code) {
     const error = flow.hit?.params.get('error');

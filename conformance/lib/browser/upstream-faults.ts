@@ -7,7 +7,7 @@
 import { NotApplicable, NotTestable } from '../model/outcome.ts';
 import { trickyState } from '../oauth/pkce.ts';
 import type { CheckSession } from '../session/check-session.ts';
-import { authorize, sharedFlow, type FlowResult } from './flow.ts';
+import { authorize, releaseFlow, sharedFlow, type FlowResult } from './flow.ts';
 import { safeOrigin } from '../transport/url.ts';
 import { interceptUpstreamCallback } from './upstream-intercept.ts';
 
@@ -51,7 +51,7 @@ export function upstreamDenial(session: CheckSession): Promise<UpstreamFailureOu
       );
     } finally {
       await disarm();
-      await atIdp.context.close();
+      await releaseFlow(session, atIdp);
     }
   });
 }
@@ -78,7 +78,7 @@ export function upstreamExchangeFailure(session: CheckSession): Promise<Upstream
       );
     } finally {
       await disarm();
-      await intercepted.context.close();
+      await releaseFlow(session, intercepted);
     }
   });
 }

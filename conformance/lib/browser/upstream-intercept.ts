@@ -9,7 +9,7 @@ import { onwardOf, responseParams, type Onward } from '../oauth/onward.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { currentTrace } from '../transport/trace.ts';
 import { answerOf } from './consent-form.ts';
-import { authorize, type FlowOptions } from './flow.ts';
+import { authorize, releaseFlow, type FlowOptions } from './flow.ts';
 import { safeOrigin } from '../transport/url.ts';
 
 /** One request of the user agent: a GET, or the POST of an auto-submitting form (form_post). */
@@ -66,7 +66,7 @@ export async function interceptUpstreamCallback(
     }
     throw new NotTestable('too many upstream redirects');
   } catch (err) {
-    await context.close();
+    await releaseFlow(session, flow);
     throw err;
   }
 }

@@ -3,6 +3,7 @@
 // failures included so a broken target is probed once, not once per check. Not called "suite": in a Playwright
 // reporter a Suite is a group of tests.
 import type { Browser } from 'playwright-core';
+import { ContextPool } from '../browser/context-pool.ts';
 import { NotApplicable } from '../model/outcome.ts';
 import type { SuiteSettings } from '../target/settings.ts';
 import { CallbackServer } from '../transport/callback-server.ts';
@@ -30,6 +31,8 @@ export class CheckSession {
   readonly http: HttpClient;
   /** Checks and the lifetime stage's background work take turns (turns.ts). */
   readonly turns = new Turns();
+  /** Wiped browser contexts for flows that need no context of their own (context-pool.ts). */
+  readonly contexts = new ContextPool(() => this.browser());
   private readonly memos = new Map<string, Memo>();
   private callbackServer?: Promise<CallbackServer>;
   private browserPromise?: Promise<Browser>;
@@ -140,6 +143,7 @@ export class CheckSession {
 
   async close(): Promise<void> {
     if (this.callbackServer) await (await this.callbackServer).close();
+    await this.contexts.close();
     if (this.browserPromise) await (await this.browserPromise).close().catch(() => undefined);
   }
 }

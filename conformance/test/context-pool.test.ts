@@ -4,7 +4,7 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenOnLoopback, type LoopbackServer } from '../../testkit/loopback-server.ts';
 import { chromiumLaunchOptions } from '../lib/browser/chromium.ts';
-import { ContextPool } from '../lib/browser/context-pool.ts';
+import { ContextPool } from '../lib/session/context-pool.ts';
 
 describe('the browser context pool', () => {
   let browser: Browser;

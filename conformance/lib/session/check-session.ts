@@ -3,7 +3,7 @@
 // failures included so a broken target is probed once, not once per check. Not called "suite": in a Playwright
 // reporter a Suite is a group of tests.
 import type { Browser } from 'playwright-core';
-import { ContextPool } from '../browser/context-pool.ts';
+import { ContextPool } from './context-pool.ts';
 import { NotApplicable } from '../model/outcome.ts';
 import type { SuiteSettings } from '../target/settings.ts';
 import { CallbackServer } from '../transport/callback-server.ts';

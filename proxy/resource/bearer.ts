@@ -21,7 +21,12 @@ import type { AuthInfo } from './auth-info.ts';
  */
 export async function verifyBearer(ctx: ProxyContext, request: Request): Promise<AuthInfo> {
   const { settings } = ctx;
-  const token = await bearerToken(request);
+  // Synchronous up to the grant lookup, and that too on a cache hit: this runs on every MCP request.
+  refuseTokenInQuery(request.url);
+  if (mediaType(request.headers.get('content-type')) === 'application/x-www-form-urlencoded') {
+    await refuseTokenInForm(request);
+  }
+  const token = bearerToken(request.headers.get('authorization'));
   let claims;
   try {
     claims = verifyAccessToken(
@@ -34,7 +39,9 @@ export async function verifyBearer(ctx: ProxyContext, request: Request): Promise
     if (error instanceof AccessTokenInvalid) throw invalidToken('The access token is invalid');
     throw error;
   }
-  const grant = await ctx.grantCache.get(claims.gid, () => ctx.records.get(keys.grant(claims.gid)));
+  const grant =
+    ctx.grantCache.fresh(claims.gid) ??
+    (await ctx.grantCache.get(claims.gid, () => ctx.records.get(keys.grant(claims.gid))));
   if (!grant || grant.clientId !== claims.client_id) throw invalidToken('The access token was revoked');
   return new VerifiedBearer(ctx, token, claims, grant.user);
 }
@@ -145,24 +152,27 @@ function malformed(description: string): OAuthError {
 
 /**
  * The token from `Authorization: Bearer` only. A token in the query string or a form body is refused outright
- * (MCP "Access tokens MUST NOT be included in the URI query string"; OAuth 2.1 §5.2).
+ * (MCP "Access tokens MUST NOT be included in the URI query string"; OAuth 2.1 §5.2): see refuseTokenInQuery and
+ * refuseTokenInForm, which run first.
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
-async function bearerToken(request: Request): Promise<string> {
-  // The URL is parsed only when it could hold the parameter: this runs on every MCP request.
-  const url = request.url;
-  if (url.includes('access_token') && new URL(url).searchParams.has('access_token')) {
-    throw malformed('Access tokens are accepted only in the Authorization header');
-  }
-  if (mediaType(request.headers.get('content-type')) === 'application/x-www-form-urlencoded') {
-    const form = new URLSearchParams(await request.clone().text());
-    if (form.has('access_token')) throw malformed('Access tokens are accepted only in the Authorization header');
-  }
-  const header = request.headers.get('authorization');
+function bearerToken(header: string | null): string {
   const match = header === null ? null : /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
   if (!match?.[1]) {
     if (header !== null && /^bearer\b/i.test(header.trim())) throw malformed('The Authorization header is malformed');
     throw new OAuthError('invalid_request', 'Authorization required', { status: 401 });
   }
   return match[1];
+}
+
+function refuseTokenInQuery(url: string): void {
+  // The URL is parsed only when it could hold the parameter.
+  if (url.includes('access_token') && new URL(url).searchParams.has('access_token')) {
+    throw malformed('Access tokens are accepted only in the Authorization header');
+  }
+}
+
+async function refuseTokenInForm(request: Request): Promise<void> {
+  const form = new URLSearchParams(await request.clone().text());
+  if (form.has('access_token')) throw malformed('Access tokens are accepted only in the Authorization header');
 }

@@ -98,7 +98,17 @@ export function verifyAccessToken(
   if (p.nbf !== undefined && (typeof p.nbf !== 'number' || p.nbf > now + CLOCK_TOLERANCE_SECONDS)) {
     throw new AccessTokenInvalid('not yet valid');
   }
-  return { ...p, aud: expected.resource, scope: p.scope ?? '' } as unknown as AccessTokenClaims;
+  return {
+    iss: p.iss,
+    sub: p.sub,
+    aud: expected.resource,
+    client_id: p.client_id,
+    scope: (p.scope as string | undefined) ?? '',
+    jti: p.jti,
+    iat: p.iat,
+    exp: p.exp,
+    gid: p.gid,
+  } as AccessTokenClaims;
 }
 
 type VerifiedJws = ReturnType<typeof verifyCompactJws>;

@@ -32,6 +32,13 @@ export class GrantCache {
     this.#clock = clock;
   }
 
+  /** The cached grant while fresh, without a store read: the bearer check's synchronous fast path. */
+  fresh(grantId: string): CachedGrant | undefined {
+    if (this.#ttlMs === 0) return undefined;
+    const entry = this.#entries.get(grantId);
+    return entry !== undefined && entry.until > this.#clock.now() ? entry.grant : undefined;
+  }
+
   /** The grant from the cache while fresh, else from `load` (an absent grant is never cached). */
   async get(grantId: string, load: () => Promise<GrantRecord | undefined>): Promise<CachedGrant | undefined> {
     if (this.#ttlMs === 0) return load();

@@ -36,6 +36,22 @@ describe('GrantCache', () => {
     expect(loads).toBe(2);
   });
 
+  it('answers fresh() from the cache alone: while the entry lasts, never after it, a forget() or with time 0', async () => {
+    const time = clock();
+    const cache = new GrantCache(1000, time);
+    expect(cache.fresh('g')).toBeUndefined();
+    await cache.get('g', async () => grant('c'));
+    expect(cache.fresh('g')).toEqual({ clientId: 'c', user: { sub: '1001' } });
+    time.advance(1000);
+    expect(cache.fresh('g')).toBeUndefined();
+    await cache.get('g', async () => grant('c'));
+    cache.forget('g');
+    expect(cache.fresh('g')).toBeUndefined();
+    const off = new GrantCache(0, time);
+    await off.get('g', async () => grant('c'));
+    expect(off.fresh('g')).toBeUndefined();
+  });
+
   it('never caches an absent grant, and reads every time when the time is 0', async () => {
     const absent = new GrantCache(1000, clock());
     let loads = 0;

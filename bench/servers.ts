@@ -6,8 +6,9 @@
 // - mcp:     bare (node:http answering the tools/list bytes), off (the proxy's MCP route and demo handler with a
 //            fixed AuthInfo, no bearer check), on (the proxy app: bearer check + the same handler), full (the
 //            standalone server: on + its one structured log line per request).
-// - gateway: gateway (the standalone server with PROXY_MCP_UPSTREAM = a backend), forwarder (a bare node:http
-//            keep-alive forwarder to the same backend), direct (that backend).
+// - gateway: gateway (the standalone server with PROXY_MCP_UPSTREAM = a backend), web (a web-standard forwarder on
+//            the same adapter and HTTP client, no checks), forwarder (a bare node:http keep-alive forwarder to the
+//            same backend), direct (that backend).
 // - sse:     gateway and direct for an SSE backend stamping its first event (the first byte's delay).
 // - bytes:   bare node:http servers, one per entry of BENCH_ANSWERS (JSON {side: {body, contentType}}), each
 //            answering its bytes to any request (the peers benchmark's "bare" side before every proxy).
@@ -26,7 +27,7 @@ import { generateJwks } from '../proxy/server/generate-jwks.ts';
 import { listenOnLoopback } from '../testkit/loopback-server.ts';
 import { startRedisServer } from '../testkit/redis-server.ts';
 import { startBackendMcpServer } from './lib/backend-mcp-server.ts';
-import { startBareForwarder, startSseBackend } from './lib/forwarders.ts';
+import { startBareForwarder, startSseBackend, startWebForwarder } from './lib/forwarders.ts';
 import { startOidcRefreshProvider } from './lib/oidc-refresh-provider.ts';
 import type { LoadTarget } from './lib/load.ts';
 import { probe, toolsListTarget } from './lib/mcp-request.ts';
@@ -115,13 +116,18 @@ async function startGatewayScenario(): Promise<Started> {
   try {
     const stack = await startProxyStack({ PROXY_MCP_UPSTREAM: backend.url });
     const forwarder = await startBareForwarder(backend.url);
+    const web = await startWebForwarder(backend.url);
     const targets = {
       gateway: toolsListTarget(stack.proxy.resource, stack.accessToken),
+      web: toolsListTarget(`${web.url}${new URL(backend.url).pathname}`),
       forwarder: toolsListTarget(`${forwarder.url}${new URL(backend.url).pathname}`),
       direct: toolsListTarget(backend.url),
     };
     for (const target of Object.values(targets)) await probe(target);
-    return { targets, close: () => closeAll([() => stack.close(), () => forwarder.close(), () => backend.close()]) };
+    return {
+      targets,
+      close: () => closeAll([() => stack.close(), () => web.close(), () => forwarder.close(), () => backend.close()]),
+    };
   } catch (error) {
     await backend.close();
     throw error;

@@ -8,12 +8,12 @@ import { alternate, percentile, type LoadTarget } from '../lib/load.ts';
 import { figure, type Figure } from '../lib/report.ts';
 import { cpuFigure, describeRound } from './mcp.ts';
 
-type Side = 'gateway' | 'forwarder' | 'direct';
+type Side = 'gateway' | 'web' | 'forwarder' | 'direct';
 
 export async function runGatewayBenchmark(ctx: BenchContext): Promise<Figure[]> {
   const servers = await spawnServers<{ targets: Record<Side, LoadTarget> }>('gateway');
   try {
-    ctx.log(`gateway: gateway forwarder direct × ${ctx.load.rounds} rounds of ${ctx.load.roundSeconds} s`);
+    ctx.log(`gateway: gateway web forwarder direct × ${ctx.load.rounds} rounds of ${ctx.load.roundSeconds} s`);
     const r = await alternate(
       servers.ready.targets,
       ctx.load,
@@ -37,6 +37,21 @@ export async function runGatewayBenchmark(ctx: BenchContext): Promise<Figure[]> 
           goal: { on: 'ratio', op: '<=', target: 1.3 },
           note: 'each side minus the backend-direct CPU per request (the backend runs in the same process)',
         }),
+        ...(r.web.cpuUs === undefined
+          ? []
+          : [
+              figure({
+                id: 'gateway.forward.web.cpu',
+                benchmark: 'gateway',
+                name: 'gateway: CPU per forwarded request, web-standard forwarder (no checks) vs bare keep-alive forwarder',
+                unit: 'µs',
+                value: r.web.cpuUs - r.direct.cpuUs,
+                baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs - r.direct.cpuUs },
+                note:
+                  'the cost of the web-standard handler interface alone (web Request and Response on the node-server ' +
+                  "adapter, the gateway's node:http client); gateway.forward.cpu minus this is the proxy's own work",
+              }),
+            ]),
         figure({
           id: 'gateway.forwarder.rps',
           benchmark: 'gateway',

@@ -12,7 +12,7 @@ import { echoId, JSON_RPC_ERRORS } from './mcp/json-rpc.ts';
 import { headerMismatch, standardHeaders } from './mcp/request-metadata.ts';
 import { isModernRevision } from './mcp/revisions.ts';
 import { calledTools } from './mcp/tool-calls.ts';
-import { isSmallCompleteAnswer, MAX_FORWARDED_BODY_BYTES } from './node-http-fetch.ts';
+import { isNodeHttpAnswer, isSmallCompleteAnswer, MAX_FORWARDED_BODY_BYTES } from './node-http-fetch.ts';
 
 export interface GatewayOptions {
   /** The backend MCP endpoint, e.g. `http://127.0.0.1:9000/mcp`. Reached only from the proxy. */
@@ -98,6 +98,12 @@ export function createGatewayHandler(options: GatewayOptions): McpHandler {
         redirect: 'manual',
         signal: abort.signal,
       });
+      // The gateway's own client's answer goes out as it is, minus the hop's headers: no second Response, no body
+      // read again through a web stream (see isNodeHttpAnswer).
+      if (isNodeHttpAnswer(response)) {
+        for (const name of DROPPED_RESPONSE_HEADERS) response.headers.delete(name);
+        return response;
+      }
       // A small answer of declared length leaves in one write; anything else streams.
       answer = isSmallCompleteAnswer(response.headers) ? await response.arrayBuffer() : response.body;
     } catch {

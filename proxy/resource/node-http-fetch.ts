@@ -7,6 +7,18 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { readBounded } from '../http/bounded-body.ts';
 
+/** Answers made by a createNodeHttpFetch client: mutable headers, and a small answer already read whole. */
+const ownAnswers = new WeakSet<Response>();
+
+/**
+ * Whether `response` came from a createNodeHttpFetch client. Such an answer can be handed on as it is: its headers
+ * can be changed in place (a fetch() answer's cannot), and a body of declared length within BUFFERED_ANSWER_BYTES has
+ * arrived whole already (a broken-off one was a rejection, not a Response).
+ */
+export function isNodeHttpAnswer(response: Response): boolean {
+  return ownAnswers.has(response);
+}
+
 export function createNodeHttpFetch(options: { maxSockets?: number } = {}): typeof fetch {
   const agents = {
     'http:': new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
@@ -25,7 +37,11 @@ export function createNodeHttpFetch(options: { maxSockets?: number } = {}): type
     new Headers(init.headers).forEach((value, key) => (headers[key] = value));
     if (body !== undefined) headers['content-length'] = String(body.byteLength);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise<Response>((resolve, reject) => {
+    return new Promise<Response>((resolveAnswer, reject) => {
+      const resolve = (response: Response): void => {
+        ownAnswers.add(response);
+        resolveAnswer(response);
+      };
       const req = send(
         url,
         { method: init.method ?? 'GET', headers, agent: agents[url.protocol as 'http:'] },

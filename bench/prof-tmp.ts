@@ -1,0 +1,10 @@
+import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir=/tmp/gprof', '--import', 'tsx', 'bench/servers.ts', 'gateway'], { stdio: ['pipe', 'pipe', 'inherit'] });
+let buf = '';
+const ready: any = await new Promise((resolve) => child.stdout.on('data', (d) => { buf += d; const line = buf.split('\n').find((l) => l.includes('"ready"')); if (line) resolve(JSON.parse(line)); }));
+const t = ready.targets[process.argv[2] ?? 'gateway'];
+const r = await autocannon({ url: t.url, method: t.method, headers: t.headers, body: t.body, connections: 10, duration: 10 });
+console.log('rps', r.requests.average, 'non2xx', r.non2xx);
+child.stdin.end();
+await new Promise((r) => child.on('exit', r));

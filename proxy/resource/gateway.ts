@@ -62,13 +62,15 @@ const DROPPED_RESPONSE_HEADERS = new Set([
 
 export function createGatewayHandler(options: GatewayOptions): McpHandler {
   const backend = new URL(options.backendUrl);
+  // The backend URL without its query: each request's own query replaces it.
+  const backendBase = `${backend.origin}${backend.pathname}`;
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_FORWARDED_BODY_BYTES;
 
   return async (request: Request, auth: AuthInfo): Promise<Response> => {
-    const target = new URL(backend);
-    target.search = new URL(request.url).search;
+    const query = request.url.indexOf('?');
+    const target = query < 0 || query === request.url.length - 1 ? backendBase : backendBase + request.url.slice(query);
     let body: Uint8Array | undefined;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       try {
@@ -159,17 +161,19 @@ function checkPost(request: Request, bytes: Uint8Array, auth: AuthInfo): Respons
   return calls.tools.length > 0 ? auth.checkToolCall(calls.tools) : undefined;
 }
 
-function backendRequestHeaders(incoming: Headers, auth: AuthInfo): Headers {
-  const headers = new Headers();
+/** The backend request's headers, as a plain record (any fetch takes one; the node:http client uses it as it is). */
+function backendRequestHeaders(incoming: Headers, auth: AuthInfo): Record<string, string> {
+  const headers: Record<string, string> = {};
+  // Headers iterates lower-case names, repeated ones already joined.
   incoming.forEach((value, key) => {
-    if (!DROPPED_REQUEST_HEADERS.has(key) && !key.startsWith(IDENTITY_HEADER_PREFIX)) headers.set(key, value);
+    if (!DROPPED_REQUEST_HEADERS.has(key) && !key.startsWith(IDENTITY_HEADER_PREFIX)) headers[key] = value;
   });
-  headers.set('x-mcp-user-sub', auth.sub);
-  headers.set('x-mcp-client-id', auth.clientId);
-  headers.set('x-mcp-scopes', auth.scopes.join(' '));
+  headers['x-mcp-user-sub'] = auth.sub;
+  headers['x-mcp-client-id'] = auth.clientId;
+  headers['x-mcp-scopes'] = auth.scopes.join(' ');
   // Header values must be ByteStrings; names and e-mails from an IdP may not be. Percent-encode to stay lossless.
-  if (auth.user.login) headers.set('x-mcp-user-login', encodeURIComponent(auth.user.login));
-  if (auth.user.email) headers.set('x-mcp-user-email', encodeURIComponent(auth.user.email));
-  if (auth.user.name) headers.set('x-mcp-user-name', encodeURIComponent(auth.user.name));
+  if (auth.user.login) headers['x-mcp-user-login'] = encodeURIComponent(auth.user.login);
+  if (auth.user.email) headers['x-mcp-user-email'] = encodeURIComponent(auth.user.email);
+  if (auth.user.name) headers['x-mcp-user-name'] = encodeURIComponent(auth.user.name);
   return headers;
 }

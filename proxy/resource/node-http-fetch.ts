@@ -33,8 +33,7 @@ export function createNodeHttpFetch(options: { maxSockets?: number } = {}): type
         : init.body instanceof Uint8Array && init.body.byteLength <= MAX_FORWARDED_BODY_BYTES
           ? init.body
           : await readCapped(init.body);
-    const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, key) => (headers[key] = value));
+    const headers = headerRecord(init.headers);
     if (body !== undefined) headers['content-length'] = String(body.byteLength);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<Response>((resolveAnswer, reject) => {
@@ -88,6 +87,17 @@ export const MAX_FORWARDED_BODY_BYTES = 16 * 1024 * 1024;
 function readCapped(body: BodyInit): Promise<Uint8Array> {
   const tooLarge = () => new RangeError('request body too large to forward');
   return readBounded(new Response(body).body, MAX_FORWARDED_BODY_BYTES, tooLarge);
+}
+
+/** Request headers as node:http takes them, names in lower case; a plain record (the gateway's) skips `Headers`. */
+function headerRecord(init: HeadersInit | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (init !== undefined && !(init instanceof Headers) && !Array.isArray(init)) {
+    for (const [key, value] of Object.entries(init)) headers[key.toLowerCase()] = value;
+  } else {
+    new Headers(init).forEach((value, key) => (headers[key] = value));
+  }
+  return headers;
 }
 
 function toHeaders(incoming: IncomingHttpHeaders): Headers {

@@ -3,6 +3,7 @@
 // gets one id, a logger that stamps it on every line, and one access line saying how it ended.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { accessLogger } from './access-log.ts';
 import { clientDirectory } from './clients/client-directory.ts';
 import { systemResolver } from './clients/metadata-document-fetch.ts';
 import { forRequest, type ProxyContext } from './context.ts';
@@ -252,7 +253,7 @@ function logAccess(ctx: ProxyContext, request: Request, status: number, started:
   const { requestId, clientId, error } = ctx.outcome;
   // The root logger with the request id as a field: the same line as the request's child logger would write, without
   // making one for a request that logs nothing else (context.ts).
-  root.info(
+  accessLogger(root).info(
     {
       requestId,
       event: 'request',

@@ -2,6 +2,7 @@
 // pino's numbers; credentials are redacted by path wherever they could appear, and request lines record the path
 // without its query (codes, states and tokens travel in queries).
 import pino, { type Logger } from 'pino';
+import { registerAccessLogger } from '../access-log.ts';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -18,7 +19,7 @@ export const REDACTED_PATHS = [
 ];
 
 export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(2)): Logger {
-  return pino(
+  const logger = pino(
     {
       level,
       base: { service: 'mcp-oauth-proxy' },
@@ -28,4 +29,6 @@ export function createLogger(level: string, destination: pino.DestinationStream 
     },
     destination,
   );
+  registerAccessLogger(logger);
+  return logger;
 }

@@ -3,6 +3,7 @@
 // audit trail of a grant (registration, consent, sign-in, tokens, refresh, reuse, revocation), more detail at debug
 // and trace, a shutdown line, and never a credential.
 import { spawnSync } from 'node:child_process';
+import { pino } from 'pino';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refreshHttp, runHttpFlow } from '../../../testkit/http-flow.ts';
@@ -70,6 +71,45 @@ describe('operator logs of the standalone server', () => {
     expect(access).toHaveLength(1);
     expect(access[0]).toMatchObject({ level: 'info', status: 400, error: 'invalid_redirect_uri', requestId: id });
     for (const line of logs.lines()) expect(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).toContain(line.level);
+  });
+
+  it("write the same access line unredacted by the server's logger (it holds no credential), redacted by an embedder's", async () => {
+    const logs = capturingLogger('info');
+    stack = await startStack('github', {}, {}, { logger: logs.logger });
+    await fetch(`${stack.proxy.url}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const [line] = logs.lines().filter((l) => l.event === 'request');
+    expect(Object.keys(line ?? {})).toEqual([
+      'level',
+      'time',
+      'service',
+      'requestId',
+      'event',
+      'method',
+      'path',
+      'status',
+      'ms',
+      'error',
+      'msg',
+    ]);
+    logs.logger.info({ detail: { access_token: 'secret-value' } }, 'other lines keep the redaction');
+    expect(logs.text()).not.toContain('secret-value');
+    await stack.close();
+
+    // An embedder's logger and its own redaction policy apply to the access line as to every other.
+    const text: string[] = [];
+    const own = pino({ redact: ['method'] }, { write: (chunk: string) => void text.push(chunk) });
+    stack = await startStack('github', {}, {}, { logger: own });
+    await fetch(`${stack.proxy.url}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const access = text.map((t) => JSON.parse(t) as Line).find((l) => l.event === 'request');
+    expect(access).toMatchObject({ method: '[Redacted]', path: '/register' });
   });
 
   it('keep the audit trail of a grant, each event under the id of the request that caused it', async () => {

@@ -9,6 +9,8 @@
 // - gateway: gateway (the standalone server with PROXY_MCP_UPSTREAM = a backend), web (a web-standard forwarder on
 //            the same adapter and HTTP client, no checks), forwarder (a bare node:http keep-alive forwarder to the
 //            same backend), direct (that backend).
+// - gateway-backend: gateway, web and forwarder as above in front of BENCH_BACKEND_URL, a backend in a process of
+//            its own (server-everything); the targets carry no MCP session, the benchmark adds the one it opened.
 // - sse:     gateway and direct for an SSE backend stamping its first event (the first byte's delay).
 // - bytes:   bare node:http servers, one per entry of BENCH_ANSWERS (JSON {side: {body, contentType}}), each
 //            answering its bytes to any request (the peers benchmark's "bare" side before every proxy).
@@ -33,7 +35,7 @@ import type { LoadTarget } from './lib/load.ts';
 import { probe, toolsListTarget } from './lib/mcp-request.ts';
 import { serveFetch, startProxyStack, type Listening } from './lib/proxy-stack.ts';
 
-type Scenario = 'mcp' | 'gateway' | 'bytes' | 'sse' | 'refresh';
+type Scenario = 'mcp' | 'gateway' | 'gateway-backend' | 'bytes' | 'sse' | 'refresh';
 
 interface Started {
   targets: Record<string, LoadTarget>;
@@ -130,6 +132,31 @@ async function startGatewayScenario(): Promise<Started> {
     };
   } catch (error) {
     await backend.close();
+    throw error;
+  }
+}
+
+/** The gateway, the web-standard and the bare forwarder in front of a backend running elsewhere (BENCH_BACKEND_URL). */
+async function startGatewayBackendScenario(): Promise<Started> {
+  const backendUrl = process.env.BENCH_BACKEND_URL;
+  if (backendUrl === undefined) throw new Error('BENCH_BACKEND_URL is required');
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const stack = await startProxyStack({ PROXY_MCP_UPSTREAM: backendUrl });
+    closers.push(() => stack.close());
+    const web = await startWebForwarder(backendUrl);
+    closers.push(() => web.close());
+    const forwarder = await startBareForwarder(backendUrl);
+    closers.push(() => forwarder.close());
+    const path = new URL(backendUrl).pathname;
+    const targets = {
+      gateway: toolsListTarget(stack.proxy.resource, stack.accessToken),
+      web: toolsListTarget(`${web.url}${path}`),
+      forwarder: toolsListTarget(`${forwarder.url}${path}`),
+    };
+    return { targets, close: () => closeAll(closers) };
+  } catch (error) {
+    await closeAll(closers);
     throw error;
   }
 }
@@ -250,6 +277,7 @@ async function main(): Promise<void> {
   const starters: Record<Scenario, () => Promise<Started>> = {
     mcp: startMcpScenario,
     gateway: startGatewayScenario,
+    'gateway-backend': startGatewayBackendScenario,
     bytes: startBytesScenario,
     sse: startSseScenario,
     refresh: startRefreshScenario,

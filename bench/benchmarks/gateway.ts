@@ -6,6 +6,8 @@ import { Agent, request as httpRequest } from 'node:http';
 import { SSE_FIRST_EVENT_DELAY_MS } from '../lib/forwarders.ts';
 import { alternate, percentile, type LoadTarget } from '../lib/load.ts';
 import { figure, type Figure } from '../lib/report.ts';
+import { INITIALIZE_BODY, MCP_PROTOCOL_VERSION, mcpHeaders, probe, toolsListTarget } from '../lib/mcp-request.ts';
+import { startEverythingServer } from '../../testkit/everything-server.ts';
 import { cpuFigure, describeRound } from './mcp.ts';
 
 type Side = 'gateway' | 'web' | 'forwarder' | 'direct';
@@ -65,6 +67,7 @@ export async function runGatewayBenchmark(ctx: BenchContext): Promise<Figure[]> 
     return [
       ...(cpu ? [cpu] : []),
       ...forwarding,
+      ...(await everythingBackend(ctx)),
       ...(await sseFirstByte(ctx)),
       figure({
         id: 'gateway.rps',
@@ -88,6 +91,102 @@ export async function runGatewayBenchmark(ctx: BenchContext): Promise<Figure[]> 
   } finally {
     await servers.stop();
   }
+}
+
+type BackendSide = 'gateway' | 'web' | 'forwarder' | 'direct';
+
+/**
+ * The same comparison in front of @modelcontextprotocol/server-everything over Streamable HTTP, in a process of its
+ * own: a real MCP server with sessions, answering `tools/list` as an event stream (the gateway's streaming path).
+ * One session is opened directly and every side's requests carry it. The servers' child holds only the gateway and
+ * the two forwarders, so its CPU per request in a side's round is that side's forwarding cost, no subtraction needed
+ * (the direct side leaves it idle).
+ */
+async function everythingBackend(ctx: BenchContext): Promise<Figure[]> {
+  const backend = await startEverythingServer();
+  try {
+    const session = await openSession(backend.url);
+    const servers = await spawnServers<{ targets: Record<Exclude<BackendSide, 'direct'>, LoadTarget> }>(
+      'gateway-backend',
+      { BENCH_BACKEND_URL: backend.url },
+    );
+    try {
+      const inSession = (target: LoadTarget): LoadTarget => ({ ...target, headers: { ...target.headers, ...session } });
+      const { gateway, web, forwarder } = servers.ready.targets;
+      const targets: Record<BackendSide, LoadTarget> = {
+        gateway: inSession(gateway),
+        web: inSession(web),
+        forwarder: inSession(forwarder),
+        direct: inSession(toolsListTarget(backend.url)),
+      };
+      for (const target of Object.values(targets)) await probe(target);
+      ctx.log(`gateway (server-everything): gateway web forwarder direct × ${ctx.load.rounds} rounds`);
+      const r = await alternate(
+        targets,
+        ctx.load,
+        (side, round, result) => ctx.log(`  everything ${side} round ${round + 1}: ${describeRound(result)}`),
+        servers.child.pid,
+      );
+      const figures = [
+        figure({
+          id: 'gateway.everything.rps',
+          benchmark: 'gateway',
+          name: 'gateway: tools/list via PROXY_MCP_UPSTREAM, server-everything backend (event-stream answers)',
+          unit: 'req/s',
+          value: r.gateway.rps,
+          baseline: { name: 'server-everything direct', value: r.direct.rps },
+          goal: { on: 'ratio', op: '>=', target: 0.8 },
+          note: `bare forwarder ${r.forwarder.rps.toFixed(0)} req/s, web-standard forwarder ${r.web.rps.toFixed(0)} req/s`,
+        }),
+        figure({
+          id: 'gateway.everything.p99',
+          benchmark: 'gateway',
+          name: 'gateway: p99 latency, server-everything backend',
+          unit: 'ms',
+          value: r.gateway.p99,
+          baseline: { name: 'server-everything direct', value: r.direct.p99 },
+        }),
+      ];
+      if (r.gateway.cpuUs !== undefined && r.forwarder.cpuUs !== undefined && r.web.cpuUs !== undefined) {
+        figures.push(
+          figure({
+            id: 'gateway.everything.forward.cpu',
+            benchmark: 'gateway',
+            name: 'gateway: CPU per forwarded request, server-everything backend, proxy vs bare keep-alive forwarder',
+            unit: 'µs',
+            value: r.gateway.cpuUs,
+            baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs },
+            goal: { on: 'ratio', op: '<=', target: 1.3 },
+            note: `the backend runs in its own process; web-standard forwarder (no checks) ${r.web.cpuUs.toFixed(0)} µs`,
+          }),
+        );
+      }
+      return figures;
+    } finally {
+      await servers.stop();
+    }
+  } finally {
+    await backend.close();
+  }
+}
+
+/** Opens an MCP session at `url` (initialize, then notifications/initialized); the headers that carry it. */
+async function openSession(url: string): Promise<Record<string, string>> {
+  const initialize = await fetch(url, { method: 'POST', headers: mcpHeaders(), body: INITIALIZE_BODY });
+  await initialize.text();
+  const id = initialize.headers.get('mcp-session-id');
+  if (initialize.status !== 200 || id === null) {
+    throw new Error(`server-everything: initialize answered ${initialize.status} without a session`);
+  }
+  const session = { 'mcp-session-id': id, 'mcp-protocol-version': MCP_PROTOCOL_VERSION };
+  const initialized = await fetch(url, {
+    method: 'POST',
+    headers: { ...mcpHeaders(), ...session },
+    body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+  });
+  await initialized.text();
+  if (initialized.status !== 202) throw new Error(`server-everything: initialized answered ${initialized.status}`);
+  return session;
 }
 
 /**

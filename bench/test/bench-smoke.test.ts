@@ -67,6 +67,31 @@ describe('npm run bench -- --quick --only refresh', () => {
   });
 });
 
+describe('npm run bench -- --quick --only gateway', () => {
+  it('forwards through the proxy, a web-standard and a bare forwarder to the minimal backend and to server-everything', async () => {
+    const run = await runBench(['--quick', '--only', 'gateway', '--results', results]);
+    expect(run.code, run.output).toBe(0);
+    const report = JSON.parse(readFileSync(join(results, 'latest.json'), 'utf8')) as BenchReport;
+    expect(report).toMatchObject({ options: { quick: true, only: ['gateway'] }, problems: [] });
+    const ids = [
+      'gateway.rps',
+      'gateway.forward.cpu',
+      'gateway.forward.web.cpu',
+      'gateway.everything.rps',
+      'gateway.everything.forward.cpu',
+      'gateway.sse.firstbyte',
+    ];
+    for (const id of ids) {
+      const found = report.figures.find((f) => f.id === id);
+      expect(found, `${id} in ${JSON.stringify(report.figures.map((f) => f.id))}`).toBeDefined();
+      expect(Number.isFinite(found!.value), id).toBe(true);
+    }
+    const everything = report.figures.find((f) => f.id === 'gateway.everything.rps')!;
+    expect(everything.value).toBeGreaterThan(0);
+    expect(everything.baseline).toMatchObject({ name: 'server-everything direct' });
+  });
+});
+
 describe('npm run bench -- --soak-seconds', () => {
   it('refuses a duration too short to have a warm-up and samples after it', async () => {
     const run = await runBench(['--quick', '--only', 'soak', '--soak-seconds', '5', '--results', results]);

@@ -214,7 +214,8 @@ async function startBytesScenario(): Promise<Started> {
 
 /**
  * The bearer check's own CPU per call, in µs: the proxy's verifyBearer on the scenario's request, called in a loop in
- * this process on requests built beforehand. It is the public verifyBearer, which also makes the request's id and
+ * this process on requests built beforehand, the median of 7 rounds of 20,000 calls (a single round moves by a
+ * microsecond with a garbage collection in it). It is the public verifyBearer, which also makes the request's id and
  * context (the route's check gets them from the app's middleware), so it counts a little more than the route does.
  */
 async function bearerCheckCpu(
@@ -224,11 +225,15 @@ async function bearerCheckCpu(
   const requests = (n: number): Request[] =>
     Array.from({ length: n }, () => new Request(target.url, { method: 'POST', headers: target.headers, body: null }));
   for (const request of requests(2_000)) await proxy.verifyBearer(request); // warm-up: JIT, the grant cache
-  const calls = requests(20_000);
-  const before = process.cpuUsage();
-  for (const request of calls) await proxy.verifyBearer(request);
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / calls.length;
+  const rounds: number[] = [];
+  for (let round = 0; round < 7; round += 1) {
+    const calls = requests(20_000);
+    const before = process.cpuUsage();
+    for (const request of calls) await proxy.verifyBearer(request);
+    const used = process.cpuUsage(before);
+    rounds.push((used.user + used.system) / calls.length);
+  }
+  return rounds.sort((a, b) => a - b)[3]!;
 }
 
 /**

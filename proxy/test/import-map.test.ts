@@ -19,7 +19,7 @@ const LAYERS: [number, string[]][] = [
   [3, ['proxy/options/']],
   [4, ['proxy/upstream/']],
   [5, ['proxy/tokens/', 'proxy/clients/', 'proxy/consent/']],
-  [6, ['proxy/settings.ts', 'proxy/context.ts']],
+  [6, ['proxy/settings.ts', 'proxy/context.ts', 'proxy/access-log.ts']],
   [7, ['proxy/grants/', 'proxy/pages/']],
   [8, ['proxy/endpoints/', 'proxy/resource/']],
   [9, ['proxy/app.ts', 'proxy/index.ts']],

@@ -411,10 +411,11 @@ function watchDecisionRequests(page: Page, targetOrigin: string): { seen(): bool
 
 /**
  * Ends a flow that was run without a context of its own: its pages close and its context goes back to the pool,
- * wiped (context-pool.ts). The flow's pages and context must not be used afterwards.
+ * wiped (context-pool.ts). The flow's pages and context must not be used afterwards. Returns at once: the wipe runs
+ * meanwhile (a page still navigating can take seconds to close, and a code exchange may be next).
  */
 export async function releaseFlow(session: CheckSession, flow: Pick<FlowResult, 'context'>): Promise<void> {
-  await session.contexts.give(flow.context, (page) => closeQuietly(page, undefined));
+  void session.contexts.give(flow.context, (page) => closeQuietly(page, undefined));
 }
 
 /** A completed flow: authorization approved and the code exchanged; anything short of that is not testable. */

@@ -26,11 +26,14 @@ const MAX_IDLE = 2;
 export class ContextPool {
   readonly #idle: BrowserContext[] = [];
   readonly #pooled = new WeakMap<BrowserContext, Pooled>();
+  /** Contexts being wiped: a flow that gives one back does not wait for it (its code may be about to expire). */
+  readonly #returning = new Set<Promise<void>>();
 
   constructor(private readonly browser: () => Promise<Browser>) {}
 
   /** A context with no cookies, storage or cache: a wiped one if any is idle, else a new one. */
   async take(): Promise<BrowserContext> {
+    await Promise.all(this.#returning);
     for (let context = this.#idle.pop(); context; context = this.#idle.pop()) {
       if (!this.#pooled.get(context)?.closed) return context;
     }
@@ -52,10 +55,19 @@ export class ContextPool {
   }
 
   /**
-   * Takes a context back after its flow. It is wiped now (so nothing of the flow outlives it even if no other flow
-   * comes) and kept if the pool has room; a context that cannot be wiped completely is closed.
+   * Takes a context back after its flow. It is wiped at once (so nothing of the flow outlives it even if no other
+   * flow comes) and kept if the pool has room; a context that cannot be wiped completely is closed. The promise ends
+   * with the wipe, but nobody needs to wait for it: the next take() does. A page still navigating can take seconds to
+   * close (closeQuietly), which must not delay the code exchange that follows a flow.
    */
-  async give(context: BrowserContext, closePage: (page: Page) => Promise<void>): Promise<void> {
+  give(context: BrowserContext, closePage: (page: Page) => Promise<void>): Promise<void> {
+    const returning = this.#wipe(context, closePage).catch(() => undefined);
+    this.#returning.add(returning);
+    void returning.then(() => this.#returning.delete(returning));
+    return returning;
+  }
+
+  async #wipe(context: BrowserContext, closePage: (page: Page) => Promise<void>): Promise<void> {
     const pooled = this.#pooled.get(context);
     if (!pooled || pooled.closed) {
       await context.close().catch(() => undefined);
@@ -79,6 +91,7 @@ export class ContextPool {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.#returning);
     for (const context of this.#idle.splice(0)) await context.close().catch(() => undefined);
   }
 }

@@ -42,9 +42,9 @@ export class GrantCache {
   /** The grant from the cache while fresh, else from `load` (an absent grant is never cached). */
   async get(grantId: string, load: () => Promise<GrantRecord | undefined>): Promise<CachedGrant | undefined> {
     if (this.#ttlMs === 0) return load();
+    const hit = this.fresh(grantId);
+    if (hit !== undefined) return hit;
     const now = this.#clock.now();
-    const entry = this.#entries.get(grantId);
-    if (entry !== undefined && entry.until > now) return entry.grant;
     const removals = this.#removals;
     const grant = await load();
     if (grant === undefined) {

@@ -288,7 +288,7 @@ defineCheck(
   async ({ session, verdict }) => {
     const state = trickyState();
     const flow = await authorize(session, { state });
-    await releaseFlow(session, flow);
+    releaseFlow(session, flow);
     if (!flow.hit) return verdict.notTestable('the flow did not reach the client callback');
     verdict.equal(flow.hit.params.get('state'), state, 'state returned to the client');
     verdict.equal(flow.hit.params.getAll('state').length, 1, 'number of state parameters');

@@ -294,7 +294,7 @@ defineCheck(
         { expected: shown.join(' or '), actual: text.replace(/\s+/g, ' ').slice(0, 300) },
       );
     } finally {
-      await releaseFlow(session, flow);
+      releaseFlow(session, flow);
     }
   },
 );
@@ -328,7 +328,7 @@ defineCheck(
         const text = ((await flow.page.textContent('body')) ?? '').replace(/\s+/g, ' ');
         return text.split(/(?<=[.!?:])\s+/).map((s) => s.trim());
       } finally {
-        await releaseFlow(session, flow);
+        releaseFlow(session, flow);
       }
     };
     const local = await sentences(localOnly);
@@ -371,7 +371,7 @@ defineCheck(
         actual: text.replace(/\s+/g, ' ').slice(0, 300),
       });
     } finally {
-      await releaseFlow(session, flow);
+      releaseFlow(session, flow);
     }
   },
 );

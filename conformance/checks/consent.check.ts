@@ -67,7 +67,7 @@ defineCheck(
         verdict.check(text.includes(s), `requested scope ${s} must be shown`, { actual: text.slice(0, 200) });
       if (!scope) verdict.note('no scope requested (the resource advertises none): scope display not exercised');
     } finally {
-      await releaseFlow(session, flow);
+      releaseFlow(session, flow);
     }
   },
 );
@@ -94,7 +94,7 @@ defineCheck(
       const injected = await flow.page.locator('#conformance-injected').count();
       verdict.equal(injected, 0, 'elements injected through client_name');
     } finally {
-      await releaseFlow(session, flow);
+      releaseFlow(session, flow);
     }
   },
 );
@@ -288,7 +288,7 @@ defineCheck(
   },
   async ({ session, verdict }) => {
     const flow = await authorize(session, { client: await newClient(session), decision: 'stop' });
-    await releaseFlow(session, flow);
+    releaseFlow(session, flow);
     const page = flow.consentPage;
     if (!page) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
     verdict.check(framingProtected(page.headers), 'the consent page must forbid framing', {
@@ -492,7 +492,7 @@ defineCheck(
     // A client of its own: a proxy may remember an earlier approval of a client (server-side), and then rightly asks
     // no more; the checks that need the consent page ask for a client that was never approved.
     const flow = await authorize(session, { client: await newClient(session), decision: 'deny' });
-    await releaseFlow(session, flow);
+    releaseFlow(session, flow);
     if (!flow.consentShown) return verdict.notTestable('no consent page was shown', NO_CONSENT_PAGE);
     if (!flow.hit) {
       const last = flow.navigations.at(-1);
@@ -539,7 +539,7 @@ defineCheck(
     const client = await newClient(session);
     const before = session.instrumented ? (await session.upstreamRequests()).length : 0;
     const flow = await authorize(session, { client, decision: 'stop' });
-    await releaseFlow(session, flow);
+    releaseFlow(session, flow);
     if (!flow.consentShown)
       return verdict.fail('no consent page before the upstream: the user was never asked', {
         actual: flow.navigations.map((n) => safeOrigin(n.url)).join(' → '),
@@ -581,7 +581,7 @@ defineCheck(
   },
   async ({ session, verdict }) => {
     const flow = await authorize(session, { client: await newClient(session) });
-    await releaseFlow(session, flow);
+    releaseFlow(session, flow);
     if (!flow.consentShown) return verdict.notTestable('no consent decision was recorded', NO_CONSENT_PAGE);
     if (flow.decisionBy === 'script')
       return verdict.notApplicable(

@@ -179,7 +179,7 @@ defineCheck(
         throw err;
       },
     );
-    if (denied) await releaseFlow(session, denied);
+    if (denied) releaseFlow(session, denied);
     if (denied && !denied.consentShown) {
       verdict.note('the consent denial: no consent page was shown, so nothing to deny (see CONSENT-05)');
     } else if (denied?.hit) {

@@ -49,7 +49,7 @@ function upstreamCallback(session: CheckSession, flow: FlowResult): URL | undefi
 function secondFlow(session: CheckSession): Promise<FlowResult> {
   return session.memo('upstream-second-flow', async () => {
     const flow = await authorize(session);
-    await releaseFlow(session, flow);
+    releaseFlow(session, flow);
     return flow;
   });
 }
@@ -153,7 +153,7 @@ defineCheck(
         actual: `a second code reached the client`,
       });
     } finally {
-      await releaseFlow(session, intercepted);
+      releaseFlow(session, intercepted);
     }
   },
 );
@@ -242,7 +242,7 @@ defineCheck(
         { expected: intercepted.redirectUri, actual: to.split('?')[0] },
       );
     } finally {
-      await releaseFlow(session, intercepted);
+      releaseFlow(session, intercepted);
     }
   },
 );

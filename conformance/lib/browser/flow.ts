@@ -414,7 +414,7 @@ function watchDecisionRequests(page: Page, targetOrigin: string): { seen(): bool
  * wiped (context-pool.ts). The flow's pages and context must not be used afterwards. Returns at once: the wipe runs
  * meanwhile (a page still navigating can take seconds to close, and a code exchange may be next).
  */
-export async function releaseFlow(session: CheckSession, flow: Pick<FlowResult, 'context'>): Promise<void> {
+export function releaseFlow(session: CheckSession, flow: Pick<FlowResult, 'context'>): void {
   void session.contexts.give(flow.context, (page) => closeQuietly(page, undefined));
 }
 
@@ -430,7 +430,7 @@ export async function authorizationCode(
   opts: FlowOptions = {},
 ): Promise<FlowResult & { code: string }> {
   const flow = await authorize(session, opts);
-  if (!opts.context) await releaseFlow(session, flow);
+  if (!opts.context) releaseFlow(session, flow);
   const code = flow.hit?.params.get('code');
   if (!code) {
     const error = flow.hit?.params.get('error');

@@ -51,7 +51,7 @@ export function upstreamDenial(session: CheckSession): Promise<UpstreamFailureOu
       );
     } finally {
       await disarm();
-      await releaseFlow(session, atIdp);
+      releaseFlow(session, atIdp);
     }
   });
 }
@@ -78,7 +78,7 @@ export function upstreamExchangeFailure(session: CheckSession): Promise<Upstream
       );
     } finally {
       await disarm();
-      await releaseFlow(session, intercepted);
+      releaseFlow(session, intercepted);
     }
   });
 }

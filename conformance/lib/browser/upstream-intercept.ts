@@ -66,7 +66,7 @@ export async function interceptUpstreamCallback(
     }
     throw new NotTestable('too many upstream redirects');
   } catch (err) {
-    await releaseFlow(session, flow);
+    releaseFlow(session, flow);
     throw err;
   }
 }

@@ -17,7 +17,6 @@ interface Pooled {
   cdp: CDPSession;
   /** Origins the context sent a request to since it was last wiped. */
   origins: Set<string>;
-  closed: boolean;
 }
 
 /** At most this many wiped contexts wait for a flow (one flow runs at a time per worker, two with the lifetime stage). */
@@ -35,17 +34,18 @@ export class ContextPool {
   async take(): Promise<BrowserContext> {
     await Promise.all(this.#returning);
     for (let context = this.#idle.pop(); context; context = this.#idle.pop()) {
-      if (!this.#pooled.get(context)?.closed) return context;
+      if (this.#pooled.has(context)) return context;
     }
     const context = await (await this.browser()).newContext();
     try {
       const keeper = await context.newPage();
-      const pooled: Pooled = { keeper, cdp: await context.newCDPSession(keeper), origins: new Set(), closed: false };
+      const pooled: Pooled = { keeper, cdp: await context.newCDPSession(keeper), origins: new Set() };
       context.on('request', (request) => {
         const origin = safeOrigin(request.url());
         if (origin.startsWith('http')) pooled.origins.add(origin);
       });
-      context.on('close', () => (pooled.closed = true));
+      // A context a check closed is forgotten, so it is never handed out again.
+      context.on('close', () => this.#pooled.delete(context));
       this.#pooled.set(context, pooled);
       return context;
     } catch (error) {
@@ -69,7 +69,7 @@ export class ContextPool {
 
   async #wipe(context: BrowserContext, closePage: (page: Page) => Promise<void>): Promise<void> {
     const pooled = this.#pooled.get(context);
-    if (!pooled || pooled.closed) {
+    if (!pooled) {
       await context.close().catch(() => undefined);
       return;
     }

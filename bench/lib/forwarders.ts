@@ -1,7 +1,8 @@
 // Baselines for the gateway: a bare node:http forwarder with a keep-alive agent (what forwarding costs with no
 // checks at all), a web-standard forwarder (the same hop through the interface the proxy's handlers have: a web
-// Request in, a web Response out, on the same adapter and HTTP client, with no checks), and an SSE backend that stamps its first event with the moment it wrote it, so that the first
-// byte's delay through the proxy can be measured against the same backend called directly.
+// Request in, a web Response out, on the same adapter and HTTP client, with no checks), and an SSE backend that
+// stamps its first event with the moment it wrote it, so that the first byte's delay through the proxy can be
+// measured against the same backend called directly.
 import { Agent, request as httpRequest } from 'node:http';
 import { createNodeHttpFetch } from '../../proxy/resource/node-http-fetch.ts';
 import { listenOnLoopback, type LoopbackServer } from '../../testkit/loopback-server.ts';

@@ -151,9 +151,8 @@ function malformed(description: string): OAuthError {
 }
 
 /**
- * The token from `Authorization: Bearer` only. A token in the query string or a form body is refused outright
- * (MCP "Access tokens MUST NOT be included in the URI query string"; OAuth 2.1 §5.2): see refuseTokenInQuery and
- * refuseTokenInForm, which run first.
+ * The token from `Authorization: Bearer` (RFC 6750 §2.1), the only place the proxy accepts one: refuseTokenInQuery
+ * and refuseTokenInForm run first.
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
 function bearerToken(header: string | null): string {
@@ -165,13 +164,22 @@ function bearerToken(header: string | null): string {
   return match[1];
 }
 
+/**
+ * MCP authorization, "Token Requirements": "Access tokens MUST NOT be included in the URI query string". The URL is
+ * parsed only when it could hold the parameter.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#token-requirements
+ */
 function refuseTokenInQuery(url: string): void {
-  // The URL is parsed only when it could hold the parameter.
   if (url.includes('access_token') && new URL(url).searchParams.has('access_token')) {
     throw malformed('Access tokens are accepted only in the Authorization header');
   }
 }
 
+/**
+ * OAuth 2.1 §5.2: the resource server accepts the token in the Authorization header; a form-encoded body carrying
+ * one is refused, not read as a credential.
+ * @see https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-5.2
+ */
 async function refuseTokenInForm(request: Request): Promise<void> {
   const form = new URLSearchParams(await request.clone().text());
   if (form.has('access_token')) throw malformed('Access tokens are accepted only in the Authorization header');

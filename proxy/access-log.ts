@@ -4,6 +4,7 @@
 // bearer check). A logger made by the server's createLogger registers an unredacted twin for it here; any other
 // logger (an embedder's, with a redaction policy of its own) writes the access line itself, redaction and all.
 import type { Logger } from 'pino';
+import type { ProxyContext } from './context.ts';
 
 const twins = new WeakMap<Logger, Logger>();
 
@@ -16,4 +17,30 @@ export function registerAccessLogger(logger: Logger): void {
 /** The logger that writes `logger`'s access lines. */
 export function accessLogger(logger: Logger): Logger {
   return twins.get(logger) ?? logger;
+}
+
+/**
+ * One line per request: method, path (never the query: codes and states travel there), status, time, outcome.
+ * @param target the request's URL, or its target as it arrived (`/mcp?…`).
+ */
+export function logAccess(ctx: ProxyContext, method: string, target: string, status: number, started: number): void {
+  const root = ctx.settings.logger;
+  if (!root.isLevelEnabled('info')) return;
+  const path = target.startsWith('/') ? target.split('?', 1)[0] : new URL(target).pathname;
+  const { requestId, clientId, error } = ctx.outcome;
+  // The root logger with the request id as a field: the same line as the request's child logger would write, without
+  // making one for a request that logs nothing else (context.ts).
+  accessLogger(root).info(
+    {
+      requestId,
+      event: 'request',
+      method,
+      path,
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      ...(clientId !== undefined ? { clientId } : {}),
+      ...(error !== undefined ? { error } : {}),
+    },
+    `${method} ${path} ${status}${error ? ` ${error}` : ''}`,
+  );
 }

@@ -1,9 +1,10 @@
 // The proxy as one Hono app: createOAuthProxy() resolves the options, imports keys once, mounts every endpoint of
 // the 14-step flow (proxy/README.md) and, when given an MCP handler, the bearer-protected MCP endpoint. Each request
 // gets one id, a logger that stamps it on every line, and one access line saying how it ended.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { accessLogger } from './access-log.ts';
+import { logAccess } from './access-log.ts';
 import { clientDirectory } from './clients/client-directory.ts';
 import { systemResolver } from './clients/metadata-document-fetch.ts';
 import { forRequest, type ProxyContext } from './context.ts';
@@ -29,6 +30,7 @@ import type { AuthInfo } from './resource/auth-info.ts';
 import { bearerChallenge, verifyBearer } from './resource/bearer.ts';
 import { GrantCache } from './tokens/grant-cache.ts';
 import { addCorsHeaders, corsPreflight } from './resource/mcp/cors.ts';
+import { isNodeMcpHandler, nodeMcpRoute } from './resource/node-route.ts';
 import { resolveSettings } from './settings.ts';
 import { StoreUnavailableError } from './storage/store.ts';
 import { loadSigningKeys } from './tokens/signing-keys.ts';
@@ -50,6 +52,13 @@ export interface OAuthProxy {
    * `insufficient_scope` error, `requiredScopes` are the scopes the operation needs (the 403's `scope`).
    */
   bearerChallenge(error: OAuthError, requiredScopes?: readonly string[]): Response;
+  /**
+   * Serves a request on Node's own objects when the MCP handler can (the gateway from createNodeGateway: an
+   * authenticated POST, GET or DELETE whose grant the grant cache holds), without the web Request and Response that
+   * `fetch` needs; returns false, having read and written nothing, for every other request: give that one to `fetch`.
+   * The standalone server calls it first (see resource/node-route.ts).
+   */
+  handleNode(req: IncomingMessage, res: ServerResponse): boolean;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -110,7 +119,7 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
     if (base.log.isLevelEnabled('trace')) ctx.log.trace(requestStart(c.req.raw), 'request started');
     await next();
     keepResponse(c, withRequestId(c.res, ctx.outcome.requestId));
-    logAccess(ctx, c.req.raw, c.res.status, started);
+    logAccess(ctx, c.req.method, c.req.url, c.res.status, started);
   });
 
   // RFC 9700 §2.6 / OAuth 2.1 §3.1: CORS MAY be offered at metadata, token, registration and revocation endpoints,
@@ -184,6 +193,7 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
   }
 
   app.onError((error, c) => errorResponse(c.var.ctx ?? base, error));
+  const handleNode = isNodeMcpHandler(mcpHandler) ? nodeMcpRoute(base, paths.mcp, mcpHandler) : () => false;
 
   return {
     app,
@@ -193,6 +203,7 @@ export async function createOAuthProxy(options: ProxyOptions): Promise<OAuthProx
     requireBearer,
     verifyBearer: (request) => verifyBearer(forRequest(base, requestIdFor(request)), request),
     bearerChallenge: (error, requiredScopes) => bearerChallenge(base, error, requiredScopes),
+    handleNode,
     close: () => settings.store.close(),
   };
 }
@@ -243,29 +254,6 @@ function asOAuthError(ctx: ProxyContext, error: Error): OAuthError {
   }
   ctx.log.error({ event: 'unexpected-error', err: error }, 'unexpected error');
   return new OAuthError('server_error', 'An unexpected error occurred', { status: 500 });
-}
-
-/** One line per request: method, path (never the query: codes and states travel there), status, time, outcome. */
-function logAccess(ctx: ProxyContext, request: Request, status: number, started: number): void {
-  const root = ctx.settings.logger;
-  if (!root.isLevelEnabled('info')) return;
-  const path = new URL(request.url).pathname;
-  const { requestId, clientId, error } = ctx.outcome;
-  // The root logger with the request id as a field: the same line as the request's child logger would write, without
-  // making one for a request that logs nothing else (context.ts).
-  accessLogger(root).info(
-    {
-      requestId,
-      event: 'request',
-      method: request.method,
-      path,
-      status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-      ...(clientId !== undefined ? { clientId } : {}),
-      ...(error !== undefined ? { error } : {}),
-    },
-    `${request.method} ${path} ${status}${error ? ` ${error}` : ''}`,
-  );
 }
 
 /** What a trace line says about an arriving request: never the query, the body or a credential. */

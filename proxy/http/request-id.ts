@@ -4,8 +4,12 @@
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export function requestIdFor(request: Request): string {
-  const incoming = request.headers.get('x-request-id');
-  return incoming !== null && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  return requestIdFrom(request.headers.get('x-request-id'));
+}
+
+/** The id for a request whose X-Request-Id header is `incoming`. */
+export function requestIdFrom(incoming: string | null | undefined): string {
+  return incoming != null && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
 }
 
 /** The response with `X-Request-Id`; responses passed through from fetch() have immutable headers, so copy those. */

@@ -11,6 +11,7 @@ import { keys, type GrantRecord } from '../records.ts';
 import { resourceScopes } from '../checks/scope.ts';
 import { missingScopes } from '../checks/scope-hierarchy.ts';
 import { scopesForTools } from '../checks/tool-scopes.ts';
+import type { CachedGrant } from '../tokens/grant-cache.ts';
 import { AccessTokenInvalid, verifyAccessToken, type AccessTokenClaims } from '../tokens/access-token.ts';
 import type { AuthInfo } from './auth-info.ts';
 
@@ -20,30 +21,62 @@ import type { AuthInfo } from './auth-info.ts';
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 export async function verifyBearer(ctx: ProxyContext, request: Request): Promise<AuthInfo> {
-  const { settings } = ctx;
   // Synchronous up to the grant lookup, and that too on a cache hit: this runs on every MCP request.
   refuseTokenInQuery(request.url);
-  if (mediaType(request.headers.get('content-type')) === 'application/x-www-form-urlencoded') {
-    await refuseTokenInForm(request);
-  }
-  const token = bearerToken(request.headers.get('authorization'));
-  let claims;
+  if (isForm(request.headers.get('content-type'))) await refuseTokenInForm(request);
+  const { token, claims } = verifiedToken(ctx, request.headers.get('authorization'));
+  const grant =
+    ctx.grantCache.fresh(claims.gid) ??
+    (await ctx.grantCache.get(claims.gid, () => ctx.records.get(keys.grant(claims.gid))));
+  return liveBearer(ctx, token, claims, grant);
+}
+
+/** What the bearer check reads of a request that is not a web Request (Node's own request objects). */
+export interface BearerRequest {
+  /** The request target, absolute or as it arrived (`/mcp?x=1`). */
+  target: string;
+  authorization: string | undefined;
+  contentType: string | undefined;
+}
+
+/**
+ * The same check when it can finish without I/O: the AuthInfo when the grant was read within PROXY_GRANT_CACHE_MS,
+ * undefined when it needs the store (a cache miss) or the body (a form-encoded request: refuseTokenInForm reads it).
+ * Throws exactly what verifyBearer throws, in the same order.
+ */
+export function verifyBearerNow(ctx: ProxyContext, request: BearerRequest): AuthInfo | undefined {
+  refuseTokenInQuery(request.target);
+  if (isForm(request.contentType ?? null)) return undefined;
+  const { token, claims } = verifiedToken(ctx, request.authorization ?? null);
+  const grant = ctx.grantCache.fresh(claims.gid);
+  return grant === undefined ? undefined : liveBearer(ctx, token, claims, grant);
+}
+
+/** The token from the Authorization header with its verified claims: signature, `typ`, `iss`, `aud`, `exp`. */
+function verifiedToken(ctx: ProxyContext, authorization: string | null): { token: string; claims: AccessTokenClaims } {
+  const token = bearerToken(authorization);
   try {
-    claims = verifyAccessToken(
-      ctx.keys,
-      token,
-      { issuer: settings.issuer, resource: settings.resource },
-      nowSeconds(ctx),
-    );
+    const { issuer, resource } = ctx.settings;
+    return { token, claims: verifyAccessToken(ctx.keys, token, { issuer, resource }, nowSeconds(ctx)) };
   } catch (error) {
     if (error instanceof AccessTokenInvalid) throw invalidToken('The access token is invalid');
     throw error;
   }
-  const grant =
-    ctx.grantCache.fresh(claims.gid) ??
-    (await ctx.grantCache.get(claims.gid, () => ctx.records.get(keys.grant(claims.gid))));
+}
+
+/** The AuthInfo, when the token's grant is live and belongs to the token's client; a revoked grant is gone. */
+function liveBearer(
+  ctx: ProxyContext,
+  token: string,
+  claims: AccessTokenClaims,
+  grant: CachedGrant | undefined,
+): AuthInfo {
   if (!grant || grant.clientId !== claims.client_id) throw invalidToken('The access token was revoked');
   return new VerifiedBearer(ctx, token, claims, grant.user);
+}
+
+function isForm(contentType: string | null): boolean {
+  return mediaType(contentType) === 'application/x-www-form-urlencoded';
 }
 
 /**
@@ -169,8 +202,8 @@ function bearerToken(header: string | null): string {
  * parsed only when it could hold the parameter.
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#token-requirements
  */
-function refuseTokenInQuery(url: string): void {
-  if (url.includes('access_token') && new URL(url).searchParams.has('access_token')) {
+function refuseTokenInQuery(target: string): void {
+  if (target.includes('access_token') && new URL(target, 'http://target.invalid').searchParams.has('access_token')) {
     throw malformed('Access tokens are accepted only in the Authorization header');
   }
 }

@@ -9,7 +9,7 @@ import { bodyTooLarge, errorAnswer } from './mcp/answers.ts';
 import { BodyTooLarge, readBodyBytes } from './mcp/body.ts';
 import { envelopeRevision } from './mcp/envelope.ts';
 import { echoId, JSON_RPC_ERRORS } from './mcp/json-rpc.ts';
-import { headerMismatch, standardHeaders } from './mcp/request-metadata.ts';
+import { headerMismatch, standardHeaders, type HeaderReader } from './mcp/request-metadata.ts';
 import { isModernRevision } from './mcp/revisions.ts';
 import { calledTools } from './mcp/tool-calls.ts';
 import { isNodeHttpAnswer, isSmallCompleteAnswer, MAX_FORWARDED_BODY_BYTES } from './node-http-fetch.ts';
@@ -32,7 +32,7 @@ export const IDENTITY_HEADER_PREFIX = 'x-mcp-';
  * Hop-by-hop headers (RFC 9110 §7.6.1), credentials that belong to the client↔proxy leg only, and Accept-Encoding
  * (the backend answers uncompressed, so the body the client gets always matches the headers it gets).
  */
-const DROPPED_REQUEST_HEADERS = new Set([
+export const DROPPED_REQUEST_HEADERS = new Set([
   'authorization',
   'cookie',
   'connection',
@@ -51,7 +51,7 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'x-forwarded-host',
   'x-forwarded-proto',
 ]);
-const DROPPED_RESPONSE_HEADERS = new Set([
+export const DROPPED_RESPONSE_HEADERS = new Set([
   'connection',
   'keep-alive',
   'transfer-encoding',
@@ -61,16 +61,13 @@ const DROPPED_RESPONSE_HEADERS = new Set([
 ]);
 
 export function createGatewayHandler(options: GatewayOptions): McpHandler {
-  const backend = new URL(options.backendUrl);
-  // The backend URL without its query: each request's own query replaces it.
-  const backendBase = `${backend.origin}${backend.pathname}`;
+  const backendBase = backendBaseUrl(options.backendUrl);
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_FORWARDED_BODY_BYTES;
 
   return async (request: Request, auth: AuthInfo): Promise<Response> => {
-    const query = request.url.indexOf('?');
-    const target = query < 0 || query === request.url.length - 1 ? backendBase : backendBase + request.url.slice(query);
+    const target = backendTarget(backendBase, request.url);
     let body: Uint8Array | undefined;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       try {
@@ -80,7 +77,7 @@ export function createGatewayHandler(options: GatewayOptions): McpHandler {
         return errorAnswer(400, null, JSON_RPC_ERRORS.parseError, 'The request body could not be read');
       }
       if (request.method === 'POST') {
-        const refusal = checkPost(request, body, auth);
+        const refusal = checkPost(request.headers, body, auth);
         if (refusal) return refusal;
       }
     }
@@ -107,7 +104,9 @@ export function createGatewayHandler(options: GatewayOptions): McpHandler {
         return response;
       }
       // A small answer of declared length leaves in one write; anything else streams.
-      answer = isSmallCompleteAnswer(response.headers) ? await response.arrayBuffer() : response.body;
+      const { headers } = response;
+      const small = isSmallCompleteAnswer(headers.get('content-length'), headers.get('content-type'));
+      answer = small ? await response.arrayBuffer() : response.body;
     } catch {
       request.signal.removeEventListener('abort', onClientGone);
       return errorAnswer(502, null, JSON_RPC_ERRORS.internalError, 'The backend MCP server is unavailable');
@@ -131,7 +130,7 @@ export function createGatewayHandler(options: GatewayOptions): McpHandler {
  * the body's), and that the token may call every tool it names (a 2025-03-26 batch may name several).
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http#server-validation
  */
-function checkPost(request: Request, bytes: Uint8Array, auth: AuthInfo): Response | undefined {
+export function checkPost(headers: HeaderReader, bytes: Uint8Array, auth: AuthInfo): Response | undefined {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));
@@ -144,12 +143,7 @@ function checkPost(request: Request, bytes: Uint8Array, auth: AuthInfo): Respons
   const revision =
     typeof params === 'object' && params !== null ? envelopeRevision(params as Record<string, unknown>) : undefined;
   if (revision !== undefined && isModernRevision(revision) && typeof method === 'string') {
-    const problem = headerMismatch(
-      standardHeaders(request.headers),
-      revision,
-      method,
-      params as Record<string, unknown>,
-    );
+    const problem = headerMismatch(standardHeaders(headers), revision, method, params as Record<string, unknown>);
     if (problem !== undefined) {
       return errorAnswer(400, echoId(value), JSON_RPC_ERRORS.headerMismatch, `Header mismatch: ${problem}`);
     }
@@ -161,13 +155,31 @@ function checkPost(request: Request, bytes: Uint8Array, auth: AuthInfo): Respons
   return calls.tools.length > 0 ? auth.checkToolCall(calls.tools) : undefined;
 }
 
-/** The backend request's headers, as a plain record (any fetch takes one; the node:http client uses it as it is). */
-function backendRequestHeaders(incoming: Headers, auth: AuthInfo): Record<string, string> {
-  const headers: Record<string, string> = {};
-  // Headers iterates lower-case names, repeated ones already joined.
-  incoming.forEach((value, key) => {
+/** The backend URL without its query: each request's own query replaces it. */
+export function backendBaseUrl(backendUrl: string): string {
+  const backend = new URL(backendUrl);
+  return `${backend.origin}${backend.pathname}`;
+}
+
+/** Where a request goes: the backend's URL with the request's query, if it has one. */
+export function backendTarget(backendBase: string, requestUrl: string): string {
+  const query = requestUrl.indexOf('?');
+  return query < 0 || query === requestUrl.length - 1 ? backendBase : backendBase + requestUrl.slice(query);
+}
+
+/**
+ * The backend request's headers, as a plain record without a prototype (any fetch and node:http take one): the
+ * client's, minus the dropped ones and any identity header, plus the identity headers.
+ * @param incoming lower-case names, repeated ones joined (a web Headers, or the Node route's map)
+ */
+export function backendRequestHeaders(
+  incoming: Iterable<readonly [string, string]>,
+  auth: AuthInfo,
+): Record<string, string> {
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [key, value] of incoming) {
     if (!DROPPED_REQUEST_HEADERS.has(key) && !key.startsWith(IDENTITY_HEADER_PREFIX)) headers[key] = value;
-  });
+  }
   headers['x-mcp-user-sub'] = auth.sub;
   headers['x-mcp-client-id'] = auth.clientId;
   headers['x-mcp-scopes'] = auth.scopes.join(' ');

@@ -19,11 +19,21 @@ export function isNodeHttpAnswer(response: Response): boolean {
   return ownAnswers.has(response);
 }
 
-export function createNodeHttpFetch(options: { maxSockets?: number } = {}): typeof fetch {
-  const agents = {
-    'http:': new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
+/** Keep-alive agents by URL protocol: one pool of sockets per client. */
+export interface NodeHttpAgents {
+  'http:': Agent;
+  'https:': HttpsAgent;
+}
+
+export function keepAliveAgents(maxSockets = 256): NodeHttpAgents {
+  return {
+    'http:': new Agent({ keepAlive: true, maxSockets }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets }),
   };
+}
+
+export function createNodeHttpFetch(options: { maxSockets?: number; agents?: NodeHttpAgents } = {}): typeof fetch {
+  const agents = options.agents ?? keepAliveAgents(options.maxSockets);
   return (async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : input);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`unsupported ${url.protocol}`);
@@ -50,7 +60,7 @@ export function createNodeHttpFetch(options: { maxSockets?: number } = {}): type
           if (status === 204 || status === 304 || init.method === 'HEAD') {
             res.resume();
             resolve(new Response(null, answer));
-          } else if (isSmallCompleteAnswer(answer.headers)) {
+          } else if (isSmallCompleteAnswer(res.headers['content-length'], res.headers['content-type'])) {
             const chunks: Buffer[] = [];
             res.on('data', (chunk: Buffer) => chunks.push(chunk));
             res.on('end', () => resolve(new Response(Buffer.concat(chunks), answer)));
@@ -75,10 +85,9 @@ export const BUFFERED_ANSWER_BYTES = 64 * 1024;
  * stream. Such a body is useless to the client until its last byte anyway (one JSON-RPC message), and whole it goes
  * out in one write with its length instead of headers, chunks and a terminator through a web stream.
  */
-export function isSmallCompleteAnswer(headers: Headers): boolean {
-  const length = headers.get('content-length');
-  if (length === null || !/^\d+$/.test(length) || Number(length) > BUFFERED_ANSWER_BYTES) return false;
-  return !(headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
+export function isSmallCompleteAnswer(length: string | null | undefined, type: string | null | undefined): boolean {
+  if (length == null || !/^\d+$/.test(length) || Number(length) > BUFFERED_ANSWER_BYTES) return false;
+  return !(type ?? '').toLowerCase().startsWith('text/event-stream');
 }
 
 /** Largest request body forwarded (JSON-RPC messages are small; the SDK's own server limit is 4 MiB). */

@@ -1,8 +1,9 @@
 // Starts the standalone server: storage, upstream, signing keys, the proxy app, the MCP handler (demo or gateway),
 // one structured log line per request, and /healthz. Used by the CLI, the tests, the benchmarks and the demo.
 import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createOAuthProxy, type OAuthProxy } from '../app.ts';
 import { OptionError, tableWarnings } from '../options/option.ts';
@@ -11,7 +12,7 @@ import type { JsonWebKeyWithKid, SigningOptions } from '../options/proxy-options
 import { optionName } from '../options/read-options.ts';
 import { SERVER_OPTIONS } from '../options/server-option-table.ts';
 import type { McpHandler } from '../resource/auth-info.ts';
-import { createDemoMcpHandler, createGatewayHandler, createNodeHttpFetch } from '../resource/index.ts';
+import { createDemoMcpHandler, createNodeGateway } from '../resource/index.ts';
 import { createStore, StoreUnavailableError, type Store } from '../storage/index.ts';
 import { createUpstream } from '../upstream/index.ts';
 import { ConfigError, type ServerConfig } from './config.ts';
@@ -54,10 +55,17 @@ export async function startProxyServer(config: ServerConfig, options: StartOptio
   const store = await openStore(settings.storage, encryptionKey);
 
   // Listen first: with port 0 and no PROXY_BASE_URL the issuer is only known once the port is.
-  const route: { handler?: (request: Request) => Promise<Response> } = {};
+  const route: {
+    handler?: (request: Request) => Promise<Response>;
+    node?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  } = {};
   let server: ServerType;
   try {
-    server = await listen(settings, (request) => (route.handler ? route.handler(request) : unavailable()));
+    server = await listen(
+      settings,
+      (request) => (route.handler ? route.handler(request) : unavailable()),
+      (req, res) => route.node?.(req, res) ?? false,
+    );
   } catch (error) {
     await store.close();
     throw listenFailure(settings, error);
@@ -67,7 +75,7 @@ export async function startProxyServer(config: ServerConfig, options: StartOptio
   const url = `http://${host}:${address.port}`;
 
   const mcpHandler: McpHandler = settings.mcpUpstream
-    ? createGatewayHandler({ backendUrl: settings.mcpUpstream, fetch: createNodeHttpFetch() })
+    ? createNodeGateway({ backendUrl: settings.mcpUpstream })
     : createDemoMcpHandler({ upstream });
   let proxy: OAuthProxy;
   try {
@@ -91,6 +99,7 @@ export async function startProxyServer(config: ServerConfig, options: StartOptio
     logger.warn({ event: 'config-warning' }, message);
   }
   route.handler = withHealthCheck(proxy.fetch);
+  route.node = proxy.handleNode;
 
   return {
     url,
@@ -172,10 +181,22 @@ function signingFromConfig(config: ServerConfig): SigningOptions & { generated?:
   return { kind: 'secret', secret, generated: true };
 }
 
-function listen(settings: ServerConfig['server'], fetch: (request: Request) => Promise<Response>): Promise<ServerType> {
+/**
+ * Listens with the node-server adapter, behind `node`: requests it serves on Node's own objects (the gateway's MCP
+ * route) never become web Requests; the rest go to `fetch`.
+ */
+function listen(
+  settings: ServerConfig['server'],
+  fetch: (request: Request) => Promise<Response>,
+  node: (req: IncomingMessage, res: ServerResponse) => boolean,
+): Promise<ServerType> {
+  const adapter = getRequestListener(fetch, { hostname: settings.host });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port: settings.port, hostname: settings.host }, () => resolve(server));
+    const server = createServer((req, res) => {
+      if (!node(req, res)) void adapter(req, res);
+    });
     server.once('error', reject);
+    server.listen(settings.port, settings.host, () => resolve(server));
   });
 }
 

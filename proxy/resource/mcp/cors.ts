@@ -41,8 +41,17 @@ export function corsPreflight(request: Request): Response {
   });
 }
 
+/** The CORS headers of an actual (non-preflight) response, as name, value, name, value. */
+export const CORS_RESPONSE_HEADERS: readonly string[] = [
+  'access-control-allow-origin',
+  '*',
+  'access-control-expose-headers',
+  EXPOSED_HEADERS,
+];
+
 /** Adds the CORS headers of an actual (non-preflight) response; the response is changed in place. */
 export function addCorsHeaders(headers: Headers): void {
-  headers.set('access-control-allow-origin', '*');
-  headers.set('access-control-expose-headers', EXPOSED_HEADERS);
+  for (let i = 0; i < CORS_RESPONSE_HEADERS.length; i += 2) {
+    headers.set(CORS_RESPONSE_HEADERS[i]!, CORS_RESPONSE_HEADERS[i + 1]!);
+  }
 }

@@ -12,7 +12,12 @@ export interface StandardHeaders {
   name: string | undefined;
 }
 
-export function standardHeaders(headers: Headers): StandardHeaders {
+/** What header checks read: a web Headers, or a map of lower-case names (the Node route's). */
+export interface HeaderReader {
+  get(name: string): string | null | undefined;
+}
+
+export function standardHeaders(headers: HeaderReader): StandardHeaders {
   return {
     protocolVersion: headers.get('mcp-protocol-version')?.trim(),
     method: headers.get('mcp-method')?.trim(),

@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthInfo } from '../../resource/auth-info.ts';
 import { createGatewayHandler } from '../../resource/gateway.ts';
+import { createNodeGateway } from '../../resource/gateway-node.ts';
+import type { NodeExchange } from '../../resource/node-route.ts';
 import { createNodeHttpFetch } from '../../resource/node-http-fetch.ts';
 import { listenOnLoopback, type LoopbackServer } from '../../../testkit/loopback-server.ts';
 
@@ -19,10 +21,63 @@ const auth: AuthInfo = {
   checkToolCall: () => undefined,
 };
 
-describe.each([
-  ['fetch', undefined],
-  ['node:http', createNodeHttpFetch()],
-] as const)('gateway to a backend MCP server (%s)', (_name, transport) => {
+type Gateway = (request: Request, auth: AuthInfo) => Promise<Response>;
+type GatewayFactory = (options: { backendUrl: string }) => Promise<Gateway>;
+
+const servers: LoopbackServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+});
+
+/**
+ * createNodeGateway's Node side behind a loopback server, with a stand-in for the route (node-route.ts) that hands
+ * it the test's AuthInfo and writes heads as they come: the gateway's own answers, requests and streams, over real
+ * HTTP. The route itself is tested through the standalone server (server/gateway-passthrough.test.ts).
+ */
+const viaNodeRoute: GatewayFactory = async (options) => {
+  const gateway = createNodeGateway(options);
+  let auth: AuthInfo | undefined;
+  const server = await listenOnLoopback((req, res) => {
+    const headers = new Map<string, string>();
+    for (let i = 0; i < req.rawHeaders.length; i += 2)
+      headers.set(req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!);
+    const exchange: NodeExchange = {
+      req,
+      res,
+      auth: auth!,
+      headers,
+      target: req.url ?? '/',
+      writeHead: (status, message, list) => res.writeHead(status, message, list),
+      send: (response) => {
+        void response.arrayBuffer().then((body) => {
+          const list: string[] = [];
+          response.headers.forEach((value, key) => list.push(key, value));
+          res.writeHead(response.status, list).end(Buffer.from(body));
+        });
+      },
+    };
+    gateway.serveNode(exchange);
+  });
+  servers.push(server);
+  return async (request, requestAuth) => {
+    auth = requestAuth;
+    const url = new URL(request.url);
+    const body = request.method === 'GET' ? undefined : new Uint8Array(await request.arrayBuffer());
+    return fetch(`${server.url}${url.pathname}${url.search}`, {
+      method: request.method,
+      headers: request.headers,
+      body,
+    });
+  };
+};
+
+const SIDES: Array<[string, GatewayFactory]> = [
+  ['fetch', async (options) => createGatewayHandler(options)],
+  ['node:http', async (options) => createGatewayHandler({ ...options, fetch: createNodeHttpFetch() })],
+  ['node route', viaNodeRoute],
+];
+
+describe.each(SIDES)('gateway to a backend MCP server (%s)', (_name, makeGateway) => {
   let backend: LoopbackServer;
   let backendUrl: string;
   let seen: { method?: string; headers?: IncomingHttpHeaders; body?: string; url?: string } = {};
@@ -67,7 +122,7 @@ describe.each([
   afterAll(() => backend.close());
 
   it('forwards the JSON-RPC body and answers with the backend response and its MCP headers', async () => {
-    const gateway = createGatewayHandler({ backendUrl, ...(transport ? { fetch: transport } : {}) });
+    const gateway = await makeGateway({ backendUrl });
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
     const response = await gateway(
       new Request('http://proxy.test/mcp', { method: 'POST', body, headers: { 'content-type': 'application/json' } }),
@@ -81,7 +136,7 @@ describe.each([
   });
 
   it.each([10, 200_000])('answers byte for byte with a declared length (%i characters)', async (size) => {
-    const gateway = createGatewayHandler({ backendUrl, ...(transport ? { fetch: transport } : {}) });
+    const gateway = await makeGateway({ backendUrl });
     const response = await gateway(
       new Request(`http://proxy.test/mcp?sized=${size}`, { method: 'POST', body: '{}' }),
       auth,
@@ -93,7 +148,7 @@ describe.each([
   });
 
   it('answers 502 when the backend breaks off an answer it declared the length of', async () => {
-    const gateway = createGatewayHandler({ backendUrl, ...(transport ? { fetch: transport } : {}) });
+    const gateway = await makeGateway({ backendUrl });
     const response = await gateway(
       new Request('http://proxy.test/mcp?truncated', { method: 'POST', body: '{}' }),
       auth,
@@ -103,7 +158,7 @@ describe.each([
   });
 
   it('never forwards the client credentials and sets identity headers only the proxy controls', async () => {
-    const gateway = createGatewayHandler({ backendUrl, ...(transport ? { fetch: transport } : {}) });
+    const gateway = await makeGateway({ backendUrl });
     await gateway(
       new Request('http://proxy.test/mcp', {
         method: 'POST',
@@ -127,7 +182,7 @@ describe.each([
   });
 
   it('streams server-sent events through without waiting for the backend to finish', async () => {
-    const gateway = createGatewayHandler({ backendUrl, ...(transport ? { fetch: transport } : {}) });
+    const gateway = await makeGateway({ backendUrl });
     const response = await gateway(new Request('http://proxy.test/mcp?stream=1', { method: 'GET' }), auth);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     expect(response.headers.get('set-cookie')).toBeNull();
@@ -150,17 +205,14 @@ describe.each([
   });
 
   it('answers 502 with a JSON-RPC error when the backend is unreachable', async () => {
-    const gateway = createGatewayHandler({
-      backendUrl: 'http://127.0.0.1:1/mcp',
-      ...(transport ? { fetch: transport } : {}),
-    });
+    const gateway = await makeGateway({ backendUrl: 'http://127.0.0.1:1/mcp' });
     const response = await gateway(new Request('http://proxy.test/mcp', { method: 'POST', body: '{}' }), auth);
     expect(response.status).toBe(502);
     expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32603 } });
   });
 });
 
-describe('the gateway body limit', () => {
+describe.each(SIDES.slice(1))('the gateway body limit (%s)', (_name, makeGateway) => {
   it('refuses a request body over the forwarding limit with 413, and the backend never sees it', async () => {
     let hits = 0;
     const backend = await listenOnLoopback((_req, res) => {
@@ -169,7 +221,7 @@ describe('the gateway body limit', () => {
     });
     const url = `${backend.url}/mcp`;
     try {
-      const gateway = createGatewayHandler({ backendUrl: url, fetch: createNodeHttpFetch() });
+      const gateway = await makeGateway({ backendUrl: url });
       const small = await gateway(new Request('http://proxy.test/mcp', { method: 'POST', body: '{}' }), auth);
       expect(small.status).toBe(200);
       const huge = new Uint8Array(17 * 1024 * 1024);

@@ -1,0 +1,152 @@
+// The gateway for the standalone server: the web handler of gateway.ts, which any framework can mount, and the same
+// forwarding on Node's own request objects for the Node route (node-route.ts). Both apply gateway.ts's rules (which
+// headers go, the identity headers, the POST checks, the body limit, the backend timeout) and answer alike; the Node
+// side pipes the backend's answer into the client's response, byte for byte, instead of through web streams.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { bodyTooLarge, errorAnswer } from './mcp/answers.ts';
+import { JSON_RPC_ERRORS } from './mcp/json-rpc.ts';
+import {
+  backendBaseUrl,
+  backendRequestHeaders,
+  backendTarget,
+  checkPost,
+  createGatewayHandler,
+  DROPPED_RESPONSE_HEADERS,
+  type GatewayOptions,
+} from './gateway.ts';
+import {
+  createNodeHttpFetch,
+  isSmallCompleteAnswer,
+  keepAliveAgents,
+  MAX_FORWARDED_BODY_BYTES,
+} from './node-http-fetch.ts';
+import type { NodeExchange, NodeMcpHandler } from './node-route.ts';
+
+export type NodeGatewayOptions = Omit<GatewayOptions, 'fetch'>;
+
+export function createNodeGateway(options: NodeGatewayOptions): NodeMcpHandler {
+  const agents = keepAliveAgents();
+  const handler = createGatewayHandler({ ...options, fetch: createNodeHttpFetch({ agents }) });
+  // The backend's address, parsed once: each request adds only its path and query.
+  const backend = new URL(backendBaseUrl(options.backendUrl));
+  const https = backend.protocol === 'https:';
+  const send = https ? httpsRequest : httpRequest;
+  const address = {
+    protocol: backend.protocol,
+    hostname: backend.hostname.replace(/^\[|\]$/g, ''),
+    port: backend.port,
+    agent: https ? agents['https:'] : agents['http:'],
+  };
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_FORWARDED_BODY_BYTES;
+
+  function forward(exchange: NodeExchange, body: Buffer | undefined): void {
+    const { req, res } = exchange;
+    const headers = backendRequestHeaders(exchange.headers, exchange.auth);
+    if (body !== undefined) headers['content-length'] = String(body.byteLength);
+    const path = backendTarget(backend.pathname, exchange.target);
+    const backendRequest = send({ ...address, path, method: req.method, headers });
+    // The backend's time to answer is bounded; a streamed answer is not (a long SSE stream is legitimate).
+    const timer =
+      timeoutMs > 0 ? setTimeout(() => backendRequest.destroy(new Error('backend timeout')), timeoutMs) : undefined;
+    // A client that goes away cancels the backend request, and with it a stream in progress.
+    res.once('close', () => {
+      if (!res.writableFinished) backendRequest.destroy();
+    });
+    backendRequest.once('response', (answer: IncomingMessage) => {
+      clearTimeout(timer);
+      const status = answer.statusCode ?? 502;
+      const head = answerHeaders(answer.rawHeaders);
+      if (!isSmallCompleteAnswer(answer.headers['content-length'], answer.headers['content-type'])) {
+        exchange.writeHead(status, answer.statusMessage ?? '', head);
+        answer.pipe(res);
+        // A backend that breaks off a stream: the client's answer is broken off too, not ended as if whole.
+        answer.once('close', () => {
+          if (!answer.complete) res.destroy();
+        });
+        return;
+      }
+      // As the web side does: read whole, then one write; broken off before its declared end, a 502.
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.once('end', () => {
+        exchange.writeHead(status, answer.statusMessage ?? '', head);
+        res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      });
+      answer.once('error', unavailable);
+    });
+    function unavailable(): void {
+      clearTimeout(timer);
+      if (!res.headersSent) {
+        exchange.send(errorAnswer(502, null, JSON_RPC_ERRORS.internalError, 'The backend MCP server is unavailable'));
+      } else {
+        res.destroy();
+      }
+    }
+    backendRequest.once('error', unavailable);
+    backendRequest.end(body);
+  }
+
+  const serveNode = (exchange: NodeExchange): void => {
+    const { req } = exchange;
+    if (req.method === 'GET') {
+      forward(exchange, undefined);
+      return;
+    }
+    readBody(req, maxBodyBytes).then(
+      (body) => {
+        if (body === TOO_LARGE) {
+          // The rest of the body is not read: the connection closes after the answer.
+          exchange.res.shouldKeepAlive = false;
+          return exchange.send(bodyTooLarge(maxBodyBytes));
+        }
+        if (req.method === 'POST') {
+          const refusal = checkPost(exchange.headers, body, exchange.auth);
+          if (refusal) return exchange.send(refusal);
+        }
+        forward(exchange, body);
+      },
+      () => exchange.send(errorAnswer(400, null, JSON_RPC_ERRORS.parseError, 'The request body could not be read')),
+    );
+  };
+  return Object.assign(handler, { serveNode });
+}
+
+const TOO_LARGE = Symbol('too large');
+
+/** The request body, or TOO_LARGE as soon as more than `limit` bytes are declared or have arrived. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | typeof TOO_LARGE> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) return Promise.resolve(TOO_LARGE);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.byteLength;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.pause();
+      resolve(TOO_LARGE);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/**
+ * The backend's answer headers as they are, minus the hop's own (DROPPED_RESPONSE_HEADERS) but for Content-Length:
+ * the body goes through byte for byte, so its declared length holds.
+ */
+function answerHeaders(raw: string[]): string[] {
+  const headers: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name === 'content-length' || !DROPPED_RESPONSE_HEADERS.has(name)) headers.push(raw[i]!, raw[i + 1]!);
+  }
+  return headers;
+}

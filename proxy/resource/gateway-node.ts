@@ -56,25 +56,12 @@ export function createNodeGateway(options: NodeGatewayOptions): NodeMcpHandler {
     });
     backendRequest.once('response', (answer: IncomingMessage) => {
       clearTimeout(timer);
-      const status = answer.statusCode ?? 502;
-      const head = answerHeaders(answer.rawHeaders);
-      if (!isSmallCompleteAnswer(answer.headers['content-length'], answer.headers['content-type'])) {
-        exchange.writeHead(status, answer.statusMessage ?? '', head);
-        answer.pipe(res);
-        // A backend that breaks off a stream: the client's answer is broken off too, not ended as if whole.
-        answer.once('close', () => {
-          if (!answer.complete) res.destroy();
-        });
-        return;
+      try {
+        answerWith(exchange, answer, unavailable);
+      } catch (error) {
+        answer.destroy();
+        exchange.fail(error);
       }
-      // As the web side does: read whole, then one write; broken off before its declared end, a 502.
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.once('end', () => {
-        exchange.writeHead(status, answer.statusMessage ?? '', head);
-        res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-      });
-      answer.once('error', unavailable);
     });
     function unavailable(): void {
       clearTimeout(timer);
@@ -94,26 +81,60 @@ export function createNodeGateway(options: NodeGatewayOptions): NodeMcpHandler {
       forward(exchange, undefined);
       return;
     }
-    readBody(req, maxBodyBytes).then(
-      (body) => {
-        if (body === TOO_LARGE) {
-          // The rest of the body is not read: the connection closes after the answer.
-          exchange.res.shouldKeepAlive = false;
-          return exchange.send(bodyTooLarge(maxBodyBytes));
-        }
-        if (req.method === 'POST') {
-          const refusal = checkPost(exchange.headers, body, exchange.auth);
-          if (refusal) return exchange.send(refusal);
-        }
-        forward(exchange, body);
-      },
-      () => exchange.send(errorAnswer(400, null, JSON_RPC_ERRORS.parseError, 'The request body could not be read')),
-    );
+    readBody(req, maxBodyBytes)
+      .then(
+        (body) => {
+          if (body === TOO_LARGE) {
+            // The rest of the body is not read: the connection closes after the answer.
+            exchange.res.shouldKeepAlive = false;
+            return exchange.send(bodyTooLarge(maxBodyBytes));
+          }
+          if (req.method === 'POST') {
+            const refusal = checkPost(exchange.headers, body, exchange.auth);
+            if (refusal) return exchange.send(refusal);
+          }
+          forward(exchange, body);
+        },
+        () => exchange.send(errorAnswer(400, null, JSON_RPC_ERRORS.parseError, 'The request body could not be read')),
+      )
+      .catch((error: unknown) => exchange.fail(error));
   };
   return Object.assign(handler, { serveNode });
 }
 
 const TOO_LARGE = Symbol('too large');
+
+/**
+ * Hands the backend's answer on: an event stream or any answer without a small declared length is piped through as it
+ * comes; a small one of declared length is read whole and sent in one write, as the web side does, and a 502 when the
+ * backend breaks it off.
+ */
+function answerWith(exchange: NodeExchange, answer: IncomingMessage, unavailable: () => void): void {
+  const { res } = exchange;
+  const status = answer.statusCode ?? 502;
+  const head = answerHeaders(answer.rawHeaders);
+  if (!isSmallCompleteAnswer(answer.headers['content-length'], answer.headers['content-type'])) {
+    exchange.writeHead(status, answer.statusMessage ?? '', head);
+    answer.pipe(res);
+    // A backend that breaks off a stream: the client's answer is broken off too, not ended as if whole.
+    answer.once('close', () => {
+      if (!answer.complete) res.destroy();
+    });
+    return;
+  }
+  // As the web side does: read whole, then one write; broken off before its declared end, a 502.
+  const chunks: Buffer[] = [];
+  answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+  answer.once('end', () => {
+    try {
+      exchange.writeHead(status, answer.statusMessage ?? '', head);
+      res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    } catch (error) {
+      exchange.fail(error);
+    }
+  });
+  answer.once('error', unavailable);
+}
 
 /** The request body, or TOO_LARGE as soon as more than `limit` bytes are declared or have arrived. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | typeof TOO_LARGE> {

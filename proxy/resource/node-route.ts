@@ -27,6 +27,11 @@ export interface NodeExchange {
   writeHead(status: number, statusMessage: string, headers: string[]): void;
   /** Sends a whole web Response (a refusal, a 502) through writeHead. */
   send(response: Response): void;
+  /**
+   * Ends the exchange after a fault of the proxy's own (never a client's mistake), as the web route's error handler
+   * does: logged, and the RFC-shaped 500 when nothing was sent yet.
+   */
+  fail(error: unknown): void;
 }
 
 /** An MCP handler that can also serve Node's request objects. */
@@ -112,16 +117,15 @@ class Exchange implements NodeExchange {
   }
 
   send(response: Response): void {
-    response.arrayBuffer().then(
-      (body) => {
+    response
+      .arrayBuffer()
+      .then((body) => {
         this.writeHead(response.status, response.statusText, headerList(response.headers));
         this.res.end(Buffer.from(body));
-      },
-      (error: unknown) => this.fail(error),
-    );
+      })
+      .catch((error: unknown) => this.fail(error));
   }
 
-  /** A fault of the proxy's own (never a client's mistake): logged as app.ts logs one, and its 500 if nothing was sent. */
   fail(error: unknown): void {
     this.ctx.log.error({ event: 'unexpected-error', err: error }, 'unexpected error');
     if (this.res.headersSent) {

@@ -55,6 +55,9 @@ const viaNodeRoute: GatewayFactory = async (options) => {
           res.writeHead(response.status, list).end(Buffer.from(body));
         });
       },
+      fail: () => {
+        res.writeHead(500).end();
+      },
     };
     gateway.serveNode(exchange);
   });

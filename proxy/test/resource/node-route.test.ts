@@ -6,7 +6,7 @@ import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/logger.ts';
 import { createNodeGateway } from '../../resource/gateway-node.ts';
-import type { NodeMcpHandler } from '../../resource/node-route.ts';
+import type { NodeExchange, NodeMcpHandler } from '../../resource/node-route.ts';
 import { listenOnLoopback, type LoopbackServer } from '../../../testkit/loopback-server.ts';
 import { BASE, createTestProxy, obtainTokens, postForm, type TestProxy } from '../support/test-proxy.ts';
 
@@ -224,12 +224,20 @@ describe('the MCP route on Node objects (gateway mode)', () => {
     expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
-  it("answers a fault of the handler's own with the RFC-shaped 500, never a crash", async () => {
-    const broken: NodeMcpHandler = Object.assign(async () => new Response(null), {
-      serveNode: () => {
+  it.each([
+    [
+      'thrown at once',
+      () => {
         throw new Error('planted fault');
       },
-    });
+    ],
+    [
+      'met while sending an answer',
+      (exchange: NodeExchange) =>
+        exchange.send(new Response(new ReadableStream({ start: (c) => c.error(new Error('planted fault')) }))),
+    ],
+  ])("answers a fault of the handler's own (%s) with the RFC-shaped 500, never a crash", async (_case, serveNode) => {
+    const broken: NodeMcpHandler = Object.assign(async () => new Response(null), { serveNode });
     const other = await front(broken);
     try {
       const { tokens } = await obtainTokens(other.t);

@@ -85,7 +85,8 @@ export function createNodeGateway(options: NodeGatewayOptions): NodeMcpHandler {
       .then(
         (body) => {
           if (body === TOO_LARGE) {
-            // The rest of the body is not read: the connection closes after the answer.
+            // The rest of the body is not read: the connection closes after the answer ("the server MAY close the
+            // connection", RFC 9110 §15.5.14).
             exchange.res.shouldKeepAlive = false;
             return exchange.send(bodyTooLarge(maxBodyBytes));
           }
@@ -159,15 +160,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | typeof 
   });
 }
 
-/**
- * The backend's answer headers as they are, minus the hop's own (DROPPED_RESPONSE_HEADERS) but for Content-Length:
- * the body goes through byte for byte, so its declared length holds.
- */
+/** The backend's answer headers as they are, minus the backend leg's own (DROPPED_RESPONSE_HEADERS). */
 function answerHeaders(raw: string[]): string[] {
   const headers: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    if (name === 'content-length' || !DROPPED_RESPONSE_HEADERS.has(name)) headers.push(raw[i]!, raw[i + 1]!);
+    if (!DROPPED_RESPONSE_HEADERS.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
   }
   return headers;
 }

@@ -51,14 +51,22 @@ export const DROPPED_REQUEST_HEADERS = new Set([
   'x-forwarded-host',
   'x-forwarded-proto',
 ]);
+/**
+ * Answer headers that stay with the backend↔proxy leg: hop-by-hop fields (RFC 9110 §7.6.1), the backend's cookies
+ * (the client never talks to it), and Content-Encoding (the backend was not offered any, see Accept-Encoding above).
+ */
 export const DROPPED_RESPONSE_HEADERS = new Set([
   'connection',
   'keep-alive',
   'transfer-encoding',
   'set-cookie',
-  'content-length',
   'content-encoding',
 ]);
+/**
+ * What the web side drops besides: Content-Length, since the adapter frames the web Response's body anew (RFC 9110
+ * §8.6). The Node side sends the backend's bytes as they came, so their declared length holds there.
+ */
+const WEB_DROPPED_RESPONSE_HEADERS = new Set([...DROPPED_RESPONSE_HEADERS, 'content-length']);
 
 export function createGatewayHandler(options: GatewayOptions): McpHandler {
   const backendBase = backendBaseUrl(options.backendUrl);
@@ -100,7 +108,7 @@ export function createGatewayHandler(options: GatewayOptions): McpHandler {
       // The gateway's own client's answer goes out as it is, minus the hop's headers: no second Response, no body
       // read again through a web stream (see isNodeHttpAnswer).
       if (isNodeHttpAnswer(response)) {
-        for (const name of DROPPED_RESPONSE_HEADERS) response.headers.delete(name);
+        for (const name of WEB_DROPPED_RESPONSE_HEADERS) response.headers.delete(name);
         return response;
       }
       // A small answer of declared length leaves in one write; anything else streams.
@@ -115,7 +123,7 @@ export function createGatewayHandler(options: GatewayOptions): McpHandler {
     }
     const headers = new Headers();
     response.headers.forEach((value, key) => {
-      if (!DROPPED_RESPONSE_HEADERS.has(key)) headers.set(key, value);
+      if (!WEB_DROPPED_RESPONSE_HEADERS.has(key)) headers.set(key, value);
     });
     const bytes = answer instanceof ArrayBuffer ? new Uint8Array(answer) : answer;
     return new Response(bytes, { status: response.status, statusText: response.statusText, headers });
@@ -130,10 +138,13 @@ export function createGatewayHandler(options: GatewayOptions): McpHandler {
  * the body's), and that the token may call every tool it names (a 2025-03-26 batch may name several).
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http#server-validation
  */
+/** One decoder for every body: checkPost runs on every forwarded POST. */
+const UTF8 = new TextDecoder();
+
 export function checkPost(headers: HeaderReader, bytes: Uint8Array, auth: AuthInfo): Response | undefined {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder().decode(bytes));
+    value = JSON.parse(UTF8.decode(bytes));
   } catch {
     return errorAnswer(400, null, JSON_RPC_ERRORS.parseError, 'Parse error: the body is not JSON');
   }

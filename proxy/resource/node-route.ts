@@ -45,7 +45,7 @@ export function isNodeMcpHandler(handler: McpHandler | undefined): handler is No
 
 const METHODS = new Set(['POST', 'GET', 'DELETE']);
 /** Headers the route sets on every answer (request id, CORS). */
-const ROUTE_HEADERS = new Set(['x-request-id', ...CORS_RESPONSE_HEADERS.filter((_, i) => i % 2 === 0)]);
+const ROUTE_HEADERS = new Set(['x-request-id', ...CORS_RESPONSE_HEADERS.map(([name]) => name)]);
 /**
  * Targets the adapter takes as they are (the node-server adapter's own test): anything else, dot segments and
  * characters it would percent-encode, goes to the web route, which normalises it.
@@ -111,7 +111,8 @@ class Exchange implements NodeExchange {
     for (let i = 0; i < headers.length; i += 2) {
       if (!ROUTE_HEADERS.has(headers[i]!.toLowerCase())) head.push(headers[i]!, headers[i + 1]!);
     }
-    head.push('x-request-id', this.ctx.outcome.requestId, ...CORS_RESPONSE_HEADERS);
+    head.push('x-request-id', this.ctx.outcome.requestId);
+    for (const [name, value] of CORS_RESPONSE_HEADERS) head.push(name, value);
     this.res.writeHead(status, statusMessage, head);
     logAccess(this.ctx, this.req.method ?? '', this.target, status, this.started);
   }
@@ -146,7 +147,7 @@ function headerList(headers: Headers): string[] {
 }
 
 /** Header names in lower case, repeated fields joined with ", ": how the web route's Headers reads them. */
-function headerMap(raw: string[]): Map<string, string> {
+export function headerMap(raw: string[]): Map<string, string> {
   const headers = new Map<string, string>();
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();

@@ -41,17 +41,13 @@ export function corsPreflight(request: Request): Response {
   });
 }
 
-/** The CORS headers of an actual (non-preflight) response, as name, value, name, value. */
-export const CORS_RESPONSE_HEADERS: readonly string[] = [
-  'access-control-allow-origin',
-  '*',
-  'access-control-expose-headers',
-  EXPOSED_HEADERS,
+/** The CORS headers of an actual (non-preflight) response. */
+export const CORS_RESPONSE_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ['access-control-allow-origin', '*'],
+  ['access-control-expose-headers', EXPOSED_HEADERS],
 ];
 
 /** Adds the CORS headers of an actual (non-preflight) response; the response is changed in place. */
 export function addCorsHeaders(headers: Headers): void {
-  for (let i = 0; i < CORS_RESPONSE_HEADERS.length; i += 2) {
-    headers.set(CORS_RESPONSE_HEADERS[i]!, CORS_RESPONSE_HEADERS[i + 1]!);
-  }
+  for (const [name, value] of CORS_RESPONSE_HEADERS) headers.set(name, value);
 }

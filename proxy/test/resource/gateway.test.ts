@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthInfo } from '../../resource/auth-info.ts';
 import { createGatewayHandler } from '../../resource/gateway.ts';
 import { createNodeGateway } from '../../resource/gateway-node.ts';
-import type { NodeExchange } from '../../resource/node-route.ts';
+import { headerMap, type NodeExchange } from '../../resource/node-route.ts';
 import { createNodeHttpFetch } from '../../resource/node-http-fetch.ts';
 import { listenOnLoopback, type LoopbackServer } from '../../../testkit/loopback-server.ts';
 
@@ -38,14 +38,11 @@ const viaNodeRoute: GatewayFactory = async (options) => {
   const gateway = createNodeGateway(options);
   let auth: AuthInfo | undefined;
   const server = await listenOnLoopback((req, res) => {
-    const headers = new Map<string, string>();
-    for (let i = 0; i < req.rawHeaders.length; i += 2)
-      headers.set(req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!);
     const exchange: NodeExchange = {
       req,
       res,
       auth: auth!,
-      headers,
+      headers: headerMap(req.rawHeaders),
       target: req.url ?? '/',
       writeHead: (status, message, list) => res.writeHead(status, message, list),
       send: (response) => {

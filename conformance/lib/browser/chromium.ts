@@ -14,12 +14,23 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** A Playwright-downloaded browser if present, else `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`. */
+/**
+ * Debian's headless shell (package chromium-headless-shell): the same engine without the browser's user interface,
+ * which is what Playwright itself runs for headless Chromium. On two cores it drives a flow in about two thirds of
+ * the time and CPU the full browser takes.
+ */
+export const DEBIAN_HEADLESS_SHELL = '/usr/lib/chromium/chromium-headless-shell';
+export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * A Playwright-downloaded browser if present, else `CHROMIUM_PATH`, else Debian's headless shell, else Debian's
+ * `/usr/bin/chromium`.
+ */
 export function chromiumExecutablePath(): string | undefined {
   const bundled = chromium.executablePath();
   if (bundled && existsSync(bundled)) return undefined; // Playwright finds its own
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  return '/usr/bin/chromium';
+  return existsSync(DEBIAN_HEADLESS_SHELL) ? DEBIAN_HEADLESS_SHELL : DEBIAN_CHROMIUM;
 }
 
 export function chromiumLaunchOptions(): LaunchOptions {

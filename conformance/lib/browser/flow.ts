@@ -111,9 +111,10 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
   };
   for (const [k, v] of Object.entries(opts.params ?? {})) params[k] = v;
   const authorizeUrl = opts.start?.url ?? (await buildAuthorizeUrl(session, params));
-  // Without a context of its own the flow gets a wiped one from the pool: the caller gives it back (releaseFlow).
+  // Without a context of its own the flow gets a wiped one from the pool, and runs in its reset page: the caller
+  // gives it back (releaseFlow).
   const context = opts.context ?? (await session.contexts.take());
-  const page = await context.newPage();
+  const page = await session.contexts.page(context);
   const navigations: Navigation[] = [];
   const flowStart = Date.now();
   const consoleErrors: string[] = [];
@@ -242,7 +243,10 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
     result.hit ??= await callback.waitForHit(from, Math.max(0, Math.min(3000, deadline - Date.now())), ours);
   } finally {
     await settle(pending);
-    if (!result.page) await closeQuietly(page, reached() ? callbackOrigin(callback.port) : undefined);
+    // A pooled context's page stays open: giving the context back resets it (context-pool.ts).
+    if (!result.page && !session.contexts.isKeeper(page)) {
+      await closeQuietly(page, reached() ? callbackOrigin(callback.port) : undefined);
+    }
   }
   return result;
 }

@@ -28,18 +28,29 @@ interface Pooled {
 const MAX_IDLE = 2;
 /** How long resetting the keeper may take before the context is given up (a page that will not leave). */
 const RESET_TIMEOUT_MS = 5000;
-/** Page events a flow or a check listens to; the keeper loses every listener of them when it is reset. */
+/**
+ * Page events whose listeners the keeper loses when it is reset: every event of Playwright's Page but `close`, which
+ * outlives a flow by design (a listener on it ends with the page).
+ */
 const PAGE_EVENTS = [
   'console',
+  'crash',
   'dialog',
   'domcontentloaded',
+  'download',
+  'filechooser',
+  'frameattached',
+  'framedetached',
   'framenavigated',
   'load',
   'pageerror',
+  'popup',
   'request',
   'requestfailed',
   'requestfinished',
   'response',
+  'websocket',
+  'worker',
 ] as const;
 
 export class ContextPool {

@@ -23,7 +23,7 @@ const WHY = {
     'the conformance suite and the browser tests drive consent and login pages in it (Chromium without its user interface, as Playwright runs it headless)',
   'redis-server': 'the Redis storage backend and the multi-instance tests run against a real server',
 };
-/** Debian's headless shell: the browser chromium.ts prefers (a flow in about two thirds of the full browser's time). */
+/** Debian's headless shell: the browser conformance/lib/browser/chromium.ts prefers (the same path, kept in step). */
 const HEADLESS_SHELL = '/usr/lib/chromium/chromium-headless-shell';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

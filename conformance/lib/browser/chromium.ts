@@ -19,8 +19,8 @@ export const CHROMIUM_ARGS = [
  * which is what Playwright itself runs for headless Chromium. On two cores it drives a flow in about two thirds of
  * the time and CPU the full browser takes.
  */
-export const DEBIAN_HEADLESS_SHELL = '/usr/lib/chromium/chromium-headless-shell';
-export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+const DEBIAN_HEADLESS_SHELL = '/usr/lib/chromium/chromium-headless-shell';
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
 /**
  * A Playwright-downloaded browser if present, else `CHROMIUM_PATH`, else Debian's headless shell, else Debian's

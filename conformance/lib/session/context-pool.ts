@@ -69,13 +69,7 @@ export class ContextPool {
     }
     const context = await (await this.browser()).newContext();
     try {
-      const keeper = await context.newPage();
-      const pooled: Pooled = {
-        keeper,
-        keeperInUse: false,
-        cdp: await context.newCDPSession(keeper),
-        origins: new Set(),
-      };
+      const pooled: Pooled = { ...(await newKeeper(context)), keeperInUse: false, origins: new Set() };
       context.on('request', (request) => {
         const origin = safeOrigin(request.url());
         if (origin.startsWith('http')) pooled.origins.add(origin);
@@ -130,8 +124,7 @@ export class ContextPool {
       for (const page of context.pages()) if (page !== pooled.keeper) await closePage(page);
       if (pooled.keeper.isClosed() && context.pages().length === 0) {
         // A check closed the page it was handed (a stopped flow's page): the context gets a new one.
-        pooled.keeper = await context.newPage();
-        pooled.cdp = await context.newCDPSession(pooled.keeper);
+        Object.assign(pooled, await newKeeper(context));
       } else {
         if (context.pages().length !== 1) throw new Error('a page of the flow would not close');
         await resetKeeper(pooled);
@@ -155,6 +148,12 @@ export class ContextPool {
     await Promise.all(this.#returning);
     for (const context of this.#idle.splice(0)) await context.close().catch(() => undefined);
   }
+}
+
+/** A context's kept page and the DevTools session on it that wipes the context. */
+async function newKeeper(context: BrowserContext): Promise<Pick<Pooled, 'keeper' | 'cdp'>> {
+  const keeper = await context.newPage();
+  return { keeper, cdp: await context.newCDPSession(keeper) };
 }
 
 /**

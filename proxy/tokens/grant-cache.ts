@@ -54,9 +54,21 @@ export class GrantCache {
     const cached: CachedGrant = { clientId: grant.clientId, user: grant.user };
     if (removals !== this.#removals) return cached;
     this.#entries.delete(grantId);
+    this.#dropExpired(this.#clock.now());
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
     this.#entries.set(grantId, { grant: cached, until: now + this.#ttlMs });
     return cached;
+  }
+
+  /**
+   * Entries share one lifetime and a refreshed entry is re-inserted, so they expire in insertion order: the expired
+   * ones are at the front. Dropping them keeps about `ttlMs` worth of grants instead of MAX_ENTRIES stale ones.
+   */
+  #dropExpired(now: number): void {
+    for (const [id, entry] of this.#entries) {
+      if (entry.until > now) return;
+      this.#entries.delete(id);
+    }
   }
 
   /** The grant was taken or deleted through this instance: the next check reads the store. */

@@ -52,6 +52,20 @@ describe('GrantCache', () => {
     expect(off.fresh('g')).toBeUndefined();
   });
 
+  it('keeps only live entries: expired ones leave as new ones come, instead of waiting for the size bound', async () => {
+    const time = clock();
+    const cache = new GrantCache(1000, time);
+    for (const id of ['a', 'b', 'c']) await cache.get(id, async () => grant(id));
+    time.advance(600);
+    await cache.get('d', async () => grant('d'));
+    expect(cache.size).toBe(4);
+    time.advance(400);
+    await cache.get('e', async () => grant('e'));
+    expect(cache.size).toBe(2);
+    expect(cache.fresh('d')).toBeDefined();
+    expect(cache.fresh('e')).toBeDefined();
+  });
+
   it('never caches an absent grant, and reads every time when the time is 0', async () => {
     const absent = new GrantCache(1000, clock());
     let loads = 0;

@@ -1,10 +1,12 @@
 // The proxy built from its modules the way proxy/server/start.ts builds it, except that every upstream call goes
 // through a timing fetch and the handler is timed: what the flow benchmark needs to separate the proxy's own time
 // from the time it waits on the IdP.
+import { devNull } from 'node:os';
 import { pino } from 'pino';
 import { createOAuthProxy, type OAuthProxy } from '../../proxy/app.ts';
 import { createDemoMcpHandler } from '../../proxy/resource/demo-mcp-server.ts';
 import { loadServerConfig } from '../../proxy/server/config.ts';
+import { createLogger } from '../../proxy/server/logger.ts';
 import { createStore } from '../../proxy/storage/index.ts';
 import { createUpstream } from '../../proxy/upstream/index.ts';
 import { serveFetch } from './proxy-stack.ts';
@@ -16,6 +18,12 @@ export interface InstrumentedProxy {
   upstreamMs(): number;
   /** Milliseconds spent so far inside the proxy's handler, upstream waits included. */
   handlerMs(): number;
+  /**
+   * Milliseconds so far between node:http's `request` event (head parsed) and the response's `finish` (its last
+   * byte handed to the socket), upstream waits included: the server's whole part of each exchange, the adapter's
+   * Request and Response and the writes included; only the client and the loopback transfer are outside it.
+   */
+  serverMs(): number;
   /** Per `METHOD /path`: each request's handler time minus its upstream waits (valid for sequential requests). */
   ownMsByRoute(): Map<string, number[]>;
   close(): Promise<void>;
@@ -72,15 +80,22 @@ export async function startInstrumentedProxy(env: Record<string, string>): Promi
     signing: { kind: 'secret', secret },
     cookieSecret: secret,
     registrationRateLimitPerMinute: 0,
-    logger: pino({ level: 'silent' }),
+    // As the server logs: one access line per request (and the flow's own lines) at info, to the null device.
+    logger: createLogger('info', pino.destination({ dest: devNull, sync: true })),
     mcpHandler: createDemoMcpHandler({ upstream }),
   });
   route.fetch = proxy.fetch;
+  let serverMs = 0;
+  listening.server.prependListener('request', (_req, res) => {
+    const started = performance.now();
+    res.once('finish', () => (serverMs += performance.now() - started));
+  });
   return {
     url: listening.url,
     proxy,
     upstreamMs: () => upstreamMs,
     handlerMs: () => handlerMs,
+    serverMs: () => serverMs,
     ownMsByRoute: () => byRoute,
     async close() {
       await listening.close();

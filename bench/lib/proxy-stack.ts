@@ -1,7 +1,7 @@
 // The proxies under test: the standalone server exactly as `mcp-oauth-proxy` starts it (its one structured log line
 // per request included, written to the null device), and a client that went through the whole HTTP flow for a token.
 import { devNull } from 'node:os';
-import { serve } from '@hono/node-server';
+import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { MockIdp } from '../../mock-idp/index.ts';
@@ -47,13 +47,19 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+export interface ServedFetch extends Listening {
+  /** The node:http server, for instruments that listen to its requests. */
+  server: ServerType;
+}
+
 /** Serves a web-standard handler on a free loopback port with the same adapter the proxy server uses. */
-export function serveFetch(fetch: (request: Request) => Response | Promise<Response>): Promise<Listening> {
+export function serveFetch(fetch: (request: Request) => Response | Promise<Response>): Promise<ServedFetch> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => {
       const { port } = server.address() as AddressInfo;
       resolve({
         url: `http://127.0.0.1:${port}`,
+        server,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());

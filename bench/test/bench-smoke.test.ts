@@ -92,6 +92,26 @@ describe('npm run bench -- --quick --only gateway', () => {
   });
 });
 
+describe('npm run bench -- --quick --only flow', () => {
+  it("times the server's part of each request, the client's view of it and that client's floor", async () => {
+    const run = await runBench(['--quick', '--only', 'flow', '--results', results]);
+    expect(run.code, run.output).toBe(0);
+    const report = JSON.parse(readFileSync(join(results, 'latest.json'), 'utf8')) as BenchReport;
+    const value = (id: string): number => {
+      const found = report.figures.find((f) => f.id === id);
+      expect(found, `${id} in ${JSON.stringify(report.figures.map((f) => f.id))}`).toBeDefined();
+      return found!.value;
+    };
+    // Nested intervals of the same requests: the handler runs inside the server's part, which the client waits for.
+    expect(value('flow.handler.p50')).toBeGreaterThan(0);
+    expect(value('flow.proxy.p50')).toBeGreaterThanOrEqual(value('flow.handler.p50'));
+    expect(value('flow.client.p50')).toBeGreaterThan(value('flow.proxy.p50'));
+    const client = report.figures.find((f) => f.id === 'flow.client.p50')!;
+    expect(client.baseline).toMatchObject({ name: 'the same number of round trips to a bare node:http server' });
+    expect(client.baseline!.value).toBeGreaterThan(0);
+  });
+});
+
 describe('npm run bench -- --soak-seconds', () => {
   it('refuses a duration too short to have a warm-up and samples after it', async () => {
     const run = await runBench(['--quick', '--only', 'soak', '--soak-seconds', '5', '--results', results]);

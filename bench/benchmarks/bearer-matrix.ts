@@ -4,13 +4,13 @@
 // the `mcp` scenario's off (fixed AuthInfo) and on (the proxy app) sides, alternated.
 // share = the check's own CPU per call (verifyBearer in a loop in the server process, before the load, minus the
 // request id the app's middleware makes for every request before it) / the server's CPU per protected request under
-// load. The difference between the on and off sides is shown beside it: it also
-// counts the app's per-request middleware (request id and context, access log line) that the off side lacks,
-// so it overstates the check.
+// load. The difference between the on and off sides is shown beside it: it also counts the app's per-request
+// middleware (request id and context, access log line) that the off side lacks, so it overstates the check.
 import type { BenchContext } from '../lib/context.ts';
 import { spawnServers } from '../lib/child.ts';
 import { alternate, type LoadTarget } from '../lib/load.ts';
 import { figure, type Figure } from '../lib/report.ts';
+import type { BearerCheckCpu } from '../servers.ts';
 import { describeRound } from './mcp.ts';
 
 interface Configuration {
@@ -42,7 +42,7 @@ export async function runBearerMatrix(ctx: BenchContext): Promise<Figure[]> {
   for (const configuration of CONFIGURATIONS) {
     const servers = await spawnServers<{
       targets: Record<'off' | 'on', LoadTarget>;
-      measured?: { bearerCheckUs?: number; verifyBearerUs?: number; requestIdUs?: number };
+      measured?: BearerCheckCpu;
     }>('mcp', {
       BENCH_KEY: configuration.key,
       BENCH_STORAGE: configuration.storage,
@@ -61,8 +61,8 @@ export async function runBearerMatrix(ctx: BenchContext): Promise<Figure[]> {
         (side, round, result) => ctx.log(`  ${side} round ${round + 1}: ${describeRound(result)}`),
         servers.child.pid,
       );
-      const { bearerCheckUs: checkUs, verifyBearerUs, requestIdUs } = servers.ready.measured ?? {};
-      if (r.on.cpuUs === undefined || r.off.cpuUs === undefined || checkUs === undefined) continue;
+      const measured = servers.ready.measured;
+      if (r.on.cpuUs === undefined || r.off.cpuUs === undefined || measured === undefined) continue;
       cpu[idOf(configuration)] = r.on.cpuUs;
       figures.push(
         figure({
@@ -70,12 +70,13 @@ export async function runBearerMatrix(ctx: BenchContext): Promise<Figure[]> {
           benchmark: 'bearer-matrix',
           name: `bearer check share of request CPU: ${nameOf(configuration)}`,
           unit: 'µs',
-          value: checkUs,
+          value: measured.bearerCheckUs,
           baseline: { name: 'CPU per protected request', value: r.on.cpuUs },
           goal: { on: 'ratio', op: '<=', target: 0.05 },
           note:
             `the check's own CPU per call, measured in the server: the public verifyBearer ` +
-            `${verifyBearerUs?.toFixed(2)} µs − the request id every request gets first ${requestIdUs?.toFixed(2)} µs; ` +
+            `${measured.verifyBearerUs.toFixed(2)} µs − the request id every request gets first ` +
+            `${measured.requestIdUs.toFixed(2)} µs; ` +
             `on − off sides under load ` +
             `${(r.on.cpuUs - r.off.cpuUs).toFixed(0)} µs (off ${r.off.cpuUs.toFixed(0)} µs, without the app's ` +
             `request middleware); ${r.on.rps.toFixed(0)} vs ${r.off.rps.toFixed(0)} req/s`,

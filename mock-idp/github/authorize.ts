@@ -2,6 +2,7 @@
 // step 1. An unknown client gets an error page, never a redirect.
 // @see https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#1-request-a-users-github-identity
 import type { Context, Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
 import { findUser, fixtureUsers, publicUser, upstreamClient } from '../fixtures.ts';
 import { PAGE_HEADERS, renderErrorPage, renderLoginPage } from '../harness/login-page.ts';
 import type { RedirectPolicy } from '../harness/redirect-policy.ts';
@@ -9,6 +10,8 @@ import type { AuthorizationRequest, GithubStore } from './store.ts';
 
 export const GITHUB_AUTHORIZATION_PATH = '/login/oauth/authorize';
 export const GITHUB_LOGIN_FORM_PATH = '/session';
+/** GitHub's session cookie: a browser that signed in once is signed in on its next visit. */
+export const GITHUB_SESSION_COOKIE = 'user_session';
 
 const AUTH_ERRORS_DOCS =
   'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-authorization-request-errors';
@@ -41,6 +44,7 @@ function pkceProblem(challenge: string | undefined, method: string | undefined):
 }
 
 function finish(c: Context, store: GithubStore, request: AuthorizationRequest, userId: string): Response {
+  store.authorize(request.clientId, userId, request.scope);
   const code = store.issueCode(request, userId);
   return redirectTo(c, request.redirectUri, { code, state: request.state });
 }
@@ -111,6 +115,13 @@ export function mountAuthorize(app: Hono, store: GithubStore, policy: RedirectPo
     };
     const user = findUser(q.login);
     if (user) return finish(c, store, request, user.id);
+    // "For users who have authorized scopes for the application, the user won't be shown the OAuth authorization
+    // page" (GitHub's docs on `scope`): a signed-in browser whose user already authorized these scopes goes
+    // straight back.
+    const signedIn = store.sessions.get(getCookie(c, GITHUB_SESSION_COOKIE) ?? '');
+    if (signedIn !== undefined && store.hasAuthorized(request.clientId, signedIn, request.scope)) {
+      return finish(c, store, request, signedIn);
+    }
     const txId = store.park(request);
     return loginPage(c, txId, request, 200);
   });
@@ -129,6 +140,7 @@ export function mountAuthorize(app: Hono, store: GithubStore, policy: RedirectPo
     const user = findUser(typed || picked);
     if (!user) return loginPage(c, txId, request, 400, `Unknown user "${typed}"`);
     store.pending.delete(txId);
+    setCookie(c, GITHUB_SESSION_COOKIE, store.signIn(user.id), { path: '/', httpOnly: true, sameSite: 'Lax' });
     return finish(c, store, request, user.id);
   });
 }

@@ -46,6 +46,10 @@ export interface TokenRecord {
 
 export class GithubStore {
   readonly pending = new Map<string, AuthorizationRequest>();
+  /** Signed-in browsers: `user_session` cookie value → user id. */
+  readonly sessions = new Map<string, string>();
+  /** Scopes each user has authorized for each app: `${clientId} ${userId}` → scopes. */
+  readonly authorized = new Map<string, Set<string>>();
   readonly codes = new Map<string, AuthorizationCode>();
   readonly accessTokens = new Map<string, TokenRecord>();
   readonly refreshTokens = new Map<string, TokenRecord>();
@@ -105,8 +109,33 @@ export class GithubStore {
     return record;
   }
 
-  /** Revokes every token of this user for this app (what deleting an app authorization does). */
+  /** Starts a browser session for a user who just signed in; the value is the `user_session` cookie's. */
+  signIn(userId: string): string {
+    const session = base62(48);
+    this.sessions.set(session, userId);
+    return session;
+  }
+
+  /** Remembers that the user authorized these (comma-separated) scopes for the app. */
+  authorize(clientId: string, userId: string, scope: string): void {
+    const key = `${clientId} ${userId}`;
+    const scopes = this.authorized.get(key) ?? new Set<string>();
+    for (const s of scope.split(',').filter(Boolean)) scopes.add(s);
+    this.authorized.set(key, scopes);
+  }
+
+  /** Whether the user has authorized every one of these (comma-separated) scopes for the app already. */
+  hasAuthorized(clientId: string, userId: string, scope: string): boolean {
+    const scopes = this.authorized.get(`${clientId} ${userId}`);
+    return scopes !== undefined && scope.split(',').every((s) => s === '' || scopes.has(s));
+  }
+
+  /**
+   * Revokes every token of this user for this app and forgets the authorization (what deleting an app
+   * authorization does): the next web flow shows the authorization page again.
+   */
   revokeGrant(clientId: string, userId: string): void {
+    this.authorized.delete(`${clientId} ${userId}`);
     for (const map of [this.accessTokens, this.refreshTokens]) {
       for (const [value, record] of map) {
         if (record.clientId === clientId && record.userId === userId) map.delete(value);

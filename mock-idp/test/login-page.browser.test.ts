@@ -133,4 +133,45 @@ describe('github login page in Chromium', () => {
     const user = await fetch(idp.endpoints.userinfo, { headers: { authorization: `token ${tokens.access_token}` } });
     expect(((await user.json()) as { login: string }).login).toBe('alice');
   });
+
+  it('a signed-in browser skips the page for scopes its user authorized, and sees it for new ones', async () => {
+    const idp = await start('github');
+    const authorizeUrl = (scope: string, state: string) =>
+      `${idp.endpoints.authorization}?${new URLSearchParams({ client_id: idp.client.clientId, scope, state })}`;
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(authorizeUrl('read:user', 'first'));
+      await page.getByLabel('Or type a username').fill('alice');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Callback received' }).waitFor();
+      const session = (await context.cookies(idp.url)).find((c) => c.name === 'user_session');
+      expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+
+      // The same scopes again: straight back with a code, no page on the IdP's origin.
+      const seen: number[] = [];
+      page.on('response', (r) => {
+        if (r.url().startsWith(idp.url) && r.request().isNavigationRequest()) seen.push(r.status());
+      });
+      await page.goto(authorizeUrl('read:user', 'second'));
+      await page.getByRole('heading', { name: 'Callback received' }).waitFor();
+      expect(seen).toEqual([302]);
+      expect(catcher.received.at(-1)?.get('state')).toBe('second');
+      const code = catcher.received.at(-1)?.get('code');
+      const response = await postForm(
+        idp.endpoints.token,
+        { client_id: idp.client.clientId, client_secret: idp.client.clientSecret, code: code! },
+        { accept: 'application/json' },
+      );
+      const tokens = (await response.json()) as Record<string, string>;
+      const user = await fetch(idp.endpoints.userinfo, { headers: { authorization: `token ${tokens.access_token}` } });
+      expect(((await user.json()) as { login: string }).login).toBe('alice');
+
+      // A scope the user never authorized: the page again.
+      await page.goto(authorizeUrl('read:user repo', 'third'));
+      await expect(page.getByRole('button', { name: 'Sign in' }).count()).resolves.toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
 });

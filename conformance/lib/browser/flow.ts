@@ -114,6 +114,9 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
   // Without a context of its own the flow gets a wiped one from the pool, and runs in its reset page: the caller
   // gives it back (releaseFlow).
   const context = opts.context ?? (await session.contexts.take());
+  // A pooled context starts signed in at the mock IdP once a flow of this worker has signed in there
+  // (upstream-sign-in.ts); a flow that must stop at the IdP's page starts without that sign-in.
+  if (!opts.context && opts.stopAtOrigin === undefined) await session.upstreamSignIn.addTo(context);
   const page = await session.contexts.page(context);
   const navigations: Navigation[] = [];
   const flowStart = Date.now();
@@ -241,6 +244,10 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
       await signInUpstream(page, session, reached);
     }
     result.hit ??= await callback.waitForHit(from, Math.max(0, Math.min(3000, deadline - Date.now())), ours);
+    if (result.hit) {
+      await settle(pending);
+      await session.upstreamSignIn.keepFrom(context, navigations);
+    }
   } finally {
     await settle(pending);
     // A pooled context's page stays open: giving the context back resets it (context-pool.ts).

@@ -10,6 +10,7 @@ import { CallbackServer } from '../transport/callback-server.ts';
 import { HttpClient } from '../transport/http.ts';
 import { currentTrace, type ServerError, type TraceRecorder } from '../transport/trace.ts';
 import { Turns } from './turns.ts';
+import { UpstreamSignIn } from './upstream-sign-in.ts';
 
 /** A request the mock IdP recorded: the part of mock-idp's RecordedRequest the checks read. */
 export interface RecordedRequest {
@@ -33,6 +34,8 @@ export class CheckSession {
   readonly turns = new Turns();
   /** Wiped browser contexts for flows that need no context of their own (context-pool.ts). */
   readonly contexts = new ContextPool(() => this.browser());
+  /** The mock IdP's sign-in, kept for later pooled flows (upstream-sign-in.ts). */
+  readonly upstreamSignIn: UpstreamSignIn;
   private readonly memos = new Map<string, Memo>();
   private callbackServer?: Promise<CallbackServer>;
   private browserPromise?: Promise<Browser>;
@@ -42,6 +45,7 @@ export class CheckSession {
     private readonly launchBrowser: () => Promise<Browser>,
   ) {
     this.http = new HttpClient(settings.requestTimeoutMs);
+    this.upstreamSignIn = new UpstreamSignIn(this.instrumented ? settings.harness?.idpUrl : undefined);
   }
 
   get targetOrigin(): string {

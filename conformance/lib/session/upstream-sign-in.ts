@@ -12,7 +12,12 @@
 // and the flow signs in there as any flow does.
 import type { BrowserContext, Cookie } from 'playwright-core';
 import { safeOrigin } from '../transport/url.ts';
-import type { Navigation } from '../browser/navigation.ts';
+
+/** What the flow recorded of a navigation's response: where it came from and the cookies it set. */
+export interface SetCookies {
+  url: string;
+  setCookies: string[];
+}
 
 export class UpstreamSignIn {
   #cookies: Cookie[] | undefined;
@@ -31,7 +36,7 @@ export class UpstreamSignIn {
    * values replace the kept ones). A name the target also set is left out: cookies do not tell ports apart, so on
    * one loopback host the jar cannot say whose it is, and a later flow must never start with one of the target's.
    */
-  async keepFrom(context: BrowserContext, navigations: readonly Navigation[]): Promise<void> {
+  async keepFrom(context: BrowserContext, navigations: readonly SetCookies[]): Promise<void> {
     if (this.idpUrl === undefined) return;
     const idpOrigin = safeOrigin(this.idpUrl);
     const setBy = (fromIdp: boolean) =>

@@ -13,6 +13,7 @@ import { clientAuth, postToken, refreshGrant, requireTokens, tokenSet, type Toke
 import type { CheckSession } from '../session/check-session.ts';
 import type { CallbackHit } from '../transport/callback-server.ts';
 import { currentTrace } from '../transport/trace.ts';
+import { axConsentControls } from './ax-controls.ts';
 import { chain, type Navigation } from './navigation.ts';
 import { safeOrigin } from '../transport/url.ts';
 import {
@@ -176,7 +177,9 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
       }
       if (origin === session.targetOrigin) {
         const here = page.url();
-        const found = await classifyTargetPage(page, session);
+        // Chromium's accessibility tree first (ax-controls.ts): one call instead of Playwright's role queries.
+        const quick = session.settings.targetDescription.consent ? undefined : await axConsentControls(page);
+        const found = quick ? ({ kind: 'consent', ...quick } as const) : await classifyTargetPage(page, session);
         // A page that moved on while it was being read (a meta refresh, a script) was not the page classified.
         if (page.url() !== here) continue;
         if (found.kind === 'unknown') {

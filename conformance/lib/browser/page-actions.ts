@@ -6,6 +6,7 @@ import { NotTestable, type RootCause } from '../model/outcome.ts';
 import { CONTROL_NAME } from '../oauth/consent-words.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { safeOrigin } from '../transport/url.ts';
+import { clickAxControl, type AxControl } from './ax-controls.ts';
 
 /** What the upstream sign-in page's button is called (the mock IdPs' "Sign in"; any IdP's "Log in", "Continue"). */
 const LOGIN = /^\s*(sign in|log ?in|continue|authori[sz]e|allow|approve|submit)\b/i;
@@ -133,14 +134,15 @@ export async function signInUpstream(page: Page, session: CheckSession, done: ()
 }
 
 /** Clicks and waits for a navigation or the callback; false when nothing happened (e.g. blocked by CSP). */
-export async function clickAndWait(page: Page, button: Locator, done: () => boolean): Promise<boolean> {
+export async function clickAndWait(page: Page, button: Locator | AxControl, done: () => boolean): Promise<boolean> {
   let navigated = false;
   const waiting = page
     .waitForEvent('framenavigated', { timeout: 5000 })
     .then(() => (navigated = true))
     .catch(() => undefined);
   // No actionability wait: the pages are static forms, and under CPU load the animation-frame checks dominate a flow.
-  await button.click({ timeout: 5000, force: true });
+  if ('kind' in button) await clickAxControl(page, button);
+  else await button.click({ timeout: 5000, force: true });
   await Promise.race([waiting, until(done, 5000)]);
   await page.waitForLoadState('domcontentloaded').catch(() => undefined);
   return navigated || done();

@@ -13,10 +13,12 @@ export const REFERENCE_PROXY_ENV: Readonly<Record<string, string>> = {
   PROXY_SIGNING_KEY: 'demo-signing-key-not-for-production-0123456789',
   LOG_LEVEL: 'warn',
   // Short test lifetimes (the proxy warns about the access token's), so that the lifetime checks (CODE-04, LIFE-01 to
-  // LIFE-03) can wait each out; REFERENCE_LIFETIMES declares them to the suite.
+  // LIFE-03) can wait each out while the other checks run, in about the time those take (some 20 s on two cores);
+  // REFERENCE_LIFETIMES declares them to the suite. A flow takes well under a second, so 15 s leaves a loaded CI
+  // machine a wide margin.
   PROXY_CODE_TTL: '10',
-  PROXY_TRANSACTION_TTL: '20',
-  PROXY_ACCESS_TOKEN_TTL: '20',
+  PROXY_TRANSACTION_TTL: '15',
+  PROXY_ACCESS_TOKEN_TTL: '15',
   // A remembered consent outlives a few flows on a loaded machine: CONSENT-01 and CONSENT-04 try it right after the
   // approval (at 5 s, a mutant run on a busy CI machine saw it expire and the tampering went untested).
   PROXY_CONSENT_TTL: '20',
@@ -28,8 +30,8 @@ export const REFERENCE_PROXY_ENV: Readonly<Record<string, string>> = {
  */
 export const REFERENCE_LIFETIMES = {
   codeTtlSeconds: 10,
-  transactionTtlSeconds: 20,
-  accessTokenTtlSeconds: 25,
+  transactionTtlSeconds: 15,
+  accessTokenTtlSeconds: 20,
   consentCookieTtlSeconds: 20,
 } as const satisfies TargetDescription;
 

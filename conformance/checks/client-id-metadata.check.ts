@@ -9,6 +9,7 @@
 // makes a rule a MUST, the check quotes -01 and reports at SHOULD: not yet required by the MCP revision under test.
 import { authorize, releaseFlow, authorizationCode } from '../lib/browser/flow.ts';
 import { defineCheck } from '../lib/check/define-check.ts';
+import { UNDELIVERED_DOCUMENT_CHECK, undeliveredDocument } from '../lib/check/undelivered-document.ts';
 import { ref } from '../lib/model/refs.ts';
 import { since } from '../lib/model/vocabulary.ts';
 import { authorizeParams, probeAuthorize, type Probe } from '../lib/oauth/authorize-probe.ts';
@@ -36,6 +37,7 @@ import type { RegisteredClient } from '../lib/oauth/registration.ts';
 import { postToken, requireTokens } from '../lib/oauth/token.ts';
 import type { CheckSession } from '../lib/session/check-session.ts';
 import type { Verdict } from '../lib/model/verdict.ts';
+import { currentTrace } from '../lib/transport/trace.ts';
 
 const CIMD_REQUIREMENTS = ref.mcpAuthPage(
   '2026-07-28',
@@ -442,26 +444,17 @@ defineCheck(
  */
 defineCheck(
   {
-    id: 'CIMD-11',
-    title: 'a document that never arrives ends the request with an error within 30 s',
+    ...UNDELIVERED_DOCUMENT_CHECK,
     level: 'SHOULD',
     quote: 'If fetching the metadata document fails, the authorization server SHOULD abort the authorization request.',
     refs: [ref.cimd('4.3', 'Errors'), ref.cimd('6.6', 'Maximum Response Size')],
     revisions: REVISIONS,
   },
   async ({ session, verdict }) => {
-    await acceptsValidDocument(session);
-    const path = documentPath('cimd-11');
-    await publish(session, path, { hang: true });
-    const callback = (await session.callback()).uri();
-    const url = new URL(await endpoint(session, 'authorization_endpoint'));
-    for (const [k, v] of Object.entries(authorizeParams(session, urlOf(session, path), callback))) {
-      if (v !== undefined) url.searchParams.set(k, v);
-    }
-    const answer = await session.http.request({ url: url.toString(), timeoutMs: 30_000 }).then(
-      (res) => `${res.status}`,
-      (err: unknown) => `no answer (${err instanceof Error ? err.message : String(err)})`,
-    );
+    // Started next to the first checks (lib/check/undelivered-document.ts); out of turn, as its steps take their own.
+    const waitedFor = await session.turns.awaitOutside(undeliveredDocument(session));
+    currentTrace()?.absorb(waitedFor.trace, 'sent next to the first checks, so that the wait elapses alongside them:');
+    const answer = waitedFor.result;
     verdict.check(/^4\d\d$/.test(answer), 'the request must end with an error when the document does not arrive', {
       expected: 'a 4xx error within 30 s',
       actual: answer,

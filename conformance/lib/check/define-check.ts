@@ -16,9 +16,11 @@ import { setCurrentTrace, TraceRecorder } from '../transport/trace.ts';
 import { safeOrigin } from '../transport/url.ts';
 import { startLifetimeWaits } from './lifetimes.ts';
 import { test } from './session-fixture.ts';
+import { startUndeliveredDocument } from './undelivered-document.ts';
 
-/** The file of the lifetime checks, as its name sorts among the others (`.ts` from source, `.js` installed). */
-const LIFETIME_CHECKS_FILE = 'lifetimes.check.';
+/** The files of the checks that wait in the background, as their names sort among the others (`.ts` or `.js`). */
+const LIFETIME_CHECKS_FILE = 'waited-lifetimes.check.';
+const DOCUMENT_CHECKS_FILE = 'client-id-metadata.check.';
 
 export type CheckBody = (args: { session: CheckSession; verdict: Verdict }) => Promise<void>;
 
@@ -29,9 +31,15 @@ export function defineCheck(declaration: CheckDeclaration, body: CheckBody): voi
   // A check outside --grep is not declared at all, so Playwright neither runs nor lists it.
   if (!isSelected(def, process.env[GREP_ENV])) return;
   test(`${def.id} ${def.title}`, { annotation: definitionAnnotations(def) }, async ({ session }, testInfo) => {
-    // With one worker, files run in order: while the lifetime checks are still to come, their waits start now, to
-    // elapse next to this check and the ones after it (before this check's trace is set: the stage has its own).
-    if (testInfo.config.workers === 1 && basename(testInfo.file) < LIFETIME_CHECKS_FILE) startLifetimeWaits(session);
+    // With one worker, files run in order: while the checks that wait (CIMD-11, the lifetimes) are still to come,
+    // their waits start now, to elapse next to this check and the ones after it (before this check's trace is set:
+    // each wait has its own). CIMD-11's goes first: its steps are two quick requests, and its wait is the one the
+    // next files meet soonest. The check's file is its declaration's location (testInfo.file names this module).
+    const file = basename(def.location?.file ?? '');
+    if (testInfo.config.workers === 1) {
+      if (file < DOCUMENT_CHECKS_FILE) startUndeliveredDocument(session);
+      if (file < LIFETIME_CHECKS_FILE) startLifetimeWaits(session);
+    }
     const verdict = new Verdict();
     const trace = new TraceRecorder();
     setCurrentTrace(trace);
@@ -48,12 +56,24 @@ export function defineCheck(declaration: CheckDeclaration, body: CheckBody): voi
       if (budget > 0) testInfo.setTimeout(0);
       await session.turns.take(() => {
         if (budget > 0) testInfo.setTimeout(budget + (Date.now() - queued));
+        // A wait on another check's work (CIMD-11's pending document) is not this check's time either.
+        session.untimed = async (work) => {
+          const before = testInfo.timeout;
+          const since = Date.now();
+          if (before > 0) testInfo.setTimeout(0);
+          try {
+            return await work;
+          } finally {
+            if (before > 0) testInfo.setTimeout(before + (Date.now() - since));
+          }
+        };
         return body({ session, verdict });
       });
     } catch (err) {
       error = err;
     } finally {
       setCurrentTrace(undefined);
+      session.untimed = (work) => work;
     }
     error = withServerErrors(error, trace, session, verdict);
     const resolved = resolveOutcome(def.level, error, verdict.soft);

@@ -1,11 +1,11 @@
 // Declared lifetimes, waited out in a stage of their own. Each lifetime check (CODE-04, LIFE-01 to LIFE-03) needs
 // something older than a lifetime the target declares: a code, a pending authorization, an access token, a remembered
 // consent. Waiting for each in turn would add their sum to the run; instead their preparations start together (in a
-// one-worker run, with its first check from a file before checks/lifetimes.check.ts, define-check.ts; otherwise when
-// the first lifetime check runs) and their waits overlap each other and the other checks. Their steps (a flow, a probe once the wait is over) take turns with the checks
-// (session/turns.ts): they run between two checks, never next to one, so no check sees their requests and a loaded
-// machine never runs two flows at once. Each is memoised: a check awaits the promise the stage created, with its own
-// trace (runWithTrace).
+// one-worker run, with its first check from a file before checks/waited-lifetimes.check.ts, define-check.ts;
+// otherwise when the first lifetime check runs) and their waits overlap each other and the other checks. Their steps
+// (a flow, a probe once the wait is over) take turns with the checks (session/turns.ts): they run between two checks,
+// never next to one, so no check sees their requests and a loaded machine never runs two flows at once. Each is
+// memoised: a check awaits the promise the stage created, with its own trace (runWithTrace).
 import { NotApplicable, NotTestable } from '../model/outcome.ts';
 import { GREP_ENV, isSelected } from '../model/selection.ts';
 import { authorize, authorizationCode, completedFlow, exchangeCode, NO_CONSENT_PAGE } from '../browser/flow.ts';
@@ -27,7 +27,8 @@ export interface Waited<T> {
 
 const sleepUntil = (at: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
 
-function waited<T>(session: CheckSession, key: string, fn: () => Promise<T>): Promise<Waited<T>> {
+/** Runs a preparation once per worker (memoised under `key`), recording its requests in a trace of its own. */
+export function waited<T>(session: CheckSession, key: string, fn: () => Promise<T>): Promise<Waited<T>> {
   return session.memo(`lifetime:${key}`, async () => {
     const trace = new TraceRecorder();
     return { result: await runWithTrace(trace, fn), trace };

@@ -43,6 +43,9 @@ export function documentPath(label: string, suffix = '.json'): string {
 /** Publishes `response` at `path`; returns the document's URL. */
 export async function publish(session: CheckSession, path: string, response: PublishedResponse): Promise<string> {
   const host = documentHost(session);
+  // While the target waits for the document that never arrives (CIMD-11, running next to other checks), no check
+  // makes it fetch another: a target may fetch one document at a time, and a check must not wait on CIMD-11's.
+  if (session.documentHang) await session.untimed(session.documentHang.catch(() => undefined));
   const res = await session.http.request({
     method: 'POST',
     url: `${host.controlUrl}/documents`,

@@ -36,6 +36,13 @@ export class CheckSession {
   readonly contexts = new ContextPool(() => this.browser());
   /** The mock IdP's sign-in, kept for later pooled flows (upstream-sign-in.ts). */
   readonly upstreamSignIn: UpstreamSignIn;
+  /**
+   * The target's request kept waiting for a metadata document that never arrives (CIMD-11, started next to the first
+   * checks: lib/check/undelivered-document.ts), while it is pending; no other document is published meanwhile.
+   */
+  documentHang: Promise<unknown> | undefined;
+  /** Awaits `work` without counting the wait against the running check's timeout (set by defineCheck). */
+  untimed: <T>(work: Promise<T>) => Promise<T> = (work) => work;
   private readonly memos = new Map<string, Memo>();
   private callbackServer?: Promise<CallbackServer>;
   private browserPromise?: Promise<Browser>;

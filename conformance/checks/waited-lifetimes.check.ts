@@ -1,7 +1,9 @@
 // Declared lifetimes, verified: a code, a pending authorization, an access token and a remembered consent older than
 // the lifetime the target declares (the target description, or expires_in for access tokens) must no longer work.
 // They are a stage of their own: the first of them to run starts every selected preparation, and the waits elapse
-// side by side (lib/check/lifetimes.ts), so the stage takes about the longest lifetime rather than their sum.
+// side by side (lib/check/lifetimes.ts), so the stage takes about the longest lifetime rather than their sum. The
+// file is named to sort last: one worker runs the files in name order, and with the waits started by the first check
+// (define-check.ts) every other check runs while they elapse, instead of the worker idling here until they end.
 import { defineCheck } from '../lib/check/define-check.ts';
 import {
   LIFETIME_CHECKS,

@@ -110,24 +110,42 @@ defineCheck(
       ['missing client_id', authorizeParams(session, undefined as unknown as string, callback.uri('/no-client'))],
     ];
     const context = await (await session.browser()).newContext();
+    const from = callback.hits.length;
     try {
-      for (const [what, params] of cases) {
-        const from = callback.hits.length;
-        const page = await context.newPage();
-        reportServerErrors(page);
-        await page.goto(await buildAuthorizeUrl(session, params), { timeout: 10_000 }).catch(() => undefined);
-        await page.waitForTimeout(300);
-        const hit = callback.hits.slice(from).find((h) => h.path !== '/callback');
+      // The cases side by side, each in a page of its own: each has its own callback path, so each is judged on its
+      // own hits, and their waits for a late redirect overlap.
+      const landed = await Promise.all(
+        cases.map(async ([what, params]) => {
+          const page = await context.newPage();
+          reportServerErrors(page);
+          const url = await buildAuthorizeUrl(session, params);
+          await page.goto(url, { timeout: 10_000 }).catch(() => undefined);
+          await page.waitForTimeout(300);
+          const at = page.url();
+          await page.close();
+          return { what, path: new URL(params.redirect_uri ?? '/', 'http://x').pathname, at };
+        }),
+      );
+      const stray = callback.hits
+        .slice(from)
+        .find((h) => h.path !== '/callback' && !landed.some((l) => l.path === h.path));
+      verdict.check(!stray, 'none of the cases may send the browser to any URI of the callback listener', {
+        expected: 'no request',
+        actual: stray?.path,
+      });
+      for (const { what, path, at } of landed) {
+        const hit = callback.hits.slice(from).find((h) => h.path === path);
         verdict.check(!hit, `${what}: the callback listener must receive nothing`, {
           expected: 'no request',
           actual: hit?.path,
         });
         verdict.check(
-          !page.url().startsWith(`http://127.0.0.1:${callback.port}`),
+          !at.startsWith(`http://127.0.0.1:${callback.port}`),
           `${what}: the browser must stay on the proxy`,
-          { actual: page.url().split('?')[0] },
+          {
+            actual: at.split('?')[0],
+          },
         );
-        await page.close();
       }
     } finally {
       await context.close();

@@ -115,9 +115,9 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
   // Without a context of its own the flow gets a wiped one from the pool, and runs in its reset page: the caller
   // gives it back (releaseFlow).
   const context = opts.context ?? (await session.contexts.take());
-  // A pooled context starts signed in at the mock IdP once a flow of this worker has signed in there
-  // (upstream-sign-in.ts); a flow that must stop at the IdP's page starts without that sign-in.
-  if (!opts.context && opts.stopAtOrigin === undefined) await session.upstreamSignIn.addTo(context);
+  // The browser is signed in at the mock IdP once a flow of this worker has signed in there (upstream-sign-in.ts);
+  // a flow that must stop at the IdP's page starts without that sign-in.
+  if (opts.stopAtOrigin === undefined) await session.upstreamSignIn.addTo(context);
   const page = await session.contexts.page(context);
   const navigations: Navigation[] = [];
   const flowStart = Date.now();

@@ -2,14 +2,15 @@
 // recognises the browser and, for an app it has already authorized, sends it straight back (GitHub: "the user won't be
 // shown the OAuth authorization page", oidc-provider: a session and an existing grant). So once a flow of a worker has
 // signed in at the mock IdP's page, the worker keeps the cookies the IdP set (the latest of them: oidc-provider rotates
-// its session), and every later pooled flow starts with them: a browser that is signed in upstream but has never met
-// the target. Its sign-in costs redirects instead of a page load,
-// a control lookup and a click (about 0.14 s of a 0.32 s flow).
+// its session), and every later flow starts with them: a browser that is signed in upstream, in a pooled context that
+// has never met the target or in a check's own context (whose jar held the IdP's cookies after its first flow anyway:
+// the IdP and the target share the loopback host, and cookies do not tell ports apart). Its sign-in costs redirects
+// instead of a page load, a control lookup and a click (about 0.14 s of a 0.32 s flow).
 //
 // Only with the suite's own mock IdP (instrumented mode): an external IdP's sign-in stays the user's login script,
-// every time. Flows that must stop at the IdP's page (stopAtOrigin) and flows in a check's own context start without
-// the cookies, as before. If the IdP does not recognise them (a restarted IdP, an expired session), it shows its page
-// and the flow signs in there as any flow does.
+// every time. Flows that must stop at the IdP's page (stopAtOrigin) start without the cookies. If the IdP does not
+// recognise them (a restarted IdP, an expired session), it shows its page and the flow signs in there as any flow
+// does.
 import type { BrowserContext, Cookie } from 'playwright-core';
 import { safeOrigin } from '../transport/url.ts';
 

@@ -145,9 +145,17 @@ describe('the consent page in Chromium', () => {
     const cookies = await context.cookies(stack.proxy.url);
     expect(cookies.some((c) => c.httpOnly && c.sameSite === 'Lax' && c.name.startsWith('mcp-consent-'))).toBe(true);
 
-    // Same client again: the signed cookie skips the page and goes straight to the IdP.
+    // Same client again: the signed cookie skips the page and goes straight to the IdP, where the user is signed in
+    // already (the mock IdP then sends the browser straight back with a code, as GitHub does).
+    const hops: string[] = [];
+    page.on('request', (r) => {
+      if (r.isNavigationRequest()) hops.push(new URL(r.url()).pathname);
+    });
+    const again = callback.next();
     await page.goto(authorizeUrl(first, 's2'));
-    expect(new URL(page.url()).pathname).toBe('/login/oauth/authorize');
+    expect((await again).searchParams.get('code')).toBeTruthy();
+    expect(hops.slice(0, 2)).toEqual(['/authorize', '/login/oauth/authorize']);
+    page.removeAllListeners('request');
 
     // Another client in the same browser is still asked (MCP "Confused Deputy": consent per client).
     await page.goto(authorizeUrl(other, 's3'));

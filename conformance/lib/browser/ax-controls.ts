@@ -6,7 +6,7 @@
 // a consent page. Anything else (configured selectors, a control missing, a sign-in page) is left to
 // classifyTargetPage, so where Chromium and Playwright compute the same names this path decides as that one, only
 // sooner. A control found here is clicked where it is on screen, with the trusted mouse events Playwright's forced
-// click sends.
+// click sends. The flow reads pages this way only in a pooled context's kept page (flow.ts).
 import type { CDPSession, Page } from 'playwright-core';
 import { CONTROL_NAME } from '../oauth/consent-words.ts';
 
@@ -16,7 +16,6 @@ export interface AxControl {
   role: 'button' | 'link';
   name: string;
   backendNodeId: number;
-  cdp: CDPSession;
 }
 
 /** The part of a DevTools AXNode read here. */
@@ -27,29 +26,28 @@ interface AxNode {
   backendDOMNodeId?: number;
 }
 
-/** One DevTools session per page, opened on first use (it lives as long as the page, across its navigations). */
-const sessions = new WeakMap<Page, Promise<CDPSession>>();
-
-function sessionOf(page: Page): Promise<CDPSession> {
-  let session = sessions.get(page);
-  if (!session) {
-    session = page.context().newCDPSession(page);
-    sessions.set(page, session);
+/** Runs `fn` in a DevTools session of its own, detached right after (a node's backendNodeId holds across sessions). */
+async function withSession<T>(page: Page, fn: (cdp: CDPSession) => Promise<T>): Promise<T> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    return await fn(cdp);
+  } finally {
+    await cdp.detach().catch(() => undefined);
   }
-  return session;
 }
 
 /** The approve and deny controls of a consent page, or undefined when the tree does not show both. */
 export async function axConsentControls(page: Page): Promise<{ approve: AxControl; deny: AxControl } | undefined> {
   try {
-    const cdp = await sessionOf(page);
-    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
+    const { nodes } = (await withSession(page, (cdp) => cdp.send('Accessibility.getFullAXTree'))) as {
+      nodes: AxNode[];
+    };
     const controls = nodes.flatMap((node): AxControl[] => {
       const role = node.role?.value;
       const name = node.name?.value;
       if (node.ignored || (role !== 'button' && role !== 'link') || typeof name !== 'string') return [];
       if (node.backendDOMNodeId === undefined) return [];
-      return [{ kind: 'ax', role, name, backendNodeId: node.backendDOMNodeId, cdp }];
+      return [{ kind: 'ax', role, name, backendNodeId: node.backendDOMNodeId }];
     });
     const first = (pattern: RegExp) =>
       controls.find((c) => c.role === 'button' && pattern.test(c.name)) ??
@@ -64,8 +62,10 @@ export async function axConsentControls(page: Page): Promise<{ approve: AxContro
 
 /** Clicks a control at the centre of its box, scrolled into view first (what a forced Playwright click does). */
 export async function clickAxControl(page: Page, control: AxControl): Promise<void> {
-  await control.cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId: control.backendNodeId });
-  const { quads } = await control.cdp.send('DOM.getContentQuads', { backendNodeId: control.backendNodeId });
+  const { quads } = await withSession(page, async (cdp) => {
+    await cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId: control.backendNodeId });
+    return cdp.send('DOM.getContentQuads', { backendNodeId: control.backendNodeId });
+  });
   const quad = quads[0];
   if (!quad || quad.length < 8) throw new Error(`the ${control.role} "${control.name}" has no box to click`);
   const xs = [quad[0], quad[2], quad[4], quad[6]] as number[];

@@ -177,8 +177,13 @@ export async function authorize(session: CheckSession, opts: FlowOptions = {}): 
       }
       if (origin === session.targetOrigin) {
         const here = page.url();
-        // Chromium's accessibility tree first (ax-controls.ts): one call instead of Playwright's role queries.
-        const quick = session.settings.targetDescription.consent ? undefined : await axConsentControls(page);
+        // Chromium's accessibility tree first (ax-controls.ts): one call instead of Playwright's role queries. Only in
+        // a pooled context's kept page, which is reset, never closed: a page of a check's own context that was read
+        // and clicked this way made Playwright's page.close() hang to its 5 s bound in about one oidc run of two.
+        const quick =
+          session.settings.targetDescription.consent || !session.contexts.isKeeper(page)
+            ? undefined
+            : await axConsentControls(page);
         const found = quick ? ({ kind: 'consent', ...quick } as const) : await classifyTargetPage(page, session);
         // A page that moved on while it was being read (a meta refresh, a script) was not the page classified.
         if (page.url() !== here) continue;

@@ -444,7 +444,8 @@ defineCheck(
  */
 defineCheck(
   {
-    ...UNDELIVERED_DOCUMENT_CHECK,
+    id: 'CIMD-11',
+    title: UNDELIVERED_DOCUMENT_CHECK.title,
     level: 'SHOULD',
     quote: 'If fetching the metadata document fails, the authorization server SHOULD abort the authorization request.',
     refs: [ref.cimd('4.3', 'Errors'), ref.cimd('6.6', 'Maximum Response Size')],

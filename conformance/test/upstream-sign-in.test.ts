@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.ts';
 import { startCallbackCatcher, type CallbackCatcher } from '../../mock-idp/test/support.ts';
 import { chromiumLaunchOptions } from '../lib/browser/chromium.ts';
+import { recordNavigation } from '../lib/browser/flow.ts';
 import type { Navigation } from '../lib/browser/navigation.ts';
 import { UpstreamSignIn } from '../lib/session/upstream-sign-in.ts';
 
@@ -35,18 +36,7 @@ describe('the kept upstream sign-in', () => {
     const navigations: Navigation[] = [];
     const recorded: Promise<void>[] = [];
     page.on('response', (response) => {
-      if (!response.request().isNavigationRequest()) return;
-      recorded.push(
-        response.headersArray().then((headers) => {
-          navigations.push({
-            method: response.request().method(),
-            url: response.url(),
-            status: response.status(),
-            setCookies: headers.filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value),
-            headers: {},
-          });
-        }),
-      );
+      if (response.request().isNavigationRequest()) recorded.push(recordNavigation(response, navigations, 0));
     });
     await page.goto(authorizeUrl(state));
     const signIn = page.getByRole('button', { name: 'Sign in' });

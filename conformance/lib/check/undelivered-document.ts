@@ -8,7 +8,7 @@
 // promise the stage created, with its trace.
 import { isSelected, GREP_ENV } from '../model/selection.ts';
 import { authorizeParams } from '../oauth/authorize-probe.ts';
-import { endpoint } from '../oauth/discovery.ts';
+import { buildAuthorizeUrl } from '../oauth/authorize-url.ts';
 import { acceptsValidDocument, documentPath, publish, urlOf } from '../oauth/metadata-document.ts';
 import type { CheckSession } from '../session/check-session.ts';
 import { waited, type Waited } from './lifetimes.ts';
@@ -30,11 +30,7 @@ export function undeliveredDocument(session: CheckSession): Promise<Waited<strin
       const path = documentPath('cimd-11');
       await publish(session, path, { hang: true });
       const callback = (await session.callback()).uri();
-      const url = new URL(await endpoint(session, 'authorization_endpoint'));
-      for (const [k, v] of Object.entries(authorizeParams(session, urlOf(session, path), callback))) {
-        if (v !== undefined) url.searchParams.set(k, v);
-      }
-      return url.toString();
+      return buildAuthorizeUrl(session, authorizeParams(session, urlOf(session, path), callback));
     });
     const answer = session.http.request({ url, timeoutMs: ANSWER_WITHIN_MS }).then(
       (res) => `${res.status}`,

@@ -36,7 +36,12 @@ declare module 'autocannon' {
     '2xx': number;
     statusCodeStats?: Record<string, { count: number }>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** The running load: awaitable for its result, and an emitter of each answer and each request's error. */
+  interface Instance extends PromiseLike<Result> {
+    on(event: 'response', listener: (client: unknown, statusCode: number) => void): this;
+    on(event: 'reqError', listener: (error: Error & { code?: string }) => void): this;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
-  export type { Options, Result };
+  export type { Instance, Options, Result };
 }

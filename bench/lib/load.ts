@@ -48,7 +48,7 @@ export async function loadRound(
   target: LoadTarget,
   options: { connections: number; seconds: number },
 ): Promise<RoundResult> {
-  const result = await autocannon({
+  const instance = autocannon({
     url: target.url,
     method: target.method,
     headers: target.headers,
@@ -57,14 +57,23 @@ export async function loadRound(
     duration: options.seconds,
     timeout: 10,
   });
+  // What went wrong, for the message of a round that fails: the statuses of non-2xx answers, the errors' codes.
+  const seen = new Map<string, number>();
+  const count = (kind: string): void => void seen.set(kind, (seen.get(kind) ?? 0) + 1);
+  instance.on('response', (_client, status) => {
+    if (status < 200 || status > 299) count(`status ${status}`);
+  });
+  instance.on('reqError', (error) => count(error.code ?? error.message));
+  const result = await instance;
   const ok = result['2xx'];
+  const kinds = [...seen].map(([kind, n]) => `${n} × ${kind}`).join(', ');
   return {
     rps: ok / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     requests: result.requests.total,
     failures: result.errors + result.timeouts + result.non2xx,
-    failureKinds: `${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
+    failureKinds: `${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx${kinds ? `: ${kinds}` : ''}`,
   };
 }
 
@@ -110,8 +119,10 @@ export async function alternate<K extends string>(
       }
       if (result.failures > 0) {
         const target = targets[side];
-        const where = typeof target === 'function' ? (result.failureKinds ?? '') : target.url;
-        throw new Error(`${side}: ${result.failures} failed requests in round ${round + 1} (${where})`);
+        const where = typeof target === 'function' ? '' : `; ${target.url}`;
+        throw new Error(
+          `${side}: ${result.failures} failed requests in round ${round + 1} (${result.failureKinds ?? ''}${where})`,
+        );
       }
       rounds[side].push(result);
       onRound?.(side, round, result);

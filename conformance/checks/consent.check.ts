@@ -145,7 +145,7 @@ defineCheck(
             );
           return;
         }
-        const cookies = await context.cookies(session.targetOrigin);
+        const cookies = session.upstreamSignIn.targetCookies(await context.cookies(session.targetOrigin));
         const unprotected = cookies.filter((c) => c.sameSite === 'None').map((c) => c.name);
         verdict.check(unprotected.length === 0, 'a cross-site replay of the consent decision must be refused', {
           expected: 'refused, or only SameSite=Lax/Strict cookies (a cross-site POST then carries none)',
@@ -342,7 +342,7 @@ defineCheck(
       }
       if (!flow.hit?.params.get('code')) return verdict.notTestable('the approval flow did not complete');
       const https = session.targetOrigin.startsWith('https:');
-      const jar = await context.cookies(session.targetOrigin);
+      const jar = session.upstreamSignIn.targetCookies(await context.cookies(session.targetOrigin), flow.navigations);
       const headerCookies = flow.navigations
         .filter((n) => safeOrigin(n.url) === session.targetOrigin)
         .flatMap((n) => n.setCookies);
@@ -395,9 +395,13 @@ defineCheck(
         return verdict.note('the user is asked again every time: nothing remembered, tampering not applicable');
       }
       const stored = await context.cookies(session.targetOrigin);
+      // The target's cookies are tampered with; the mock IdP's stay as they are.
+      const targets = new Set(session.upstreamSignIn.targetCookies(stored, flow.navigations));
       await context.clearCookies();
       await context.addCookies(
-        stored.map((c) => ({ ...c, value: `${c.value.slice(0, -2)}${c.value.endsWith('AA') ? 'BB' : 'AA'}` })),
+        stored.map((c) =>
+          targets.has(c) ? { ...c, value: `${c.value.slice(0, -2)}${c.value.endsWith('AA') ? 'BB' : 'AA'}` } : c,
+        ),
       );
       const tampered = await asked();
       verdict.check(tampered.asked && !tampered.hit, 'a tampered consent cookie must not skip consent', {

@@ -1,6 +1,7 @@
 // The kept upstream sign-in against real Chromium and the real GitHub-style mock IdP: once a flow has signed in at
 // the IdP's page, a fresh context given the kept cookies goes through the IdP without a page; a cookie name the target
-// also set is never kept; outside instrumented mode nothing is kept.
+// also set is never kept; outside instrumented mode nothing is kept. And a check that judges the target's cookies is
+// given the target's only, not the IdP's that share the loopback host's jar.
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.ts';
@@ -90,5 +91,29 @@ describe('the kept upstream sign-in', () => {
       expect(await fresh.cookies()).toEqual([]);
       await fresh.close();
     }
+  });
+
+  it("gives a check the target's cookies without the IdP's, unless the target set the same name", async () => {
+    const context = await browser.newContext();
+    const { navigations } = await flow(context, 'fifth');
+    const targetUrl = 'http://127.0.0.1:1/authorize';
+    await context.addCookies([{ name: 'consent', value: 'target-owned', url: targetUrl, httpOnly: true }]);
+    const jar = await context.cookies(targetUrl);
+    expect(jar.map((c) => c.name).sort()).toEqual(['consent', 'user_session']);
+    const sign = new UpstreamSignIn(idp.url);
+    expect(sign.targetCookies(jar, navigations).map((c) => c.name)).toEqual(['consent']);
+    // Known from the kept sign-in alone (a context given it before its flow, whose IdP set nothing new).
+    await sign.keepFrom(context, navigations);
+    expect(sign.targetCookies(jar).map((c) => c.name)).toEqual(['consent']);
+    const fromTarget: Navigation = {
+      method: 'GET',
+      url: targetUrl,
+      status: 200,
+      setCookies: ['user_session=target-owned; Path=/; HttpOnly'],
+      headers: {},
+    };
+    expect(new UpstreamSignIn(idp.url).targetCookies(jar, [fromTarget, ...navigations])).toHaveLength(2);
+    expect(new UpstreamSignIn(undefined).targetCookies(jar, navigations)).toHaveLength(2);
+    await context.close();
   });
 });

@@ -34,7 +34,7 @@ export class CheckSession {
   readonly turns = new Turns();
   /** Wiped browser contexts for flows that need no context of their own (context-pool.ts). */
   readonly contexts = new ContextPool(() => this.browser());
-  /** The mock IdP's sign-in, kept for later pooled flows (upstream-sign-in.ts). */
+  /** The mock IdP's sign-in, kept for the worker's later flows, pooled or in a check's own context (upstream-sign-in.ts). */
   readonly upstreamSignIn: UpstreamSignIn;
   /**
    * The target's request kept waiting for a metadata document that never arrives (CIMD-11, started next to the first

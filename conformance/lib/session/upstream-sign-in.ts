@@ -39,18 +39,36 @@ export class UpstreamSignIn {
    */
   async keepFrom(context: BrowserContext, navigations: readonly SetCookies[]): Promise<void> {
     if (this.idpUrl === undefined) return;
-    const idpOrigin = safeOrigin(this.idpUrl);
-    const setBy = (fromIdp: boolean) =>
-      new Set(
-        navigations
-          .filter((n) => (safeOrigin(n.url) === idpOrigin) === fromIdp)
-          .flatMap((n) => n.setCookies.map((header) => header.split('=', 1)[0]?.trim() ?? '')),
-      );
-    const idp = setBy(true);
+    const idp = this.#namesSetBy(navigations, true);
     if (idp.size === 0) return;
     for (const cookie of this.#cookies ?? []) idp.add(cookie.name);
-    const others = setBy(false);
+    const others = this.#namesSetBy(navigations, false);
     const kept = (await context.cookies(this.idpUrl)).filter((c) => idp.has(c.name) && !others.has(c.name));
     if (kept.length > 0) this.#cookies = kept;
+  }
+
+  /**
+   * The target's own cookies among `jar` (what a context holds for the target's URL): without the mock IdP's. On one
+   * loopback host the jar holds both (cookies do not tell ports apart), and a check that judges the target's cookies
+   * (their attributes, their tampering) must not judge the IdP's. The IdP's are known by name: those kept, and those
+   * its responses among `navigations` set, unless a response of the target set the same name. Outside instrumented
+   * mode the jar is returned as it is.
+   */
+  targetCookies(jar: readonly Cookie[], navigations: readonly SetCookies[] = []): Cookie[] {
+    if (this.idpUrl === undefined) return [...jar];
+    const idp = this.#namesSetBy(navigations, true);
+    for (const cookie of this.#cookies ?? []) idp.add(cookie.name);
+    for (const name of this.#namesSetBy(navigations, false)) idp.delete(name);
+    return jar.filter((c) => !idp.has(c.name));
+  }
+
+  /** Names of the cookies that responses of the IdP (`fromIdp`), or of anyone else, set among `navigations`. */
+  #namesSetBy(navigations: readonly SetCookies[], fromIdp: boolean): Set<string> {
+    const idpOrigin = safeOrigin(this.idpUrl ?? '');
+    return new Set(
+      navigations
+        .filter((n) => (safeOrigin(n.url) === idpOrigin) === fromIdp)
+        .flatMap((n) => n.setCookies.map((header) => header.split('=', 1)[0]?.trim() ?? '')),
+    );
   }
 }

@@ -6,11 +6,12 @@
 // - mcp:     bare (node:http answering the tools/list bytes), off (the proxy's MCP route and demo handler with a
 //            fixed AuthInfo, no bearer check), on (the proxy app: bearer check + the same handler), full (the
 //            standalone server: on + its one structured log line per request).
-// - gateway: gateway (the standalone server with PROXY_MCP_UPSTREAM = a backend), web (a web-standard forwarder on
-//            the same adapter and HTTP client, no checks), forwarder (a bare node:http keep-alive forwarder to the
-//            same backend), direct (that backend).
-// - gateway-backend: gateway, web and forwarder as above in front of BENCH_BACKEND_URL, a backend in a process of
-//            its own (server-everything); the targets carry no MCP session, the benchmark adds the one it opened.
+// - gateway: direct, the minimal MCP backend (bench/lib/backend-mcp-server.ts) alone, for gateway-backend.
+// - gateway-backend: gateway (the standalone server with PROXY_MCP_UPSTREAM = BENCH_BACKEND_URL), web (a
+//            web-standard forwarder on the same adapter and HTTP client, no checks), forwarder (a bare node:http
+//            keep-alive forwarder), all to BENCH_BACKEND_URL, a backend in a process of its own (the gateway
+//            scenario's, or server-everything: then the targets carry no MCP session, the benchmark adds the one it
+//            opened).
 // - sse:     gateway and direct for an SSE backend stamping its first event (the first byte's delay).
 // - bytes:   bare node:http servers, one per entry of BENCH_ANSWERS (JSON {side: {body, contentType}}), each
 //            answering its bytes to any request (the peers benchmark's "bare" side before every proxy).
@@ -117,27 +118,19 @@ async function startMcpScenario(): Promise<Started> {
 async function startGatewayScenario(): Promise<Started> {
   const backend = await startBackendMcpServer();
   try {
-    const stack = await startProxyStack({ PROXY_MCP_UPSTREAM: backend.url });
-    const forwarder = await startBareForwarder(backend.url);
-    const web = await startWebForwarder(backend.url);
-    const targets = {
-      gateway: toolsListTarget(stack.proxy.resource, stack.accessToken),
-      web: toolsListTarget(`${web.url}${new URL(backend.url).pathname}`),
-      forwarder: toolsListTarget(`${forwarder.url}${new URL(backend.url).pathname}`),
-      direct: toolsListTarget(backend.url),
-    };
-    for (const target of Object.values(targets)) await probe(target);
-    return {
-      targets,
-      close: () => closeAll([() => stack.close(), () => web.close(), () => forwarder.close(), () => backend.close()]),
-    };
+    const targets = { direct: toolsListTarget(backend.url) };
+    await probe(targets.direct);
+    return { targets, close: () => backend.close() };
   } catch (error) {
     await backend.close();
     throw error;
   }
 }
 
-/** The gateway, the web-standard and the bare forwarder in front of a backend running elsewhere (BENCH_BACKEND_URL). */
+/**
+ * The gateway, the web-standard and the bare forwarder in front of a backend running elsewhere (BENCH_BACKEND_URL):
+ * the minimal backend of the gateway scenario, or server-everything.
+ */
 async function startGatewayBackendScenario(): Promise<Started> {
   const backendUrl = process.env.BENCH_BACKEND_URL;
   if (backendUrl === undefined) throw new Error('BENCH_BACKEND_URL is required');

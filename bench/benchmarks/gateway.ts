@@ -1,172 +1,162 @@
 // Gateway overhead: tools/list through the standalone proxy with PROXY_MCP_UPSTREAM (bearer check, identity
-// headers, one fetch to the backend) against the same backend MCP server called directly. Both live in one child.
+// headers, one request to the backend) against the same backend MCP server called directly, for two backends, each in
+// a process of its own: the minimal SDK server (bench/lib/backend-mcp-server.ts) and server-everything. The gateway
+// and the two baseline forwarders share one child, which the direct side leaves idle: a side's CPU per request in
+// that child is its forwarding cost, with no backend work to subtract.
 import type { BenchContext } from '../lib/context.ts';
 import { spawnServers } from '../lib/child.ts';
 import { Agent, request as httpRequest } from 'node:http';
 import { SSE_FIRST_EVENT_DELAY_MS } from '../lib/forwarders.ts';
-import { alternate, percentile, type LoadTarget } from '../lib/load.ts';
+import { alternate, percentile, type LoadTarget, type SideResult } from '../lib/load.ts';
 import { figure, type Figure } from '../lib/report.ts';
 import { INITIALIZE_BODY, MCP_PROTOCOL_VERSION, mcpHeaders, probe, toolsListTarget } from '../lib/mcp-request.ts';
 import { startEverythingServer } from '../../testkit/everything-server.ts';
-import { cpuFigure, describeRound } from './mcp.ts';
+import { describeRound } from './mcp.ts';
 
 type Side = 'gateway' | 'web' | 'forwarder' | 'direct';
 
 export async function runGatewayBenchmark(ctx: BenchContext): Promise<Figure[]> {
-  const servers = await spawnServers<{ targets: Record<Side, LoadTarget> }>('gateway');
+  return [...(await minimalBackend(ctx)), ...(await everythingBackend(ctx)), ...(await sseFirstByte(ctx))];
+}
+
+/** In front of the minimal SDK server, stateless, JSON answers. */
+async function minimalBackend(ctx: BenchContext): Promise<Figure[]> {
+  const backend = await spawnServers<{ targets: { direct: LoadTarget } }>('gateway');
   try {
-    ctx.log(`gateway: gateway web forwarder direct × ${ctx.load.rounds} rounds of ${ctx.load.roundSeconds} s`);
-    const r = await alternate(
-      servers.ready.targets,
-      ctx.load,
-      (side, round, result) => ctx.log(`  ${side} round ${round + 1}: ${describeRound(result)}`),
-      servers.child.pid,
-    );
-    const cpu = cpuFigure('gateway.cpu', 'gateway', 'gateway: server CPU per request', r.gateway, {
-      name: 'backend direct',
-      side: r.direct,
-    });
-    const forwarding: Figure[] = [];
-    if (r.gateway.cpuUs !== undefined && r.forwarder.cpuUs !== undefined && r.direct.cpuUs !== undefined) {
-      forwarding.push(
-        figure({
-          id: 'gateway.forward.cpu',
-          benchmark: 'gateway',
-          name: 'gateway: CPU per forwarded request, proxy vs bare keep-alive forwarder',
-          unit: 'µs',
-          value: r.gateway.cpuUs - r.direct.cpuUs,
-          baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs - r.direct.cpuUs },
-          goal: { on: 'ratio', op: '<=', target: 1.3 },
-          note: 'each side minus the backend-direct CPU per request (the backend runs in the same process)',
-        }),
-        ...(r.web.cpuUs === undefined
-          ? []
-          : [
-              figure({
-                id: 'gateway.forward.web.cpu',
-                benchmark: 'gateway',
-                name: 'gateway: CPU per forwarded request, web-standard forwarder (no checks) vs bare keep-alive forwarder',
-                unit: 'µs',
-                value: r.web.cpuUs - r.direct.cpuUs,
-                baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs - r.direct.cpuUs },
-                note:
-                  'the cost of the web-standard handler interface alone (web Request and Response on the node-server ' +
-                  "adapter, the gateway's node:http client); gateway.forward.cpu minus this is the proxy's own work",
-              }),
-            ]),
-        figure({
-          id: 'gateway.forwarder.rps',
-          benchmark: 'gateway',
-          name: 'gateway: bare keep-alive forwarder, tools/list',
-          unit: 'req/s',
-          value: r.forwarder.rps,
-          baseline: { name: 'backend direct', value: r.direct.rps },
-        }),
-      );
-    }
-    return [
-      ...(cpu ? [cpu] : []),
-      ...forwarding,
-      ...(await everythingBackend(ctx)),
-      ...(await sseFirstByte(ctx)),
+    const r = await compareSides(ctx, 'gateway', backend.ready.targets.direct, {});
+    const figures = [
       figure({
         id: 'gateway.rps',
         benchmark: 'gateway',
-        name: 'gateway: tools/list via PROXY_MCP_UPSTREAM',
+        name: 'gateway: tools/list via PROXY_MCP_UPSTREAM, minimal SDK backend',
         unit: 'req/s',
         value: r.gateway.rps,
         baseline: { name: 'backend direct', value: r.direct.rps },
         goal: { on: 'ratio', op: '>=', target: 0.8 },
-        note: 'backend and proxy share one process, as on a single-core host',
+        note: `bare forwarder ${r.forwarder.rps.toFixed(0)} req/s, web-standard forwarder ${r.web.rps.toFixed(0)} req/s`,
       }),
       figure({
         id: 'gateway.p99',
         benchmark: 'gateway',
-        name: 'gateway: p99 latency',
+        name: 'gateway: p99 latency, minimal SDK backend',
         unit: 'ms',
         value: r.gateway.p99,
         baseline: { name: 'backend direct', value: r.direct.p99 },
       }),
     ];
+    if (r.gateway.cpuUs !== undefined && r.forwarder.cpuUs !== undefined && r.web.cpuUs !== undefined) {
+      figures.push(
+        figure({
+          id: 'gateway.forward.cpu',
+          benchmark: 'gateway',
+          name: 'gateway: CPU per forwarded request, proxy vs bare keep-alive forwarder',
+          unit: 'µs',
+          value: r.gateway.cpuUs,
+          baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs },
+          goal: { on: 'ratio', op: '<=', target: 1.3 },
+          note: 'the backend runs in its own process',
+        }),
+        figure({
+          id: 'gateway.forward.web.cpu',
+          benchmark: 'gateway',
+          name: 'gateway: CPU per forwarded request, web-standard forwarder (no checks) vs bare keep-alive forwarder',
+          unit: 'µs',
+          value: r.web.cpuUs,
+          baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs },
+          note:
+            'the cost of the web-standard handler interface alone (web Request and Response on the node-server ' +
+            "adapter, the gateway's node:http client); gateway.forward.cpu minus this is the proxy's own work",
+        }),
+      );
+    }
+    return figures;
   } finally {
-    await servers.stop();
+    await backend.stop();
   }
 }
 
-type BackendSide = 'gateway' | 'web' | 'forwarder' | 'direct';
-
 /**
- * The same comparison in front of @modelcontextprotocol/server-everything over Streamable HTTP, in a process of its
- * own: a real MCP server with sessions, answering `tools/list` as an event stream (the gateway's streaming path).
- * One session is opened directly and every side's requests carry it. The servers' child holds only the gateway and
- * the two forwarders, so its CPU per request in a side's round is that side's forwarding cost, no subtraction needed
- * (the direct side leaves it idle).
+ * The same comparison in front of @modelcontextprotocol/server-everything over Streamable HTTP: a real MCP server
+ * with sessions, answering `tools/list` as an event stream (the gateway's streaming path). One session is opened
+ * directly and every side's requests carry it.
  */
 async function everythingBackend(ctx: BenchContext): Promise<Figure[]> {
   const backend = await startEverythingServer();
   try {
     const session = await openSession(backend.url);
-    const servers = await spawnServers<{ targets: Record<Exclude<BackendSide, 'direct'>, LoadTarget> }>(
-      'gateway-backend',
-      { BENCH_BACKEND_URL: backend.url },
-    );
-    try {
-      const inSession = (target: LoadTarget): LoadTarget => ({ ...target, headers: { ...target.headers, ...session } });
-      const { gateway, web, forwarder } = servers.ready.targets;
-      const targets: Record<BackendSide, LoadTarget> = {
-        gateway: inSession(gateway),
-        web: inSession(web),
-        forwarder: inSession(forwarder),
-        direct: inSession(toolsListTarget(backend.url)),
-      };
-      for (const target of Object.values(targets)) await probe(target);
-      ctx.log(`gateway (server-everything): gateway web forwarder direct × ${ctx.load.rounds} rounds`);
-      const r = await alternate(
-        targets,
-        ctx.load,
-        (side, round, result) => ctx.log(`  everything ${side} round ${round + 1}: ${describeRound(result)}`),
-        servers.child.pid,
+    const r = await compareSides(ctx, 'gateway (server-everything)', toolsListTarget(backend.url), session);
+    const figures = [
+      figure({
+        id: 'gateway.everything.rps',
+        benchmark: 'gateway',
+        name: 'gateway: tools/list via PROXY_MCP_UPSTREAM, server-everything backend (event-stream answers)',
+        unit: 'req/s',
+        value: r.gateway.rps,
+        baseline: { name: 'server-everything direct', value: r.direct.rps },
+        goal: { on: 'ratio', op: '>=', target: 0.8 },
+        note: `bare forwarder ${r.forwarder.rps.toFixed(0)} req/s, web-standard forwarder ${r.web.rps.toFixed(0)} req/s`,
+      }),
+      figure({
+        id: 'gateway.everything.p99',
+        benchmark: 'gateway',
+        name: 'gateway: p99 latency, server-everything backend',
+        unit: 'ms',
+        value: r.gateway.p99,
+        baseline: { name: 'server-everything direct', value: r.direct.p99 },
+      }),
+    ];
+    if (r.gateway.cpuUs !== undefined && r.forwarder.cpuUs !== undefined && r.web.cpuUs !== undefined) {
+      figures.push(
+        figure({
+          id: 'gateway.everything.forward.cpu',
+          benchmark: 'gateway',
+          name: 'gateway: CPU per forwarded request, server-everything backend, proxy vs bare keep-alive forwarder',
+          unit: 'µs',
+          value: r.gateway.cpuUs,
+          baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs },
+          goal: { on: 'ratio', op: '<=', target: 1.3 },
+          note: `the backend runs in its own process; web-standard forwarder (no checks) ${r.web.cpuUs.toFixed(0)} µs`,
+        }),
       );
-      const figures = [
-        figure({
-          id: 'gateway.everything.rps',
-          benchmark: 'gateway',
-          name: 'gateway: tools/list via PROXY_MCP_UPSTREAM, server-everything backend (event-stream answers)',
-          unit: 'req/s',
-          value: r.gateway.rps,
-          baseline: { name: 'server-everything direct', value: r.direct.rps },
-          goal: { on: 'ratio', op: '>=', target: 0.8 },
-          note: `bare forwarder ${r.forwarder.rps.toFixed(0)} req/s, web-standard forwarder ${r.web.rps.toFixed(0)} req/s`,
-        }),
-        figure({
-          id: 'gateway.everything.p99',
-          benchmark: 'gateway',
-          name: 'gateway: p99 latency, server-everything backend',
-          unit: 'ms',
-          value: r.gateway.p99,
-          baseline: { name: 'server-everything direct', value: r.direct.p99 },
-        }),
-      ];
-      if (r.gateway.cpuUs !== undefined && r.forwarder.cpuUs !== undefined && r.web.cpuUs !== undefined) {
-        figures.push(
-          figure({
-            id: 'gateway.everything.forward.cpu',
-            benchmark: 'gateway',
-            name: 'gateway: CPU per forwarded request, server-everything backend, proxy vs bare keep-alive forwarder',
-            unit: 'µs',
-            value: r.gateway.cpuUs,
-            baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs },
-            goal: { on: 'ratio', op: '<=', target: 1.3 },
-            note: `the backend runs in its own process; web-standard forwarder (no checks) ${r.web.cpuUs.toFixed(0)} µs`,
-          }),
-        );
-      }
-      return figures;
-    } finally {
-      await servers.stop();
     }
+    return figures;
   } finally {
     await backend.close();
+  }
+}
+
+/**
+ * The gateway, the two forwarders (in one child) and the backend called directly, in turns; `headers` (an MCP
+ * session) go with every side's requests. CPU per request is the forwarders' child's.
+ */
+async function compareSides(
+  ctx: BenchContext,
+  label: string,
+  direct: LoadTarget,
+  headers: Record<string, string>,
+): Promise<Record<Side, SideResult>> {
+  const servers = await spawnServers<{ targets: Record<Exclude<Side, 'direct'>, LoadTarget> }>('gateway-backend', {
+    BENCH_BACKEND_URL: direct.url,
+  });
+  try {
+    const withHeaders = (target: LoadTarget): LoadTarget => ({ ...target, headers: { ...target.headers, ...headers } });
+    const { gateway, web, forwarder } = servers.ready.targets;
+    const targets: Record<Side, LoadTarget> = {
+      gateway: withHeaders(gateway),
+      web: withHeaders(web),
+      forwarder: withHeaders(forwarder),
+      direct: withHeaders(direct),
+    };
+    for (const target of Object.values(targets)) await probe(target);
+    ctx.log(`${label}: gateway web forwarder direct × ${ctx.load.rounds} rounds of ${ctx.load.roundSeconds} s`);
+    return await alternate(
+      targets,
+      ctx.load,
+      (side, round, result) => ctx.log(`  ${label} ${side} round ${round + 1}: ${describeRound(result)}`),
+      servers.child.pid,
+    );
+  } finally {
+    await servers.stop();
   }
 }
 

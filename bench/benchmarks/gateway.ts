@@ -24,38 +24,9 @@ async function minimalBackend(ctx: BenchContext): Promise<Figure[]> {
   const backend = await spawnServers<{ targets: { direct: LoadTarget } }>('gateway');
   try {
     const r = await compareSides(ctx, 'gateway', backend.ready.targets.direct, {});
-    const figures = [
-      figure({
-        id: 'gateway.rps',
-        benchmark: 'gateway',
-        name: 'gateway: tools/list via PROXY_MCP_UPSTREAM, minimal SDK backend',
-        unit: 'req/s',
-        value: r.gateway.rps,
-        baseline: { name: 'backend direct', value: r.direct.rps },
-        goal: { on: 'ratio', op: '>=', target: 0.8 },
-        note: `bare forwarder ${r.forwarder.rps.toFixed(0)} req/s, web-standard forwarder ${r.web.rps.toFixed(0)} req/s`,
-      }),
-      figure({
-        id: 'gateway.p99',
-        benchmark: 'gateway',
-        name: 'gateway: p99 latency, minimal SDK backend',
-        unit: 'ms',
-        value: r.gateway.p99,
-        baseline: { name: 'backend direct', value: r.direct.p99 },
-      }),
-    ];
-    if (r.gateway.cpuUs !== undefined && r.forwarder.cpuUs !== undefined && r.web.cpuUs !== undefined) {
+    const figures = sideFigures(r, { id: 'gateway', backend: 'minimal SDK backend', direct: 'backend direct' });
+    if (r.web.cpuUs !== undefined && r.forwarder.cpuUs !== undefined) {
       figures.push(
-        figure({
-          id: 'gateway.forward.cpu',
-          benchmark: 'gateway',
-          name: 'gateway: CPU per forwarded request, proxy vs bare keep-alive forwarder',
-          unit: 'µs',
-          value: r.gateway.cpuUs,
-          baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs },
-          goal: { on: 'ratio', op: '<=', target: 1.3 },
-          note: 'the backend runs in its own process',
-        }),
         figure({
           id: 'gateway.forward.web.cpu',
           benchmark: 'gateway',
@@ -85,44 +56,55 @@ async function everythingBackend(ctx: BenchContext): Promise<Figure[]> {
   try {
     const session = await openSession(backend.url);
     const r = await compareSides(ctx, 'gateway (server-everything)', toolsListTarget(backend.url), session);
-    const figures = [
-      figure({
-        id: 'gateway.everything.rps',
-        benchmark: 'gateway',
-        name: 'gateway: tools/list via PROXY_MCP_UPSTREAM, server-everything backend (event-stream answers)',
-        unit: 'req/s',
-        value: r.gateway.rps,
-        baseline: { name: 'server-everything direct', value: r.direct.rps },
-        goal: { on: 'ratio', op: '>=', target: 0.8 },
-        note: `bare forwarder ${r.forwarder.rps.toFixed(0)} req/s, web-standard forwarder ${r.web.rps.toFixed(0)} req/s`,
-      }),
-      figure({
-        id: 'gateway.everything.p99',
-        benchmark: 'gateway',
-        name: 'gateway: p99 latency, server-everything backend',
-        unit: 'ms',
-        value: r.gateway.p99,
-        baseline: { name: 'server-everything direct', value: r.direct.p99 },
-      }),
-    ];
-    if (r.gateway.cpuUs !== undefined && r.forwarder.cpuUs !== undefined && r.web.cpuUs !== undefined) {
-      figures.push(
-        figure({
-          id: 'gateway.everything.forward.cpu',
-          benchmark: 'gateway',
-          name: 'gateway: CPU per forwarded request, server-everything backend, proxy vs bare keep-alive forwarder',
-          unit: 'µs',
-          value: r.gateway.cpuUs,
-          baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs },
-          goal: { on: 'ratio', op: '<=', target: 1.3 },
-          note: `the backend runs in its own process; web-standard forwarder (no checks) ${r.web.cpuUs.toFixed(0)} µs`,
-        }),
-      );
-    }
-    return figures;
+    return sideFigures(r, {
+      id: 'gateway.everything',
+      backend: 'server-everything backend (event-stream answers)',
+      direct: 'server-everything direct',
+    });
   } finally {
     await backend.close();
   }
+}
+
+/** Throughput against direct, p99, and CPU per forward against the bare forwarder: `<id>.rps`, `.p99`, `.forward.cpu`. */
+function sideFigures(r: Record<Side, SideResult>, names: { id: string; backend: string; direct: string }): Figure[] {
+  const figures = [
+    figure({
+      id: `${names.id}.rps`,
+      benchmark: 'gateway',
+      name: `gateway: tools/list via PROXY_MCP_UPSTREAM, ${names.backend}`,
+      unit: 'req/s',
+      value: r.gateway.rps,
+      baseline: { name: names.direct, value: r.direct.rps },
+      goal: { on: 'ratio', op: '>=', target: 0.8 },
+      note: `bare forwarder ${r.forwarder.rps.toFixed(0)} req/s, web-standard forwarder ${r.web.rps.toFixed(0)} req/s`,
+    }),
+    figure({
+      id: `${names.id}.p99`,
+      benchmark: 'gateway',
+      name: `gateway: p99 latency, ${names.backend}`,
+      unit: 'ms',
+      value: r.gateway.p99,
+      baseline: { name: names.direct, value: r.direct.p99 },
+    }),
+  ];
+  if (r.gateway.cpuUs !== undefined && r.forwarder.cpuUs !== undefined) {
+    figures.push(
+      figure({
+        id: `${names.id}.forward.cpu`,
+        benchmark: 'gateway',
+        name: `gateway: CPU per forwarded request, ${names.backend}, proxy vs bare keep-alive forwarder`,
+        unit: 'µs',
+        value: r.gateway.cpuUs,
+        baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs },
+        goal: { on: 'ratio', op: '<=', target: 1.3 },
+        note:
+          'the backend runs in its own process' +
+          (r.web.cpuUs === undefined ? '' : `; web-standard forwarder (no checks) ${r.web.cpuUs.toFixed(0)} µs`),
+      }),
+    );
+  }
+  return figures;
 }
 
 /**

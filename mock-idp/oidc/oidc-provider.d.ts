@@ -12,11 +12,48 @@ declare module 'oidc-provider' {
   }
 
   export interface GrantInstance {
+    accountId: string;
+    clientId: string;
     addOIDCScope(scope: string): void;
     addOIDCClaims(claims: string[]): void;
     addResourceScope(resource: string, scope: string): void;
+    getOIDCScope(): string;
+    getOIDCClaims(): string[];
     save(): Promise<string>;
   }
+
+  export interface GrantClass {
+    new (init: { accountId: string; clientId: string }): GrantInstance;
+    find(id: string): Promise<GrantInstance | undefined>;
+  }
+
+  /** `ctx.oidc` during an authorization request, as the interaction policy's checks and loadExistingGrant see it. */
+  export interface OidcContext {
+    oidc: {
+      provider: { Grant: GrantClass };
+      client: { clientId: string };
+      session: { grantIdFor(clientId: string): string | undefined };
+      result?: { consent?: { grantId?: string } };
+      grant?: GrantInstance;
+      prompts: Set<string>;
+      promptPending(name: string): boolean;
+    };
+  }
+
+  export class InteractionCheck {
+    constructor(reason: string, description: string, error: string, check: (ctx: KoaContext & OidcContext) => boolean);
+    static REQUEST_PROMPT: true;
+    static NO_NEED_TO_PROMPT: false;
+  }
+
+  export interface InteractionPrompt {
+    checks: InteractionCheck[] & { remove(reason: string): void };
+  }
+
+  export const interactionPolicy: {
+    base(): InteractionPrompt[] & { get(name: string): InteractionPrompt };
+    Check: typeof InteractionCheck;
+  };
 
   export interface TokenInstance {
     jti: string;
@@ -41,7 +78,7 @@ declare module 'oidc-provider' {
     constructor(issuer: string, configuration: Record<string, unknown>);
     issuer: string;
     proxy: boolean;
-    Grant: new (init: { accountId: string; clientId: string }) => GrantInstance;
+    Grant: GrantClass;
     Client: { prototype: ClientPrototype };
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     use(middleware: KoaMiddleware): void;

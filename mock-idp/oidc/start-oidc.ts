@@ -1,18 +1,19 @@
 // Assembles the oidc flavor: oidc-provider behind our interaction routes, with loopback redirect leniency, the
-// offline_access rule relaxed, and every issued token noted in the ledger.
+// consent to offline_access implied and remembered (implied-consent.ts), and every issued token noted in the ledger.
 import { randomBytes } from 'node:crypto';
-import type { KoaContext, TokenInstance } from 'oidc-provider';
+import type { TokenInstance } from 'oidc-provider';
 import { findUser, fixtureUsers, upstreamClient } from '../fixtures.ts';
 import { requestUrl, type NodeHandler } from '../harness/front-server.ts';
 import type { RedirectPolicy } from '../harness/redirect-policy.ts';
 import type { TokenLedger } from '../harness/token-ledger.ts';
 import type { MockIdpEndpoints } from '../types.ts';
 import { buildConfiguration } from './configuration.ts';
+import { impliedOfflineConsent, OIDC_AUTHORIZATION_PATH } from './implied-consent.ts';
 import { handleInteraction, INTERACTION_PREFIX } from './interactions.ts';
 import { createProvider } from './load-provider.ts';
 import { followLoginHint } from './login-hint.ts';
 
-export const OIDC_AUTHORIZATION_PATH = '/auth';
+export { OIDC_AUTHORIZATION_PATH };
 
 export interface OidcFlavorInput {
   issuer: string;
@@ -28,20 +29,6 @@ export interface OidcFlavor {
   denyLocation: (query: URLSearchParams) => string | undefined;
 }
 
-/**
- * OIDC Core §11 lets an OP drop `offline_access` unless `prompt=consent` is sent, and oidc-provider does. Hosted IdPs
- * configured for a trusted first-party client do not require it, so the mock adds `prompt=consent` itself when the
- * client asked for offline_access without any prompt; the consent is then implied by the interaction.
- * @see https://openid.net/specs/openid-connect-core-1_0.html#OfflineAccess
- */
-async function impliedOfflineConsent(ctx: KoaContext, next: () => Promise<void>): Promise<void> {
-  const scope = ctx.query.scope;
-  if (ctx.path === OIDC_AUTHORIZATION_PATH && typeof scope === 'string' && ctx.query.prompt === undefined) {
-    if (scope.split(' ').includes('offline_access')) ctx.query = { ...ctx.query, prompt: 'consent' };
-  }
-  await next();
-}
-
 function userIdOf(accountId: string | undefined): string {
   return fixtureUsers.find((u) => u.sub === accountId)?.id ?? accountId ?? '';
 }
@@ -52,6 +39,9 @@ export async function createOidcFlavor(input: OidcFlavorInput): Promise<OidcFlav
     accessTokenTtlSeconds: input.accessTokenTtlSeconds,
   });
   configuration.allowOmittingSingleRegisteredRedirectUri = input.policy.registered.length > 0;
+  const consent = await impliedOfflineConsent();
+  configuration.interactions = { ...(configuration.interactions as object), policy: consent.configuration.policy };
+  configuration.loadExistingGrant = consent.configuration.loadExistingGrant;
   const provider = await createProvider(input.issuer, configuration);
   provider.proxy = false;
 
@@ -60,7 +50,7 @@ export async function createOidcFlavor(input: OidcFlavorInput): Promise<OidcFlav
   provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(value: string): boolean {
     return policy.allows(value);
   };
-  provider.use(impliedOfflineConsent);
+  provider.use(consent.middleware);
 
   const seen = new Set<string>();
   const note = (type: 'access_token' | 'refresh_token') => (token: TokenInstance) => {

@@ -165,6 +165,97 @@ describe('authorization code with PKCE, then refresh with rotation', () => {
   });
 });
 
+/** A browser's cookie jar over fetch: follows nothing, keeps every cookie the IdP sets (one host, no paths needed). */
+function cookieBrowser() {
+  const jar = new Map<string, string>();
+  async function send(url: string, init: RequestInit = {}): Promise<{ status: number; location: URL | undefined }> {
+    const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as object), cookie },
+    });
+    await response.body?.cancel();
+    for (const header of response.headers.getSetCookie()) {
+      const [pair = ''] = header.split(';');
+      const at = pair.indexOf('=');
+      const [name, value] = [pair.slice(0, at), pair.slice(at + 1)];
+      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(header)) jar.delete(name);
+      else jar.set(name, value);
+    }
+    const location = response.headers.get('location');
+    return { status: response.status, location: location ? new URL(location, url) : undefined };
+  }
+  return { send };
+}
+
+async function redeem(code: string, verifier: string): Promise<Record<string, string>> {
+  const response = await postForm(
+    idp.endpoints.token,
+    { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier },
+    { authorization: basicAuth(idp.client.clientId, idp.client.clientSecret) },
+  );
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, string>;
+}
+
+describe('the consent to offline_access, implied once and remembered', () => {
+  it('sends a signed-in user straight back with a refresh token, each authorization on a grant of its own', async () => {
+    const browser = cookieBrowser();
+    // First authorization: the login page (oidc-provider's interaction), signed in with the form.
+    const first = pkcePair();
+    const start = await browser.send(
+      authorizationUrl({ code_challenge: first.challenge, code_challenge_method: 'S256' }),
+    );
+    expect(start.location?.pathname).toMatch(/^\/interaction\//);
+    expect((await browser.send(start.location!.href)).status).toBe(200);
+    const signedIn = await browser.send(start.location!.href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ user: 'alice' }).toString(),
+    });
+    const resumed = await browser.send(signedIn.location!.href);
+    expect(resumed.location?.origin + resumed.location!.pathname).toBe(CALLBACK);
+    const firstTokens = await redeem(resumed.location!.searchParams.get('code')!, first.verifier);
+    expect(firstTokens.scope).toBe('openid profile email offline_access');
+    expect(firstTokens.refresh_token).toBeTruthy();
+
+    // Second authorization, same browser: straight back to the client, no interaction, still a refresh token.
+    const second = pkcePair();
+    const again = await browser.send(
+      authorizationUrl({ code_challenge: second.challenge, code_challenge_method: 'S256' }),
+    );
+    expect(again.status).toBe(303);
+    expect(again.location?.origin + again.location!.pathname).toBe(CALLBACK);
+    const secondTokens = await redeem(again.location!.searchParams.get('code')!, second.verifier);
+    expect(secondTokens.scope).toBe('openid profile email offline_access');
+    expect(secondTokens.refresh_token).toBeTruthy();
+
+    // Revoking the second flow's refresh token (which revokes its grant) leaves the first flow's working.
+    const auth = { authorization: basicAuth(idp.client.clientId, idp.client.clientSecret) };
+    expect((await postForm(idp.endpoints.revocation!, { token: secondTokens.refresh_token! }, auth)).status).toBe(200);
+    const revoked = await postForm(
+      idp.endpoints.token,
+      { grant_type: 'refresh_token', refresh_token: secondTokens.refresh_token! },
+      auth,
+    );
+    expect(revoked.status).toBe(400);
+    const kept = await postForm(
+      idp.endpoints.token,
+      { grant_type: 'refresh_token', refresh_token: firstTokens.refresh_token! },
+      auth,
+    );
+    expect(kept.status).toBe(200);
+
+    // A prompt=consent the client sends itself is honoured: the interaction again.
+    const third = pkcePair();
+    const asked = await browser.send(
+      authorizationUrl({ code_challenge: third.challenge, code_challenge_method: 'S256', prompt: 'consent' }),
+    );
+    expect(asked.location?.pathname).toMatch(/^\/interaction\//);
+  });
+});
+
 describe('redirect URI registration', () => {
   it('accepts any loopback redirect URI by default but only registered ones when strict', async () => {
     const strict = await startMockIdp({

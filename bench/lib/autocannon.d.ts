@@ -36,9 +36,8 @@ declare module 'autocannon' {
     '2xx': number;
     statusCodeStats?: Record<string, { count: number }>;
   }
-  /** The running load: awaitable for its result, and an emitter of each answer and each request's error. */
+  /** The running load: awaitable for its result, and an emitter of each request's error. */
   interface Instance extends PromiseLike<Result> {
-    on(event: 'response', listener: (client: unknown, statusCode: number) => void): this;
     on(event: 'reqError', listener: (error: Error & { code?: string }) => void): this;
   }
   function autocannon(options: Options): Instance;

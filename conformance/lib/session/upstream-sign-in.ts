@@ -38,12 +38,9 @@ export class UpstreamSignIn {
    * one loopback host the jar cannot say whose it is, and a later flow must never start with one of the target's.
    */
   async keepFrom(context: BrowserContext, navigations: readonly SetCookies[]): Promise<void> {
-    if (this.idpUrl === undefined) return;
-    const idp = this.#namesSetBy(navigations, true);
-    if (idp.size === 0) return;
-    for (const cookie of this.#cookies ?? []) idp.add(cookie.name);
-    const others = this.#namesSetBy(navigations, false);
-    const kept = (await context.cookies(this.idpUrl)).filter((c) => idp.has(c.name) && !others.has(c.name));
+    if (this.idpUrl === undefined || this.#namesSetBy(navigations, true).size === 0) return;
+    const idp = this.#idpNames(navigations);
+    const kept = (await context.cookies(this.idpUrl)).filter((c) => idp.has(c.name));
     if (kept.length > 0) this.#cookies = kept;
   }
 
@@ -56,10 +53,16 @@ export class UpstreamSignIn {
    */
   targetCookies(jar: readonly Cookie[], navigations: readonly SetCookies[] = []): Cookie[] {
     if (this.idpUrl === undefined) return [...jar];
+    const idp = this.#idpNames(navigations);
+    return jar.filter((c) => !idp.has(c.name));
+  }
+
+  /** The IdP's cookie names: those kept and those its responses among `navigations` set, minus any the target set. */
+  #idpNames(navigations: readonly SetCookies[]): Set<string> {
     const idp = this.#namesSetBy(navigations, true);
     for (const cookie of this.#cookies ?? []) idp.add(cookie.name);
     for (const name of this.#namesSetBy(navigations, false)) idp.delete(name);
-    return jar.filter((c) => !idp.has(c.name));
+    return idp;
   }
 
   /** Names of the cookies that responses of the IdP (`fromIdp`), or of anyone else, set among `navigations`. */

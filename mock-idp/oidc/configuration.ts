@@ -3,10 +3,13 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { escapeHtml } from '../harness/login-page.ts';
 import { fixtureUsers, upstreamClient } from '../fixtures.ts';
+import type { ConsentConfiguration } from './implied-consent.ts';
 
 export interface OidcConfigInput {
   redirectUris: string[];
   accessTokenTtlSeconds: number;
+  /** The remembered consent to offline_access (implied-consent.ts). */
+  consent: ConsentConfiguration;
 }
 
 /** oidc-provider validates client metadata, so an empty registration gets a loopback placeholder callback. */
@@ -70,7 +73,11 @@ export async function buildConfiguration(input: OidcConfigInput): Promise<Record
     pkce: { required: () => true },
     /** @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2 */
     rotateRefreshToken: true,
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+      policy: input.consent.policy,
+    },
+    loadExistingGrant: input.consent.loadExistingGrant,
     clientBasedCORS: () => false,
     renderError,
     ttl: {

@@ -9,23 +9,27 @@
 // @see https://openid.net/specs/openid-connect-core-1_0.html#OfflineAccess
 import type { GrantInstance, KoaContext, KoaMiddleware, OidcContext } from 'oidc-provider';
 
-export const OIDC_AUTHORIZATION_PATH = '/auth';
+/** oidc-provider configuration: the interaction policy and `loadExistingGrant`. */
+export interface ConsentConfiguration {
+  policy: unknown;
+  loadExistingGrant: (ctx: KoaContext & OidcContext) => Promise<unknown>;
+}
 
 export interface ImpliedConsent {
   /** Koa middleware adding `prompt=consent` to an authorization request asking for `offline_access` without a prompt. */
   middleware: KoaMiddleware;
-  /** oidc-provider configuration: the interaction policy and `loadExistingGrant`. */
-  configuration: { policy: unknown; loadExistingGrant: (ctx: KoaContext & OidcContext) => Promise<unknown> };
+  configuration: ConsentConfiguration;
 }
 
-export async function impliedOfflineConsent(): Promise<ImpliedConsent> {
+/** @param authorizationPath the provider's authorization endpoint path, where the middleware acts. */
+export async function impliedOfflineConsent(authorizationPath: string): Promise<ImpliedConsent> {
   const { interactionPolicy } = await import('oidc-provider');
   /** Requests whose `prompt=consent` the mock added (not the client). */
   const implied = new WeakSet<object>();
 
   const middleware: KoaMiddleware = async (ctx, next) => {
     const scope = ctx.query.scope;
-    if (ctx.path === OIDC_AUTHORIZATION_PATH && typeof scope === 'string' && ctx.query.prompt === undefined) {
+    if (ctx.path === authorizationPath && typeof scope === 'string' && ctx.query.prompt === undefined) {
       if (scope.split(' ').includes('offline_access')) {
         ctx.query = { ...ctx.query, prompt: 'consent' };
         implied.add(ctx);

@@ -8,12 +8,12 @@ import type { RedirectPolicy } from '../harness/redirect-policy.ts';
 import type { TokenLedger } from '../harness/token-ledger.ts';
 import type { MockIdpEndpoints } from '../types.ts';
 import { buildConfiguration } from './configuration.ts';
-import { impliedOfflineConsent, OIDC_AUTHORIZATION_PATH } from './implied-consent.ts';
+import { impliedOfflineConsent } from './implied-consent.ts';
 import { handleInteraction, INTERACTION_PREFIX } from './interactions.ts';
 import { createProvider } from './load-provider.ts';
 import { followLoginHint } from './login-hint.ts';
 
-export { OIDC_AUTHORIZATION_PATH };
+export const OIDC_AUTHORIZATION_PATH = '/auth';
 
 export interface OidcFlavorInput {
   issuer: string;
@@ -34,14 +34,13 @@ function userIdOf(accountId: string | undefined): string {
 }
 
 export async function createOidcFlavor(input: OidcFlavorInput): Promise<OidcFlavor> {
+  const consent = await impliedOfflineConsent(OIDC_AUTHORIZATION_PATH);
   const configuration = await buildConfiguration({
     redirectUris: [...input.policy.registered],
     accessTokenTtlSeconds: input.accessTokenTtlSeconds,
+    consent: consent.configuration,
   });
   configuration.allowOmittingSingleRegisteredRedirectUri = input.policy.registered.length > 0;
-  const consent = await impliedOfflineConsent();
-  configuration.interactions = { ...(configuration.interactions as object), policy: consent.configuration.policy };
-  configuration.loadExistingGrant = consent.configuration.loadExistingGrant;
   const provider = await createProvider(input.issuer, configuration);
   provider.proxy = false;
 

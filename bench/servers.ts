@@ -6,10 +6,10 @@
 // - mcp:     bare (node:http answering the tools/list bytes), off (the proxy's MCP route and demo handler with a
 //            fixed AuthInfo, no bearer check), on (the proxy app: bearer check + the same handler), full (the
 //            standalone server: on + its one structured log line per request).
-// - gateway: direct, the minimal MCP backend (bench/lib/backend-mcp-server.ts) alone, for gateway-backend.
+// - mcp-backend: direct, the minimal MCP backend (bench/lib/backend-mcp-server.ts) alone, for gateway-backend.
 // - gateway-backend: gateway (the standalone server with PROXY_MCP_UPSTREAM = BENCH_BACKEND_URL), web (a
 //            web-standard forwarder on the same adapter and HTTP client, no checks), forwarder (a bare node:http
-//            keep-alive forwarder), all to BENCH_BACKEND_URL, a backend in a process of its own (the gateway
+//            keep-alive forwarder), all to BENCH_BACKEND_URL, a backend in a process of its own (the mcp-backend
 //            scenario's, or server-everything: then the targets carry no MCP session, the benchmark adds the one it
 //            opened).
 // - sse:     gateway and direct for an SSE backend stamping its first event (the first byte's delay).
@@ -37,7 +37,7 @@ import { percentile, type LoadTarget } from './lib/load.ts';
 import { probe, toolsListTarget } from './lib/mcp-request.ts';
 import { serveFetch, startProxyStack, type Listening } from './lib/proxy-stack.ts';
 
-type Scenario = 'mcp' | 'gateway' | 'gateway-backend' | 'bytes' | 'sse' | 'refresh';
+type Scenario = 'mcp' | 'mcp-backend' | 'gateway-backend' | 'bytes' | 'sse' | 'refresh';
 
 interface Started {
   targets: Record<string, LoadTarget>;
@@ -115,7 +115,7 @@ async function startMcpScenario(): Promise<Started> {
   }
 }
 
-async function startGatewayScenario(): Promise<Started> {
+async function startMcpBackendScenario(): Promise<Started> {
   const backend = await startBackendMcpServer();
   try {
     const targets = { direct: toolsListTarget(backend.url) };
@@ -129,7 +129,7 @@ async function startGatewayScenario(): Promise<Started> {
 
 /**
  * The gateway, the web-standard and the bare forwarder in front of a backend running elsewhere (BENCH_BACKEND_URL):
- * the minimal backend of the gateway scenario, or server-everything.
+ * the minimal backend of the mcp-backend scenario, or server-everything.
  */
 async function startGatewayBackendScenario(): Promise<Started> {
   const backendUrl = process.env.BENCH_BACKEND_URL;
@@ -295,7 +295,7 @@ async function main(): Promise<void> {
   const scenario = process.argv[2] as Scenario | undefined;
   const starters: Record<Scenario, () => Promise<Started>> = {
     mcp: startMcpScenario,
-    gateway: startGatewayScenario,
+    'mcp-backend': startMcpBackendScenario,
     'gateway-backend': startGatewayBackendScenario,
     bytes: startBytesScenario,
     sse: startSseScenario,

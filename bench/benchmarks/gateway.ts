@@ -21,7 +21,7 @@ export async function runGatewayBenchmark(ctx: BenchContext): Promise<Figure[]> 
 
 /** In front of the minimal SDK server, stateless, JSON answers. */
 async function minimalBackend(ctx: BenchContext): Promise<Figure[]> {
-  const backend = await spawnServers<{ targets: { direct: LoadTarget } }>('gateway');
+  const backend = await spawnServers<{ targets: { direct: LoadTarget } }>('mcp-backend');
   try {
     const r = await compareSides(ctx, 'gateway', backend.ready.targets.direct, {});
     const figures = sideFigures(r, { id: 'gateway', backend: 'minimal SDK backend', direct: 'backend direct' });

@@ -29,6 +29,7 @@ export function createLogger(level: string, destination: pino.DestinationStream 
     },
     destination,
   );
-  registerAccessLogger(logger);
+  // The access line is composed in this format (level label, time, bindings) and written to `destination` directly.
+  registerAccessLogger(logger, destination);
   return logger;
 }

@@ -3,9 +3,9 @@
 import { devNull } from 'node:os';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import type { MockIdp } from '../../mock-idp/index.ts';
 import { createLogger } from '../../proxy/server/logger.ts';
+import { turnBufferedDestination } from '../../proxy/server/log-destination.ts';
 import type { RunningProxy } from '../../proxy/server/start.ts';
 import { runHttpFlow } from '../../testkit/http-flow.ts';
 import { startStack } from '../../testkit/stack.ts';
@@ -29,9 +29,12 @@ function benchEnv(extra: Record<string, string>): Record<string, string> {
   return { PROXY_SIGNING_KEY: BENCH_SIGNING_KEY, PROXY_REGISTRATION_RATE_LIMIT: '0', ...extra };
 }
 
-/** The standalone server logging at info, as deployed, to the null device (the cost of the line is kept). */
+/**
+ * The standalone server logging at info to the null device, through the destination it writes stderr with when
+ * deployed (the cost of the line and of its write is kept).
+ */
 export async function startProxyStack(extraEnv: Record<string, string> = {}): Promise<ProxyStack> {
-  const logger = createLogger('info', pino.destination({ dest: devNull, sync: true }));
+  const logger = createLogger('info', turnBufferedDestination(devNull));
   const stack = await startStack('github', benchEnv(extraEnv), {}, { logger });
   try {
     const client = await runHttpFlow(stack.proxy.url, { flavor: 'github' });

@@ -3,6 +3,7 @@
 // without its query (codes, states and tokens travel in queries).
 import pino, { type Logger } from 'pino';
 import { registerAccessLogger } from '../access-log.ts';
+import { turnBufferedDestination } from './log-destination.ts';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -18,7 +19,8 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
-export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(2)): Logger {
+/** @param destination default: stderr, each event-loop turn's lines in one write (log-destination.ts). */
+export function createLogger(level: string, destination: pino.DestinationStream = turnBufferedDestination()): Logger {
   const logger = pino(
     {
       level,

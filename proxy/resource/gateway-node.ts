@@ -8,7 +8,7 @@ import { bodyTooLarge, errorAnswer } from './mcp/answers.ts';
 import { JSON_RPC_ERRORS } from './mcp/json-rpc.ts';
 import {
   backendBaseUrl,
-  backendRequestHeaders,
+  backendRequestHeaderList,
   backendTarget,
   checkPost,
   createGatewayHandler,
@@ -28,7 +28,8 @@ export type NodeGatewayOptions = Omit<GatewayOptions, 'fetch'>;
 export function createNodeGateway(options: NodeGatewayOptions): NodeMcpHandler {
   const agents = keepAliveAgents();
   const handler = createGatewayHandler({ ...options, fetch: createNodeHttpFetch({ agents }) });
-  // The backend's address, parsed once: each request adds only its path and query.
+  // The backend's address, parsed once: each request adds only its path and query. The headers go as a list, which
+  // node:http takes without adding Host: it is added here, as node:http would write it.
   const backend = new URL(backendBaseUrl(options.backendUrl));
   const https = backend.protocol === 'https:';
   const send = https ? httpsRequest : httpRequest;
@@ -43,18 +44,27 @@ export function createNodeGateway(options: NodeGatewayOptions): NodeMcpHandler {
 
   function forward(exchange: NodeExchange, body: Buffer | undefined): void {
     const { req, res } = exchange;
-    const headers = backendRequestHeaders(exchange.headers, exchange.auth);
-    if (body !== undefined) headers['content-length'] = String(body.byteLength);
+    const headers = backendRequestHeaderList(exchange.headers, exchange.auth);
+    headers.push('host', backend.host);
+    if (body !== undefined) headers.push('content-length', String(body.byteLength));
     const path = backendTarget(backend.pathname, exchange.target);
     const backendRequest = send({ ...address, path, method: req.method, headers });
     // The backend's time to answer is bounded; a streamed answer is not (a long SSE stream is legitimate).
     const timer =
       timeoutMs > 0 ? setTimeout(() => backendRequest.destroy(new Error('backend timeout')), timeoutMs) : undefined;
     // A client that goes away cancels the backend request, and with it a stream in progress.
-    res.once('close', () => {
+    res.on('close', () => {
       if (!res.writableFinished) backendRequest.destroy();
     });
-    backendRequest.once('response', (answer: IncomingMessage) => {
+    const unavailable = (): void => {
+      clearTimeout(timer);
+      if (!res.headersSent) {
+        exchange.send(errorAnswer(502, null, JSON_RPC_ERRORS.internalError, 'The backend MCP server is unavailable'));
+      } else {
+        res.destroy();
+      }
+    };
+    backendRequest.on('response', (answer: IncomingMessage) => {
       clearTimeout(timer);
       try {
         answerWith(exchange, answer, unavailable);
@@ -63,42 +73,38 @@ export function createNodeGateway(options: NodeGatewayOptions): NodeMcpHandler {
         exchange.fail(error);
       }
     });
-    function unavailable(): void {
-      clearTimeout(timer);
-      if (!res.headersSent) {
-        exchange.send(errorAnswer(502, null, JSON_RPC_ERRORS.internalError, 'The backend MCP server is unavailable'));
-      } else {
-        res.destroy();
-      }
-    }
-    backendRequest.once('error', unavailable);
+    backendRequest.on('error', unavailable);
     backendRequest.end(body);
   }
 
+  /** A request's body has been read (or not): refused, or forwarded. */
+  function received(exchange: NodeExchange, body: Buffer | typeof TOO_LARGE | Error): void {
+    if (body instanceof Error) {
+      exchange.send(errorAnswer(400, null, JSON_RPC_ERRORS.parseError, 'The request body could not be read'));
+    } else if (body === TOO_LARGE) {
+      // The rest of the body is not read: the connection closes after the answer ("the server MAY close the
+      // connection", RFC 9110 §15.5.14).
+      exchange.res.shouldKeepAlive = false;
+      exchange.send(bodyTooLarge(maxBodyBytes));
+    } else {
+      const refusal = exchange.req.method === 'POST' ? checkPost(exchange.headers, body, exchange.auth) : undefined;
+      if (refusal) exchange.send(refusal);
+      else forward(exchange, body);
+    }
+  }
+
   const serveNode = (exchange: NodeExchange): void => {
-    const { req } = exchange;
-    if (req.method === 'GET') {
+    if (exchange.req.method === 'GET') {
       forward(exchange, undefined);
       return;
     }
-    readBody(req, maxBodyBytes)
-      .then(
-        (body) => {
-          if (body === TOO_LARGE) {
-            // The rest of the body is not read: the connection closes after the answer ("the server MAY close the
-            // connection", RFC 9110 §15.5.14).
-            exchange.res.shouldKeepAlive = false;
-            return exchange.send(bodyTooLarge(maxBodyBytes));
-          }
-          if (req.method === 'POST') {
-            const refusal = checkPost(exchange.headers, body, exchange.auth);
-            if (refusal) return exchange.send(refusal);
-          }
-          forward(exchange, body);
-        },
-        () => exchange.send(errorAnswer(400, null, JSON_RPC_ERRORS.parseError, 'The request body could not be read')),
-      )
-      .catch((error: unknown) => exchange.fail(error));
+    readBody(exchange.req, maxBodyBytes, (body) => {
+      try {
+        received(exchange, body);
+      } catch (error) {
+        exchange.fail(error);
+      }
+    });
   };
   return Object.assign(handler, { serveNode });
 }
@@ -113,12 +119,12 @@ const TOO_LARGE = Symbol('too large');
 function answerWith(exchange: NodeExchange, answer: IncomingMessage, unavailable: () => void): void {
   const { res } = exchange;
   const status = answer.statusCode ?? 502;
-  const head = answerHeaders(answer.rawHeaders);
-  if (!isSmallCompleteAnswer(answer.headers['content-length'], answer.headers['content-type'])) {
+  const { head, contentLength, contentType } = answerHead(answer.rawHeaders);
+  if (!isSmallCompleteAnswer(contentLength, contentType)) {
     exchange.writeHead(status, answer.statusMessage ?? '', head);
     answer.pipe(res);
     // A backend that breaks off a stream: the client's answer is broken off too, not ended as if whole.
-    answer.once('close', () => {
+    answer.on('close', () => {
       if (!answer.complete) res.destroy();
     });
     return;
@@ -126,7 +132,7 @@ function answerWith(exchange: NodeExchange, answer: IncomingMessage, unavailable
   // As the web side does: read whole, then one write; broken off before its declared end, a 502.
   const chunks: Buffer[] = [];
   answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-  answer.once('end', () => {
+  answer.on('end', () => {
     try {
       exchange.writeHead(status, answer.statusMessage ?? '', head);
       res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
@@ -134,37 +140,54 @@ function answerWith(exchange: NodeExchange, answer: IncomingMessage, unavailable
       exchange.fail(error);
     }
   });
-  answer.once('error', unavailable);
+  answer.on('error', unavailable);
 }
 
-/** The request body, or TOO_LARGE as soon as more than `limit` bytes are declared or have arrived. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | typeof TOO_LARGE> {
+/** The request body, TOO_LARGE as soon as more than `limit` bytes are declared or have arrived, or the read's error. */
+function readBody(req: IncomingMessage, limit: number, done: (body: Buffer | typeof TOO_LARGE | Error) => void): void {
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > limit) return Promise.resolve(TOO_LARGE);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.byteLength;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      req.off('data', onData);
-      req.pause();
-      resolve(TOO_LARGE);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
+  if (declared !== undefined && Number(declared) > limit) {
+    done(TOO_LARGE);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  const finish = (body: Buffer | typeof TOO_LARGE | Error): void => {
+    if (finished) return;
+    finished = true;
+    req.off('data', onData);
+    done(body);
+  };
+  const onData = (chunk: Buffer): void => {
+    size += chunk.byteLength;
+    if (size <= limit) {
+      chunks.push(chunk);
+      return;
+    }
+    req.pause();
+    finish(TOO_LARGE);
+  };
+  req.on('data', onData);
+  req.on('end', () => finish(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+  req.on('error', finish);
 }
 
-/** The backend's answer headers as they are, minus the backend leg's own (DROPPED_RESPONSE_HEADERS). */
-function answerHeaders(raw: string[]): string[] {
-  const headers: string[] = [];
+/**
+ * The backend's answer headers as they are, minus the backend leg's own (DROPPED_RESPONSE_HEADERS), read from its raw
+ * list in one pass (the parsed `headers` object would be built for two fields). Content-Length and Content-Type are
+ * the first of their name, as node:http's own reading takes them.
+ */
+function answerHead(raw: string[]): { head: string[]; contentLength?: string; contentType?: string } {
+  const head: string[] = [];
+  let contentLength: string | undefined;
+  let contentType: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    if (!DROPPED_RESPONSE_HEADERS.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    if (name === 'content-length') contentLength ??= value;
+    else if (name === 'content-type') contentType ??= value;
+    if (!DROPPED_RESPONSE_HEADERS.has(name)) head.push(raw[i]!, value);
   }
-  return headers;
+  return { head, contentLength, contentType };
 }

@@ -187,16 +187,25 @@ export function backendRequestHeaders(
   incoming: Iterable<readonly [string, string]>,
   auth: AuthInfo,
 ): Record<string, string> {
+  const list = backendRequestHeaderList(incoming, auth);
   const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (let i = 0; i < list.length; i += 2) headers[list[i]!] = list[i + 1]!;
+  return headers;
+}
+
+/**
+ * The same headers as a flat list, name then value (`rawHeaders`' shape), which node:http writes as they are: a
+ * record costs it a validated `setHeader` and a map entry for every header before it writes any.
+ */
+export function backendRequestHeaderList(incoming: Iterable<readonly [string, string]>, auth: AuthInfo): string[] {
+  const headers: string[] = [];
   for (const [key, value] of incoming) {
-    if (!DROPPED_REQUEST_HEADERS.has(key) && !key.startsWith(IDENTITY_HEADER_PREFIX)) headers[key] = value;
+    if (!DROPPED_REQUEST_HEADERS.has(key) && !key.startsWith(IDENTITY_HEADER_PREFIX)) headers.push(key, value);
   }
-  headers['x-mcp-user-sub'] = auth.sub;
-  headers['x-mcp-client-id'] = auth.clientId;
-  headers['x-mcp-scopes'] = auth.scopes.join(' ');
+  headers.push('x-mcp-user-sub', auth.sub, 'x-mcp-client-id', auth.clientId, 'x-mcp-scopes', auth.scopes.join(' '));
   // Header values must be ByteStrings; names and e-mails from an IdP may not be. Percent-encode to stay lossless.
-  if (auth.user.login) headers['x-mcp-user-login'] = encodeURIComponent(auth.user.login);
-  if (auth.user.email) headers['x-mcp-user-email'] = encodeURIComponent(auth.user.email);
-  if (auth.user.name) headers['x-mcp-user-name'] = encodeURIComponent(auth.user.name);
+  if (auth.user.login) headers.push('x-mcp-user-login', encodeURIComponent(auth.user.login));
+  if (auth.user.email) headers.push('x-mcp-user-email', encodeURIComponent(auth.user.email));
+  if (auth.user.name) headers.push('x-mcp-user-name', encodeURIComponent(auth.user.name));
   return headers;
 }

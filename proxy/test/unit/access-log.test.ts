@@ -1,10 +1,10 @@
 // The access line of a logger made by createLogger is composed by the proxy, not by pino: it must be the very line
 // pino would write for the same fields, escaping included, and a destination that routes by level still gets it.
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logAccess } from '../../access-log.ts';
 import type { ProxyContext } from '../../context.ts';
-import { createLogger } from '../../server/logger.ts';
+import { createLogger, isoTime } from '../../server/logger.ts';
 
 const TIME = /"time":"[^"]+"/;
 
@@ -69,5 +69,19 @@ describe('the access line', () => {
     const logger = createLogger('warn', { write: (line: string) => void lines.push(line) });
     logAccess({ settings: { logger }, outcome: { requestId: 'r-5' } } as unknown as ProxyContext, 'GET', '/', 200, 0);
     expect(lines).toEqual([]);
+  });
+});
+
+describe("the log lines' time", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("is pino's isoTime, to the millisecond, across second boundaries", () => {
+    const times = [
+      0, 5, 99, 100, 999, 1000, 1_733_245_321_009, 1_733_245_321_010, 1_733_245_321_999, 1_733_245_322_000,
+    ];
+    for (const time of times) {
+      vi.spyOn(Date, 'now').mockReturnValue(time);
+      expect(isoTime()).toBe(pino.stdTimeFunctions.isoTime());
+    }
   });
 });

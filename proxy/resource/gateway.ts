@@ -178,15 +178,17 @@ export function backendTarget(backendBase: string, requestUrl: string): string {
   return query < 0 || query === requestUrl.length - 1 ? backendBase : backendBase + requestUrl.slice(query);
 }
 
+/** A request's header fields, visited in order (a web Headers, a Map, the Node route's RequestHeaders). */
+export interface HeaderFields {
+  forEach(visit: (value: string, name: string) => void): void;
+}
+
 /**
  * The backend request's headers, as a plain record without a prototype (any fetch and node:http take one): the
  * client's, minus the dropped ones and any identity header, plus the identity headers.
- * @param incoming lower-case names, repeated ones joined (a web Headers, or the Node route's map)
+ * @param incoming lower-case names, repeated ones joined (a web Headers, or the Node route's RequestHeaders)
  */
-export function backendRequestHeaders(
-  incoming: Iterable<readonly [string, string]>,
-  auth: AuthInfo,
-): Record<string, string> {
+export function backendRequestHeaders(incoming: HeaderFields, auth: AuthInfo): Record<string, string> {
   const list = backendRequestHeaderList(incoming, auth);
   const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   for (let i = 0; i < list.length; i += 2) headers[list[i]!] = list[i + 1]!;
@@ -197,11 +199,11 @@ export function backendRequestHeaders(
  * The same headers as a flat list, name then value (`rawHeaders`' shape), which node:http writes as they are: a
  * record costs it a validated `setHeader` and a map entry for every header before it writes any.
  */
-export function backendRequestHeaderList(incoming: Iterable<readonly [string, string]>, auth: AuthInfo): string[] {
+export function backendRequestHeaderList(incoming: HeaderFields, auth: AuthInfo): string[] {
   const headers: string[] = [];
-  for (const [key, value] of incoming) {
+  incoming.forEach((value, key) => {
     if (!DROPPED_REQUEST_HEADERS.has(key) && !key.startsWith(IDENTITY_HEADER_PREFIX)) headers.push(key, value);
-  }
+  });
   headers.push('x-mcp-user-sub', auth.sub, 'x-mcp-client-id', auth.clientId, 'x-mcp-scopes', auth.scopes.join(' '));
   // Header values must be ByteStrings; names and e-mails from an IdP may not be. Percent-encode to stay lossless.
   if (auth.user.login) headers.push('x-mcp-user-login', encodeURIComponent(auth.user.login));

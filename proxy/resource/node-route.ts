@@ -11,6 +11,7 @@ import { OAuthError } from '../errors.ts';
 import { oauthErrorResponse } from '../http/json.ts';
 import { requestIdFrom } from '../http/request-id.ts';
 import type { AuthInfo, McpHandler } from './auth-info.ts';
+import type { HeaderReader } from './mcp/request-metadata.ts';
 import { verifyBearerNow } from './bearer.ts';
 import { CORS_RESPONSE_HEADERS } from './mcp/cors.ts';
 
@@ -20,7 +21,7 @@ export interface NodeExchange {
   readonly res: ServerResponse;
   readonly auth: AuthInfo;
   /** The request's headers: lower-case names, repeated ones joined with ", " (what a web Headers reads). */
-  readonly headers: ReadonlyMap<string, string>;
+  readonly headers: RequestHeaders;
   /** The request target as it arrived (`/mcp?…`). */
   readonly target: string;
   /** Writes the head with the route's own headers (request id, CORS) added, and the access line. */
@@ -70,7 +71,7 @@ export function nodeMcpRoute(
     // A trace line describes the request as the web route sees it (app.ts): leave tracing to it.
     if (base.log.isLevelEnabled('trace')) return false;
     const started = performance.now();
-    const headers = headerMap(req.rawHeaders);
+    const headers = requestHeaders(req);
     const ctx = forRequest(base, requestIdFrom(headers.get('x-request-id')));
     let auth: AuthInfo | undefined;
     try {
@@ -100,7 +101,7 @@ class Exchange implements NodeExchange {
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly auth: AuthInfo,
-    readonly headers: ReadonlyMap<string, string>,
+    readonly headers: RequestHeaders,
     readonly target: string,
     private readonly started: number,
   ) {}
@@ -146,14 +147,53 @@ function headerList(headers: Headers): string[] {
   return list;
 }
 
-/** Header names in lower case, repeated fields joined with ", ": how the web route's Headers reads them. */
+/** A request's headers as a web Headers reads them: lower-case names, a repeated field's values joined (headerMap). */
+export interface RequestHeaders extends HeaderReader {
+  get(name: string): string | undefined;
+  forEach(visit: (value: string, name: string) => void): void;
+}
+
+/**
+ * The request's headers. node:http has parsed them into `req.headers` already (it reads Expect on every request):
+ * lower-case names, which is what a web Headers reads as long as no field came twice. A repeated field is where the
+ * two part (node:http keeps the first Authorization or Content-Type, joins Cookie with "; "), so then they are read
+ * again from the raw list, as the web route would.
+ */
+export function requestHeaders(req: IncomingMessage): RequestHeaders {
+  const parsed = req.headers;
+  let fields = 0;
+  for (const name in parsed) {
+    if (typeof parsed[name] !== 'string') return headerMap(req.rawHeaders);
+    fields += 1;
+  }
+  return fields * 2 === req.rawHeaders.length
+    ? new ParsedHeaders(parsed as Record<string, string>)
+    : headerMap(req.rawHeaders);
+}
+
+class ParsedHeaders implements RequestHeaders {
+  constructor(private readonly fields: Record<string, string>) {}
+
+  get(name: string): string | undefined {
+    return Object.hasOwn(this.fields, name) ? this.fields[name] : undefined;
+  }
+
+  forEach(visit: (value: string, name: string) => void): void {
+    for (const name in this.fields) visit(this.fields[name]!, name);
+  }
+}
+
+/**
+ * Header names in lower case, repeated fields joined with ", " (Cookie with "; "): how the web route's Headers reads
+ * them.
+ */
 export function headerMap(raw: string[]): Map<string, string> {
   const headers = new Map<string, string>();
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
     const seen = headers.get(name);
-    headers.set(name, seen === undefined ? value : `${seen}, ${value}`);
+    headers.set(name, seen === undefined ? value : `${seen}${name === 'cookie' ? '; ' : ', '}${value}`);
   }
   return headers;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthInfo } from '../../resource/auth-info.ts';
 import { createGatewayHandler } from '../../resource/gateway.ts';
 import { createNodeGateway } from '../../resource/gateway-node.ts';
-import { headerMap, type NodeExchange } from '../../resource/node-route.ts';
+import { requestHeaders, type NodeExchange } from '../../resource/node-route.ts';
 import { createNodeHttpFetch } from '../../resource/node-http-fetch.ts';
 import { listenOnLoopback, type LoopbackServer } from '../../../testkit/loopback-server.ts';
 
@@ -42,7 +42,7 @@ const viaNodeRoute: GatewayFactory = async (options) => {
       req,
       res,
       auth: auth!,
-      headers: headerMap(req.rawHeaders),
+      headers: requestHeaders(req),
       target: req.url ?? '/',
       writeHead: (status, message, list) => res.writeHead(status, message, list),
       send: (response) => {

@@ -2,11 +2,12 @@
 // it can finish exactly as the web route would (same status, body and route headers, same access line) and leaves
 // everything else, every refusal of the bearer check among them, untouched to the web route.
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/logger.ts';
 import { createNodeGateway } from '../../resource/gateway-node.ts';
-import type { NodeExchange, NodeMcpHandler } from '../../resource/node-route.ts';
+import { requestHeaders, type NodeExchange, type NodeMcpHandler } from '../../resource/node-route.ts';
 import { listenOnLoopback, type LoopbackServer } from '../../../testkit/loopback-server.ts';
 import { BASE, createTestProxy, obtainTokens, postForm, type TestProxy } from '../support/test-proxy.ts';
 
@@ -257,5 +258,44 @@ describe('the MCP route on Node objects (gateway mode)', () => {
     } finally {
       await other.server.close();
     }
+  });
+});
+
+describe("the Node route's view of a request's headers", () => {
+  /** What requestHeaders and a web Headers (the web route's view) read from the same raw request. */
+  async function bothViews(head: string): Promise<[Array<[string, string]>, Array<[string, string]>]> {
+    let views: [Array<[string, string]>, Array<[string, string]>] | undefined;
+    const server = await listenOnLoopback((req, res) => {
+      const node: Array<[string, string]> = [];
+      const headers = requestHeaders(req);
+      headers.forEach((value, name) => node.push([name, value]));
+      expect(node.map(([name]) => headers.get(name))).toEqual(node.map(([, value]) => value));
+      const web = new Headers();
+      for (let i = 0; i < req.rawHeaders.length; i += 2) web.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+      views = [node.sort(), [...web].sort()];
+      res.end();
+    });
+    try {
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+      socket.end(`GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n${head}Connection: close\r\n\r\n`);
+      await new Promise((resolve) => socket.on('close', resolve).resume());
+    } finally {
+      await server.close();
+    }
+    return views!;
+  }
+
+  it('is what the web route reads when no field is repeated', async () => {
+    const [node, web] = await bothViews('Authorization: Bearer a\r\nContent-Type: application/json\r\nX-Y: 1\r\n');
+    expect(node).toEqual(web);
+  });
+
+  it('is what the web route reads when fields are repeated, those node:http keeps only one of among them', async () => {
+    const [node, web] = await bothViews(
+      'Authorization: Bearer a\r\nauthorization: Bearer b\r\nCookie: a=1\r\nCookie: b=2\r\n' +
+        'Content-Type: a/b\r\nContent-Type: c/d\r\nMcp-Method: x\r\nMCP-Method: y\r\n',
+    );
+    expect(node).toEqual(web);
+    expect(node).toContainEqual(['authorization', 'Bearer a, Bearer b']);
   });
 });

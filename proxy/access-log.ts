@@ -15,8 +15,9 @@ export interface AccessFields {
   path: string;
   status: number;
   ms: number;
-  clientId?: string;
-  error?: string;
+  /** Left out of the line when undefined, as pino leaves out undefined fields. */
+  clientId: string | undefined;
+  error: string | undefined;
 }
 
 type AccessWriter = (fields: AccessFields, msg: string) => void;
@@ -72,8 +73,8 @@ export function logAccess(ctx: ProxyContext, method: string, target: string, sta
     path,
     status,
     ms: Math.round((performance.now() - started) * 10) / 10,
-    ...(clientId !== undefined ? { clientId } : {}),
-    ...(error !== undefined ? { error } : {}),
+    clientId,
+    error,
   };
   const msg = `${method} ${path} ${status}${error ? ` ${error}` : ''}`;
   // The root logger with the request id as a field: the same line as the request's child logger would write, without

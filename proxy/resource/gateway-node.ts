@@ -33,22 +33,20 @@ export function createNodeGateway(options: NodeGatewayOptions): NodeMcpHandler {
   const backend = new URL(backendBaseUrl(options.backendUrl));
   const https = backend.protocol === 'https:';
   const send = https ? httpsRequest : httpRequest;
-  const address = {
-    protocol: backend.protocol,
-    hostname: backend.hostname.replace(/^\[|\]$/g, ''),
-    port: backend.port,
-    agent: https ? agents['https:'] : agents['http:'],
-  };
+  const { protocol, host, pathname } = backend;
+  const hostname = backend.hostname.replace(/^\[|\]$/g, '');
+  const port = backend.port;
+  const agent = https ? agents['https:'] : agents['http:'];
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_FORWARDED_BODY_BYTES;
 
   function forward(exchange: NodeExchange, body: Buffer | undefined): void {
     const { req, res } = exchange;
     const headers = backendRequestHeaderList(exchange.headers, exchange.auth);
-    headers.push('host', backend.host);
+    headers.push('host', host);
     if (body !== undefined) headers.push('content-length', String(body.byteLength));
-    const path = backendTarget(backend.pathname, exchange.target);
-    const backendRequest = send({ ...address, path, method: req.method, headers });
+    const path = backendTarget(pathname, exchange.target);
+    const backendRequest = send({ protocol, hostname, port, agent, path, method: req.method, headers });
     // The backend's time to answer is bounded; a streamed answer is not (a long SSE stream is legitimate).
     const timer =
       timeoutMs > 0 ? setTimeout(() => backendRequest.destroy(new Error('backend timeout')), timeoutMs) : undefined;

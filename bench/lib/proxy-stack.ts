@@ -6,7 +6,6 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.ts';
 import type * as ServerModule from '../../proxy/server/index.ts';
-import type * as LogDestinationModule from '../../proxy/server/log-destination.ts';
 import type { RunningProxy } from '../../proxy/server/start.ts';
 import { runHttpFlow } from '../../testkit/http-flow.ts';
 
@@ -34,13 +33,8 @@ function benchEnv(extra: Record<string, string>): Record<string, string> {
  * transform of the sources wraps every function it creates in a naming helper that production never runs, about 1 %
  * of a forwarded request's CPU.
  */
-async function compiledServer(): Promise<typeof ServerModule & typeof LogDestinationModule> {
-  const load = (path: string): Promise<unknown> =>
-    import(new URL(`../../proxy/dist/server/${path}`, import.meta.url).href);
-  return {
-    ...((await load('index.js')) as typeof ServerModule),
-    ...((await load('log-destination.js')) as typeof LogDestinationModule),
-  };
+async function compiledServer(): Promise<typeof ServerModule> {
+  return (await import(new URL('../../proxy/dist/server/index.js', import.meta.url).href)) as typeof ServerModule;
 }
 
 /**

@@ -2,3 +2,4 @@
 export { ConfigError, loadServerConfig, OPTION_SECTIONS, type ServerConfig } from './config.ts';
 export { startProxyServer, type RunningProxy, type StartOptions } from './start.ts';
 export { createLogger } from './logger.ts';
+export { turnBufferedDestination, type TurnBufferedDestination } from './log-destination.ts';

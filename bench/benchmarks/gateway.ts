@@ -2,18 +2,40 @@
 // headers, one request to the backend) against the same backend MCP server called directly, for two backends, each in
 // a process of its own: the minimal SDK server (bench/lib/backend-mcp-server.ts) and server-everything. The gateway
 // and the two baseline forwarders share one child, which the direct side leaves idle: a side's CPU per request in
-// that child is its forwarding cost, with no backend work to subtract.
+// that child is its forwarding cost, with no backend work to subtract. Throughput is compared at full load; CPU per
+// request at one fixed rate for every forwarding side, since at full load a side that answers later serves fewer
+// requests per wake-up of its event loop and pays more per request for that alone.
 import type { BenchContext } from '../lib/context.ts';
 import { spawnServers } from '../lib/child.ts';
 import { Agent, request as httpRequest } from 'node:http';
 import { SSE_FIRST_EVENT_DELAY_MS } from '../lib/forwarders.ts';
-import { alternate, percentile, type LoadTarget, type SideResult } from '../lib/load.ts';
+import {
+  alternate,
+  loadRound,
+  percentile,
+  type LoadTarget,
+  type RoundResult,
+  type RoundRunner,
+  type SideResult,
+} from '../lib/load.ts';
 import { figure, type Figure } from '../lib/report.ts';
 import { INITIALIZE_BODY, MCP_PROTOCOL_VERSION, mcpHeaders, probe, toolsListTarget } from '../lib/mcp-request.ts';
 import { startEverythingServer } from '../../testkit/everything-server.ts';
 import { describeRound } from './mcp.ts';
 
 type Side = 'gateway' | 'web' | 'forwarder' | 'direct';
+type ForwardingSide = Exclude<Side, 'direct'>;
+
+/** The sides at full load, and the forwarding sides' CPU per request at one fixed rate. */
+interface Comparison {
+  full: Record<Side, SideResult>;
+  atRate: Record<ForwardingSide, SideResult>;
+  /** Requests per second of the fixed-rate rounds. */
+  rate: number;
+}
+
+/** The fixed rate: this share of the slowest forwarding side's full-load throughput, which every side can hold. */
+const FIXED_RATE_SHARE = 0.7;
 
 export async function runGatewayBenchmark(ctx: BenchContext): Promise<Figure[]> {
   return [...(await minimalBackend(ctx)), ...(await everythingBackend(ctx)), ...(await sseFirstByte(ctx))];
@@ -25,18 +47,20 @@ async function minimalBackend(ctx: BenchContext): Promise<Figure[]> {
   try {
     const r = await compareSides(ctx, 'gateway', backend.ready.targets.direct, {});
     const figures = sideFigures(r, { id: 'gateway', backend: 'minimal SDK backend', direct: 'backend direct' });
-    if (r.web.cpuUs !== undefined && r.forwarder.cpuUs !== undefined) {
+    const { web, forwarder } = r.atRate;
+    if (web.cpuUs !== undefined && forwarder.cpuUs !== undefined) {
       figures.push(
         figure({
           id: 'gateway.forward.web.cpu',
           benchmark: 'gateway',
           name: 'gateway: CPU per forwarded request, web-standard forwarder (no checks) vs bare keep-alive forwarder',
           unit: 'µs',
-          value: r.web.cpuUs,
-          baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs },
+          value: web.cpuUs,
+          baseline: { name: 'bare node:http forwarder', value: forwarder.cpuUs },
           note:
-            'the cost of the web-standard handler interface alone (web Request and Response on the node-server ' +
-            "adapter, the gateway's node:http client); gateway.forward.cpu minus this is the proxy's own work",
+            `at ${r.rate} req/s for each side; the cost of the web-standard handler interface alone (web Request and ` +
+            "Response on the node-server adapter, the gateway's node:http client); gateway.forward.cpu minus this is " +
+            "the proxy's own work",
         }),
       );
     }
@@ -66,41 +90,53 @@ async function everythingBackend(ctx: BenchContext): Promise<Figure[]> {
   }
 }
 
-/** Throughput against direct, p99, and CPU per forward against the bare forwarder: `<id>.rps`, `.p99`, `.forward.cpu`. */
-function sideFigures(r: Record<Side, SideResult>, names: { id: string; backend: string; direct: string }): Figure[] {
+/**
+ * Throughput against direct and p99 at full load, and CPU per forward against the bare forwarder at the fixed rate:
+ * `<id>.rps`, `.p99`, `.forward.cpu`.
+ */
+function sideFigures(r: Comparison, names: { id: string; backend: string; direct: string }): Figure[] {
+  const { full, atRate } = r;
   const figures = [
     figure({
       id: `${names.id}.rps`,
       benchmark: 'gateway',
       name: `gateway: tools/list via PROXY_MCP_UPSTREAM, ${names.backend}`,
       unit: 'req/s',
-      value: r.gateway.rps,
-      baseline: { name: names.direct, value: r.direct.rps },
+      value: full.gateway.rps,
+      baseline: { name: names.direct, value: full.direct.rps },
       goal: { on: 'ratio', op: '>=', target: 0.8 },
-      note: `bare forwarder ${r.forwarder.rps.toFixed(0)} req/s, web-standard forwarder ${r.web.rps.toFixed(0)} req/s`,
+      note: `bare forwarder ${full.forwarder.rps.toFixed(0)} req/s, web-standard forwarder ${full.web.rps.toFixed(0)} req/s`,
     }),
     figure({
       id: `${names.id}.p99`,
       benchmark: 'gateway',
       name: `gateway: p99 latency, ${names.backend}`,
       unit: 'ms',
-      value: r.gateway.p99,
-      baseline: { name: names.direct, value: r.direct.p99 },
+      value: full.gateway.p99,
+      baseline: { name: names.direct, value: full.direct.p99 },
     }),
   ];
-  if (r.gateway.cpuUs !== undefined && r.forwarder.cpuUs !== undefined) {
+  if (atRate.gateway.cpuUs !== undefined && atRate.forwarder.cpuUs !== undefined) {
+    const atFullLoad =
+      full.gateway.cpuUs !== undefined && full.forwarder.cpuUs !== undefined
+        ? `; at full load ${full.gateway.cpuUs.toFixed(0)} against ${full.forwarder.cpuUs.toFixed(0)} µs ` +
+          `(${(full.gateway.cpuUs / full.forwarder.cpuUs).toFixed(2)})`
+        : '';
     figures.push(
       figure({
         id: `${names.id}.forward.cpu`,
         benchmark: 'gateway',
         name: `gateway: CPU per forwarded request, ${names.backend}, proxy vs bare keep-alive forwarder`,
         unit: 'µs',
-        value: r.gateway.cpuUs,
-        baseline: { name: 'bare node:http forwarder', value: r.forwarder.cpuUs },
+        value: atRate.gateway.cpuUs,
+        baseline: { name: 'bare node:http forwarder', value: atRate.forwarder.cpuUs },
         goal: { on: 'ratio', op: '<=', target: 1.3 },
         note:
-          'the backend runs in its own process' +
-          (r.web.cpuUs === undefined ? '' : `; web-standard forwarder (no checks) ${r.web.cpuUs.toFixed(0)} µs`),
+          `at ${r.rate} req/s for each side, the backend in its own process` +
+          (atRate.web.cpuUs === undefined
+            ? ''
+            : `; web-standard forwarder (no checks) ${atRate.web.cpuUs.toFixed(0)} µs`) +
+          atFullLoad,
       }),
     );
   }
@@ -108,35 +144,54 @@ function sideFigures(r: Record<Side, SideResult>, names: { id: string; backend: 
 }
 
 /**
- * The gateway, the two forwarders (in one child) and the backend called directly, in turns; `headers` (an MCP
- * session) go with every side's requests. CPU per request is the forwarders' child's.
+ * The gateway, the two forwarders (in one child) and the backend called directly, in turns at full load; then the
+ * three forwarding sides in turns at one fixed rate. `headers` (an MCP session) go with every side's requests. CPU per
+ * request is the forwarders' child's.
  */
 async function compareSides(
   ctx: BenchContext,
   label: string,
   direct: LoadTarget,
   headers: Record<string, string>,
-): Promise<Record<Side, SideResult>> {
-  const servers = await spawnServers<{ targets: Record<Exclude<Side, 'direct'>, LoadTarget> }>('gateway-backend', {
+): Promise<Comparison> {
+  const servers = await spawnServers<{ targets: Record<ForwardingSide, LoadTarget> }>('gateway-backend', {
     BENCH_BACKEND_URL: direct.url,
   });
   try {
     const withHeaders = (target: LoadTarget): LoadTarget => ({ ...target, headers: { ...target.headers, ...headers } });
-    const { gateway, web, forwarder } = servers.ready.targets;
-    const targets: Record<Side, LoadTarget> = {
-      gateway: withHeaders(gateway),
-      web: withHeaders(web),
-      forwarder: withHeaders(forwarder),
-      direct: withHeaders(direct),
+    const forwarding: Record<ForwardingSide, LoadTarget> = {
+      gateway: withHeaders(servers.ready.targets.gateway),
+      web: withHeaders(servers.ready.targets.web),
+      forwarder: withHeaders(servers.ready.targets.forwarder),
     };
+    const targets: Record<Side, LoadTarget> = { ...forwarding, direct: withHeaders(direct) };
     for (const target of Object.values(targets)) await probe(target);
+    const pid = servers.child.pid;
+    const onRound = (side: string, round: number, result: RoundResult): void =>
+      ctx.log(`  ${label} ${side} round ${round + 1}: ${describeRound(result)}`);
     ctx.log(`${label}: gateway web forwarder direct × ${ctx.load.rounds} rounds of ${ctx.load.roundSeconds} s`);
-    return await alternate(
-      targets,
-      ctx.load,
-      (side, round, result) => ctx.log(`  ${label} ${side} round ${round + 1}: ${describeRound(result)}`),
-      servers.child.pid,
+    const full = await alternate(targets, ctx.load, onRound, pid);
+    const rate = Math.max(
+      1,
+      Math.floor(FIXED_RATE_SHARE * Math.min(full.gateway.rps, full.web.rps, full.forwarder.rps)),
     );
+    const atRateOf =
+      (target: LoadTarget): RoundRunner =>
+      (options) =>
+        loadRound(target, { ...options, rate });
+    const rounds = ctx.quick ? ctx.load.rounds : 5;
+    ctx.log(`${label}: gateway web forwarder at ${rate} req/s × ${rounds} rounds of ${ctx.load.roundSeconds} s`);
+    const atRate = await alternate(
+      {
+        gateway: atRateOf(forwarding.gateway),
+        web: atRateOf(forwarding.web),
+        forwarder: atRateOf(forwarding.forwarder),
+      },
+      { ...ctx.load, rounds, warmupSeconds: 0 },
+      (side, round, result) => onRound(`${side} at ${rate} req/s`, round, result),
+      pid,
+    );
+    return { full, atRate, rate };
   } finally {
     await servers.stop();
   }

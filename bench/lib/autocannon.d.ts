@@ -9,6 +9,8 @@ declare module 'autocannon' {
     pipelining?: number;
     /** Seconds. */
     duration?: number;
+    /** Requests per second over all connections (a fixed rate instead of as fast as the server answers). */
+    overallRate?: number;
     /** Total requests; overrides duration. */
     amount?: number;
     timeout?: number;

@@ -44,9 +44,10 @@ export interface SideResult extends RoundResult {
   rounds: RoundResult[];
 }
 
+/** One round of load on `target`: as fast as it answers, or at `rate` requests per second over all connections. */
 export async function loadRound(
   target: LoadTarget,
-  options: { connections: number; seconds: number },
+  options: { connections: number; seconds: number; rate?: number },
 ): Promise<RoundResult> {
   const instance = autocannon({
     url: target.url,
@@ -55,6 +56,7 @@ export async function loadRound(
     ...(target.body !== undefined ? { body: target.body } : {}),
     connections: options.connections,
     duration: options.seconds,
+    ...(options.rate !== undefined ? { overallRate: options.rate } : {}),
     timeout: 10,
   });
   // What went wrong, for the message of a round that fails: the errors' codes (a request error is rare, so its

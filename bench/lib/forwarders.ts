@@ -3,15 +3,16 @@
 // Request in, a web Response out, on the same adapter and HTTP client, with no checks), and an SSE backend that
 // stamps its first event with the moment it wrote it, so that the first byte's delay through the proxy can be
 // measured against the same backend called directly.
-import { Agent, request as httpRequest } from 'node:http';
-import { createNodeHttpFetch } from '../../proxy/resource/node-http-fetch.ts';
+import { request as httpRequest } from 'node:http';
+import { createNodeHttpFetch, keepAliveAgents } from '../../proxy/resource/node-http-fetch.ts';
 import { listenOnLoopback, type LoopbackServer } from '../../testkit/loopback-server.ts';
 import { serveFetch, type Listening } from './proxy-stack.ts';
 
 /** Forwards every request to `backendUrl`'s origin (same path), streaming both bodies, over kept-alive sockets. */
 export function startBareForwarder(backendUrl: string): Promise<LoopbackServer> {
   const backend = new URL(backendUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  // The gateway's own agent (a node:http keep-alive Agent), so that both sides keep and drop sockets alike.
+  const agent = keepAliveAgents()['http:'];
   return listenOnLoopback((req, res) => {
     const upstream = httpRequest(
       {

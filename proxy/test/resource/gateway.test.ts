@@ -4,7 +4,7 @@ import type { AuthInfo } from '../../resource/auth-info.ts';
 import { createGatewayHandler } from '../../resource/gateway.ts';
 import { createNodeGateway } from '../../resource/gateway-node.ts';
 import { requestHeaders, type NodeExchange } from '../../resource/node-route.ts';
-import { createNodeHttpFetch } from '../../resource/node-http-fetch.ts';
+import { createNodeHttpFetch, keepAliveAgents } from '../../resource/node-http-fetch.ts';
 import { listenOnLoopback, type LoopbackServer } from '../../../testkit/loopback-server.ts';
 
 const auth: AuthInfo = {
@@ -231,5 +231,23 @@ describe.each(SIDES.slice(1))('the gateway body limit (%s)', (_name, makeGateway
     } finally {
       await backend.close();
     }
+  });
+});
+
+describe("the gateway's keep-alive agents", () => {
+  it('drop an idle socket before the backend does, as its Keep-Alive hint says (else the next request gets a 502)', async () => {
+    const backend = await listenOnLoopback((_req, res) => res.end('{}'));
+    servers.push(backend);
+    // node:http answers `Keep-Alive: timeout=3` with this setting.
+    backend.server.keepAliveTimeout = 3_000;
+    const agents = keepAliveAgents();
+    const answer = await createNodeHttpFetch({ agents })(`${backend.url}/mcp`, { method: 'POST', body: '{}' });
+    expect(answer.headers.get('keep-alive')).toBe('timeout=3');
+    await answer.text();
+    await new Promise((resolve) => setImmediate(resolve));
+    const free = Object.values(agents['http:'].freeSockets).flat();
+    expect(free).toHaveLength(1);
+    // Node's agent closes its side a second before the hinted timeout.
+    expect(free[0]!.timeout).toBe(2_000);
   });
 });

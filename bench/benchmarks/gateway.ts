@@ -34,7 +34,10 @@ interface Comparison {
   rate: number;
 }
 
-/** The fixed rate: this share of the slowest forwarding side's full-load throughput, which every side can hold. */
+/**
+ * The fixed rate: this share of the slowest side's full-load throughput, the backend called directly included, which
+ * every side can hold without queueing at the backend (server-everything is slower than any forwarder in front of it).
+ */
 const FIXED_RATE_SHARE = 0.7;
 
 export async function runGatewayBenchmark(ctx: BenchContext): Promise<Figure[]> {
@@ -173,7 +176,7 @@ async function compareSides(
     const full = await alternate(targets, ctx.load, onRound, pid);
     const rate = Math.max(
       1,
-      Math.floor(FIXED_RATE_SHARE * Math.min(full.gateway.rps, full.web.rps, full.forwarder.rps)),
+      Math.floor(FIXED_RATE_SHARE * Math.min(full.gateway.rps, full.web.rps, full.forwarder.rps, full.direct.rps)),
     );
     const atRateOf =
       (target: LoadTarget): RoundRunner =>

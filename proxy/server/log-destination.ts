@@ -1,7 +1,7 @@
 // Where the server's log lines go: a file descriptor (stderr by default), written synchronously, but once per
 // event-loop turn rather than once per line. Every request ends with an access line, so one write system call per
 // line is one more per request than forwarding it takes; pino's asynchronous destination instead hands each write to
-// libuv's thread pool, a thread wake-up per write that cost more CPU than the write (measured in bench/README.md).
+// libuv's thread pool, a thread wake-up per write that cost more CPU than the write (measured in bench/HISTORY.md).
 // Lines logged during one turn of the event loop leave together at its end (setImmediate), in order, and every line
 // left is written when the process exits, so a line is late by at most the turn that logged it and lost only with a
 // process that dies without exiting (SIGKILL, a native crash).

@@ -21,7 +21,7 @@ import {
   keepAliveAgents,
   MAX_FORWARDED_BODY_BYTES,
 } from './node-http-fetch.ts';
-import { ROUTE_ANSWER_HEADERS, type NodeExchange, type NodeMcpHandler } from './node-route.ts';
+import type { NodeExchange, NodeMcpHandler } from './node-route.ts';
 
 export type NodeGatewayOptions = Omit<GatewayOptions, 'fetch'>;
 
@@ -172,10 +172,9 @@ function readBody(req: IncomingMessage, limit: number, done: (body: Buffer | typ
 }
 
 /**
- * The backend's answer headers as they are, minus the backend leg's own (DROPPED_RESPONSE_HEADERS) and those the
- * route sets itself (ROUTE_ANSWER_HEADERS, which replace the backend's), read from its raw list in one pass (the
- * parsed `headers` object would be built for two fields). Content-Length and Content-Type are the first of their
- * name, as node:http's own reading takes them.
+ * The backend's answer headers as they are, minus the backend leg's own (DROPPED_RESPONSE_HEADERS), read from its raw
+ * list in one pass (the parsed `headers` object would be built for two fields). Content-Length and Content-Type are
+ * the first of their name, as node:http's own reading takes them.
  */
 function answerHead(raw: string[]): { head: string[]; contentLength?: string; contentType?: string } {
   const head: string[] = [];
@@ -186,7 +185,7 @@ function answerHead(raw: string[]): { head: string[]; contentLength?: string; co
     const value = raw[i + 1]!;
     if (name === 'content-length') contentLength ??= value;
     else if (name === 'content-type') contentType ??= value;
-    if (!DROPPED_RESPONSE_HEADERS.has(name) && !ROUTE_ANSWER_HEADERS.has(name)) head.push(raw[i]!, value);
+    if (!DROPPED_RESPONSE_HEADERS.has(name)) head.push(raw[i]!, value);
   }
   return { head, contentLength, contentType };
 }

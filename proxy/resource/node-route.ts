@@ -24,12 +24,7 @@ export interface NodeExchange {
   readonly headers: RequestHeaders;
   /** The request target as it arrived (`/mcp?…`). */
   readonly target: string;
-  /**
-   * Writes the head with the route's own headers (request id, CORS) added, and the access line. `headers` is a raw
-   * name/value list that carries none of the route's own names (ROUTE_ANSWER_HEADERS): they replace any of the same
-   * name, as the web route's Headers.set does, and the caller drops them in the pass that builds the list. The list
-   * is taken over: the route's own are appended to it.
-   */
+  /** Writes the head with the route's own headers (request id, CORS) added, and the access line. */
   writeHead(status: number, statusMessage: string, headers: string[]): void;
   /** Sends a whole web Response (a refusal, a 502) through writeHead. */
   send(response: Response): void;
@@ -50,11 +45,8 @@ export function isNodeMcpHandler(handler: McpHandler | undefined): handler is No
 }
 
 const METHODS = new Set(['POST', 'GET', 'DELETE']);
-/** Headers the route sets on every answer (request id, CORS), lower-case. */
-export const ROUTE_ANSWER_HEADERS: ReadonlySet<string> = new Set([
-  'x-request-id',
-  ...CORS_RESPONSE_HEADERS.map(([name]) => name),
-]);
+/** Headers the route sets on every answer (request id, CORS). */
+const ROUTE_HEADERS = new Set(['x-request-id', ...CORS_RESPONSE_HEADERS.map(([name]) => name)]);
 /**
  * Targets the adapter takes as they are (the node-server adapter's own test): anything else, dot segments and
  * characters it would percent-encode, goes to the web route, which normalises it.
@@ -115,9 +107,14 @@ class Exchange implements NodeExchange {
   ) {}
 
   writeHead(status: number, statusMessage: string, headers: string[]): void {
-    headers.push('x-request-id', this.ctx.outcome.requestId);
-    for (const [name, value] of CORS_RESPONSE_HEADERS) headers.push(name, value);
-    this.res.writeHead(status, statusMessage, headers);
+    // The route's own headers replace any of the same name, as the web route's Headers.set does.
+    const head: string[] = [];
+    for (let i = 0; i < headers.length; i += 2) {
+      if (!ROUTE_HEADERS.has(headers[i]!.toLowerCase())) head.push(headers[i]!, headers[i + 1]!);
+    }
+    head.push('x-request-id', this.ctx.outcome.requestId);
+    for (const [name, value] of CORS_RESPONSE_HEADERS) head.push(name, value);
+    this.res.writeHead(status, statusMessage, head);
     logAccess(this.ctx, this.req.method ?? '', this.target, status, this.started);
   }
 
@@ -144,12 +141,9 @@ class Exchange implements NodeExchange {
   }
 }
 
-/** A web Response's headers as writeHead takes them: a name/value list without the route's own names. */
 function headerList(headers: Headers): string[] {
   const list: string[] = [];
-  headers.forEach((value, key) => {
-    if (!ROUTE_ANSWER_HEADERS.has(key)) list.push(key, value);
-  });
+  headers.forEach((value, key) => list.push(key, value));
   return list;
 }
 

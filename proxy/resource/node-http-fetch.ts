@@ -25,19 +25,20 @@ export interface NodeHttpAgents {
   'https:': HttpsAgent;
 }
 
+/**
+ * How long a kept-alive socket may idle, as Node's own global agent has it. A server may close an idle connection at
+ * any time (RFC 9112 §9.5); Node's agent honours a backend's `Keep-Alive: timeout=N` hint (closing its side a second
+ * before the backend does) only when a timeout is set: without one, a socket the backend is closing can be handed to
+ * the next request, which then fails (a 502).
+ */
+const IDLE_SOCKET_MS = 5_000;
+
 export function keepAliveAgents(maxSockets = 256): NodeHttpAgents {
   return {
     'http:': new Agent({ keepAlive: true, maxSockets, timeout: IDLE_SOCKET_MS }),
     'https:': new HttpsAgent({ keepAlive: true, maxSockets, timeout: IDLE_SOCKET_MS }),
   };
 }
-
-/**
- * How long a kept-alive socket may idle, as Node's own global agent has it. Node's agent honours a backend's
- * `Keep-Alive: timeout=N` hint (closing its side a second before the backend does) only when a timeout is set:
- * without one, a socket the backend is closing can be handed to the next request, which then fails (a 502).
- */
-export const IDLE_SOCKET_MS = 5_000;
 
 export function createNodeHttpFetch(options: { maxSockets?: number; agents?: NodeHttpAgents } = {}): typeof fetch {
   const agents = options.agents ?? keepAliveAgents(options.maxSockets);

@@ -174,10 +174,7 @@ async function compareSides(
       ctx.log(`  ${label} ${side} round ${round + 1}: ${describeRound(result)}`);
     ctx.log(`${label}: gateway web forwarder direct × ${ctx.load.rounds} rounds of ${ctx.load.roundSeconds} s`);
     const full = await alternate(targets, ctx.load, onRound, pid);
-    const rate = Math.max(
-      1,
-      Math.floor(FIXED_RATE_SHARE * Math.min(full.gateway.rps, full.web.rps, full.forwarder.rps, full.direct.rps)),
-    );
+    const rate = Math.max(1, Math.floor(FIXED_RATE_SHARE * Math.min(...Object.values(full).map((side) => side.rps))));
     const atRateOf =
       (target: LoadTarget): RoundRunner =>
       (options) =>
